@@ -1,0 +1,478 @@
+"""Agencies, vendors, agreements and what is publicly known of their terms."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from registry.fields import (
+    MoneyAccessor,
+    PartialDateAccessor,
+    date_order_constraint,
+    money,
+    money_constraints,
+    partial_date,
+    partial_date_constraints,
+    raise_if,
+    validate_date_order,
+    validate_money,
+)
+from registry.models import CitedRecord, HistoricalLink, PublicRecord
+
+BASE_CONSTRAINTS = PublicRecord.Meta.constraints
+
+
+def collect_errors(record, extra):
+    """Run the base clean() and merge its errors with this model's own."""
+    errors = dict(extra)
+    try:
+        CitedRecord.clean(record)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, messages)
+    raise_if(errors)
+
+
+class Agency(CitedRecord):
+    record_type = "agency"
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", "Department"
+        COMPONENT = "component", "Component"
+        OFFICE = "office", "Office"
+        COMMAND = "command", "Command"
+        EXECUTIVE_OFFICE = "executive_office", "Executive office"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=300, help_text="The agency's official name.")
+    acronym = models.CharField(max_length=30, blank=True, help_text="The usual acronym, e.g. CDAO.")
+    aliases = models.JSONField(
+        default=list, blank=True,
+        help_text="Other names the agency is known by, e.g. 'Department of War'; searched like the name.",
+    )
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.OTHER, db_index=True,
+        help_text="What kind of body the agency is.",
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="sub_agencies",
+        help_text="The agency this one is part of, if any.",
+    )
+    country = models.CharField(max_length=2, default="US", help_text="ISO 3166-1 alpha-2 country code.")
+    website = models.URLField(blank=True, help_text="The agency's website.")
+
+    class Meta(CitedRecord.Meta):
+        verbose_name_plural = "agencies"
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["name"], name="agency_name_idx")]
+
+    def clean(self):
+        errors = {}
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            errors["parent"] = "An agency cannot be its own parent."
+        if not isinstance(self.aliases, list) or not all(isinstance(a, str) for a in self.aliases):
+            errors["aliases"] = "Aliases are a list of names."
+        collect_errors(self, errors)
+
+
+class Vendor(CitedRecord):
+    record_type = "vendor"
+
+    class Kind(models.TextChoices):
+        FRONTIER_LAB = "frontier_lab", "Frontier AI lab"
+        DEFENSE_TECHNOLOGY = "defense_technology", "Defense technology"
+        CLOUD_PROVIDER = "cloud_provider", "Cloud provider"
+        DATA_SERVICES = "data_services", "Data services"
+        SYSTEMS_INTEGRATOR = "systems_integrator", "Systems integrator"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=300, help_text="The company's usual name.")
+    aliases = models.JSONField(
+        default=list, blank=True,
+        help_text="Other names, including contracting entities such as 'OpenAI Public Sector LLC'.",
+    )
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.OTHER, db_index=True,
+        help_text="What kind of company it is.",
+    )
+    website = models.URLField(blank=True, help_text="The company's website.")
+    country = models.CharField(max_length=2, default="US", help_text="ISO 3166-1 alpha-2 country code.")
+    uei = models.CharField(
+        max_length=12, blank=True,
+        help_text="SAM.gov Unique Entity Identifier: 12 upper-case letters and digits.",
+    )
+    cage_code = models.CharField(max_length=5, blank=True, help_text="CAGE code: 5 upper-case letters and digits.")
+
+    class Meta(CitedRecord.Meta):
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["name"], name="vendor_name_idx")]
+        constraints = [
+            *BASE_CONSTRAINTS,
+            models.CheckConstraint(
+                condition=Q(uei="") | Q(uei__regex=r"^[A-Z0-9]{12}$"), name="contracts_vendor_uei_format",
+                violation_error_message="A UEI is 12 upper-case letters and digits.",
+            ),
+            models.CheckConstraint(
+                condition=Q(cage_code="") | Q(cage_code__regex=r"^[A-Z0-9]{5}$"), name="contracts_vendor_cage_format",
+                violation_error_message="A CAGE code is 5 upper-case letters and digits.",
+            ),
+        ]
+
+    def clean(self):
+        errors = {}
+        if self.uei and not (len(self.uei) == 12 and self.uei.isalnum() and self.uei == self.uei.upper()):
+            errors["uei"] = "A UEI is 12 upper-case letters and digits."
+        if self.cage_code and not (len(self.cage_code) == 5 and self.cage_code.isalnum()
+                                   and self.cage_code == self.cage_code.upper()):
+            errors["cage_code"] = "A CAGE code is 5 upper-case letters and digits."
+        if not isinstance(self.aliases, list) or not all(isinstance(a, str) for a in self.aliases):
+            errors["aliases"] = "Aliases are a list of names."
+        collect_errors(self, errors)
+
+
+class Agreement(CitedRecord):
+    record_type = "agreement"
+    change_parent_field = None
+    partial_dates = ("announced_on", "awarded_on", "start_on", "end_on")
+
+    class Vehicle(models.TextChoices):
+        OT_PROTOTYPE = "ot_prototype", "Other transaction (prototype)"
+        OT_PRODUCTION = "ot_production", "Other transaction (production)"
+        FAR_CONTRACT = "far_contract", "FAR contract"
+        IDIQ_TASK_ORDER = "idiq_task_order", "IDIQ task order"
+        BPA = "bpa", "Blanket purchase agreement"
+        COMMERCIAL_SOLUTIONS_OPENING = "commercial_solutions_opening", "Commercial solutions opening"
+        ENTERPRISE_AGREEMENT = "enterprise_agreement", "Enterprise agreement"
+        PARTNERSHIP = "partnership", "Partnership"
+        AMENDMENT = "amendment", "Amendment"
+        OTHER = "other", "Other"
+        UNKNOWN = "unknown", "Unknown"
+
+    class FederalDataStatus(models.TextChoices):
+        FOUND = "found", "Found in federal award data"
+        NOT_FOUND = "not_found", "Not found in federal award data"
+        NOT_CHECKED = "not_checked", "Not checked"
+
+    class Status(models.TextChoices):
+        ANNOUNCED = "announced", "Announced"
+        NEGOTIATING = "negotiating", "Negotiating"
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        TERMINATED = "terminated", "Terminated"
+        CANCELLED = "cancelled", "Cancelled"
+        SUSPENDED = "suspended", "Suspended"
+        DISPUTED = "disputed", "Disputed"
+        UNKNOWN = "unknown", "Unknown"
+
+    class TermsDisclosure(models.TextChoices):
+        FULL_TEXT = "full_text", "Full text public"
+        SUMMARY = "summary", "Summary public"
+        PARTIAL = "partial", "Partial"
+        NONE = "none", "None"
+
+    title = models.CharField(max_length=300, help_text="A short descriptive title of the agreement.")
+    summary = models.TextField(blank=True, help_text="What the agreement is, in Markdown (sanitised when shown).")
+    awarding_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="awarded_agreements",
+        help_text="The agency that awarded it; empty for vendor-to-vendor defense partnerships.",
+    )
+    vehicle = models.CharField(
+        max_length=30, choices=Vehicle.choices, default=Vehicle.UNKNOWN, db_index=True,
+        help_text="The contracting vehicle.",
+    )
+    vehicle_note = models.TextField(blank=True, help_text="The vehicle as the sources describe it, when uncertain.")
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        help_text="The agreement this one modifies, orders under or amends.",
+    )
+    piid = models.CharField(
+        max_length=50, blank=True, db_index=True,
+        help_text="Procurement Instrument Identifier (contract number), as published; not unique alone.",
+    )
+    usaspending_award_id = models.CharField(
+        max_length=200, blank=True,
+        help_text="USAspending generated_unique_award_id, e.g. CONT_AWD_{PIID}_{agency}_{parent}_{parent agency}.",
+    )
+    federal_data_status = models.CharField(
+        max_length=12, choices=FederalDataStatus.choices, default=FederalDataStatus.NOT_CHECKED, db_index=True,
+        help_text="Whether the award appears in public federal award data (USAspending/FPDS).",
+    )
+    federal_data_checked_on = models.DateField(
+        null=True, blank=True, help_text="When federal award data was last checked for this agreement.",
+    )
+    announced_on, announced_on_precision = partial_date("When the agreement was announced.")
+    awarded_on, awarded_on_precision = partial_date("When the agreement was awarded or signed.")
+    start_on, start_on_precision = partial_date("When performance starts.")
+    end_on, end_on_precision = partial_date("When performance ends or is expected to end.")
+    ceiling_amount, ceiling_currency = money("The ceiling (maximum potential value).")
+    obligated_amount, obligated_currency = money("The amount obligated (committed funds), distinct from the ceiling.")
+    value_note = models.TextField(blank=True, help_text="What the sources say about value when it is not a ceiling or obligation.")
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.UNKNOWN, db_index=True,
+        help_text="Where the agreement stands, as far as is publicly known.",
+    )
+    status_note = models.TextField(blank=True, help_text="The status as the sources describe it.")
+    terms_disclosure = models.CharField(
+        max_length=10, choices=TermsDisclosure.choices, default=TermsDisclosure.NONE, db_index=True,
+        help_text="How much of the agreement's text is public.",
+    )
+
+    announced = PartialDateAccessor("announced_on")
+    awarded = PartialDateAccessor("awarded_on")
+    start = PartialDateAccessor("start_on")
+    end = PartialDateAccessor("end_on")
+    ceiling = MoneyAccessor("ceiling")
+    obligated = MoneyAccessor("obligated")
+
+    class Meta(CitedRecord.Meta):
+        ordering = ["-announced_on", "id"]
+        indexes = [models.Index(fields=["title"], name="agreement_title_idx")]
+        constraints = [
+            *BASE_CONSTRAINTS,
+            *partial_date_constraints("announced_on"),
+            *partial_date_constraints("awarded_on"),
+            *partial_date_constraints("start_on"),
+            *partial_date_constraints("end_on"),
+            date_order_constraint("start_on", "end_on"),
+            *money_constraints("ceiling"),
+            *money_constraints("obligated"),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="contracts_agreement_not_own_parent",
+                violation_error_message="An agreement cannot be its own parent.",
+            ),
+        ]
+
+    def clean(self):
+        errors = {}
+        validate_date_order(self, "start_on", "end_on", errors)
+        validate_money(self, "ceiling", errors)
+        validate_money(self, "obligated", errors)
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            errors["parent"] = "An agreement cannot be its own parent."
+        collect_errors(self, errors)
+
+
+class AgreementParty(HistoricalLink):
+    """A vendor's part in an agreement."""
+
+    change_parent_field = "agreement"
+
+    class Role(models.TextChoices):
+        PRIME = "prime", "Prime"
+        PARTNER = "partner", "Partner"
+        SUBCONTRACTOR = "subcontractor", "Subcontractor"
+        RESELLER = "reseller", "Reseller"
+        CLOUD_PROVIDER = "cloud_provider", "Cloud provider"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="parties",
+                                  help_text="The agreement.")
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="parties", help_text="The vendor.")
+    role = models.CharField(max_length=15, choices=Role.choices, default=Role.PRIME, db_index=True,
+                            help_text="The vendor's role in the agreement.")
+
+    class Meta:
+        verbose_name_plural = "agreement parties"
+        ordering = ["agreement", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "vendor", "role"], name="contracts_party_once",
+                                    violation_error_message="This vendor already has this role in the agreement."),
+        ]
+
+    def __str__(self):
+        return f"{self.vendor} ({self.get_role_display()})"
+
+
+class AgreementAgency(HistoricalLink):
+    """An agency that participates in an agreement it did not award."""
+
+    change_parent_field = "agreement"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="participating",
+                                  help_text="The agreement.")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="participations",
+                               help_text="The participating agency.")
+
+    class Meta:
+        verbose_name = "participating agency"
+        verbose_name_plural = "participating agencies"
+        ordering = ["agreement", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "agency"], name="contracts_participating_agency_once",
+                                    violation_error_message="This agency is already listed as participating."),
+        ]
+
+    def __str__(self):
+        return str(self.agency)
+
+
+class PublicTerm(CitedRecord):
+    """A publicly known term of an agreement, or a policy of an agency or vendor with no agreement."""
+
+    record_type = "term"
+    visibility_parents = ("agreement",)
+    change_parent_field = "agreement"
+    partial_dates = ("effective_on",)
+
+    class Category(models.TextChoices):
+        DOMESTIC_SURVEILLANCE = "domestic_surveillance", "Domestic surveillance"
+        AUTONOMOUS_WEAPONS = "autonomous_weapons", "Autonomous weapons"
+        LAWFUL_USE_SCOPE = "lawful_use_scope", "Lawful-use scope"
+        ACCEPTABLE_USE_POLICY = "acceptable_use_policy", "Acceptable-use policy"
+        HUMAN_OVERSIGHT = "human_oversight", "Human oversight"
+        DEPLOYMENT_ENVIRONMENT = "deployment_environment", "Deployment environment"
+        DATA_RIGHTS = "data_rights", "Data rights"
+        MODEL_WEIGHTS = "model_weights", "Model weights"
+        SAFETY_TESTING = "safety_testing", "Safety testing"
+        AUDIT_AND_REPORTING = "audit_and_reporting", "Audit and reporting"
+        INTELLIGENCE_AGENCY_USE = "intelligence_agency_use", "Intelligence-agency use"
+        TERMINATION = "termination", "Termination"
+        OTHER = "other", "Other"
+
+    class Effect(models.TextChoices):
+        PROHIBITS = "prohibits", "Prohibits"
+        RESTRICTS = "restricts", "Restricts"
+        PERMITS = "permits", "Permits"
+        REQUIRES = "requires", "Requires"
+        SILENT = "silent", "Silent"
+        UNCLEAR = "unclear", "Unclear"
+
+    class TextForm(models.TextChoices):
+        VERBATIM = "verbatim", "Verbatim"
+        PARAPHRASE = "paraphrase", "Paraphrase"
+
+    class Binding(models.TextChoices):
+        CONTRACT_CLAUSE = "contract_clause", "Contract clause"
+        INCORPORATED_POLICY = "incorporated_policy", "Incorporated policy"
+        SIDE_LETTER = "side_letter", "Side letter"
+        OFFICIAL_STATEMENT = "official_statement", "Official statement"
+        VENDOR_STATEMENT = "vendor_statement", "Vendor statement"
+        REPORTED = "reported", "Reported"
+
+    class Status(models.TextChoices):
+        IN_FORCE = "in_force", "In force"
+        PROPOSED = "proposed", "Proposed"
+        REQUESTED_AND_REFUSED = "requested_and_refused", "Requested and refused"
+        REMOVED = "removed", "Removed"
+        SUPERSEDED = "superseded", "Superseded"
+        DISPUTED = "disputed", "Disputed"
+
+    # Terms that still describe the agreement; used by the term_category + term_effect filter.
+    CURRENT_STATUSES = (Status.IN_FORCE, Status.DISPUTED)
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, null=True, blank=True, related_name="terms",
+        help_text="The agreement the term belongs to; empty for a department policy or a vendor's own policy.",
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="terms",
+        help_text="The agency whose policy this is, when it belongs to no agreement.",
+    )
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.PROTECT, null=True, blank=True, related_name="terms",
+        help_text="The vendor whose policy this is, when it belongs to no agreement.",
+    )
+    title = models.CharField(max_length=300, help_text="A short name for the term.")
+    category = models.CharField(max_length=30, choices=Category.choices, db_index=True,
+                                help_text="What the term is about.")
+    effect = models.CharField(max_length=10, choices=Effect.choices, db_index=True,
+                              help_text="What the term does to that subject.")
+    text = models.TextField(help_text="The term's text: verbatim when public, otherwise a faithful paraphrase.")
+    text_form = models.CharField(max_length=10, choices=TextForm.choices, default=TextForm.PARAPHRASE,
+                                 help_text="Whether the text above is verbatim or a paraphrase.")
+    binding = models.CharField(max_length=20, choices=Binding.choices, default=Binding.REPORTED, db_index=True,
+                               help_text="How binding the term is known to be.")
+    status = models.CharField(max_length=25, choices=Status.choices, default=Status.IN_FORCE, db_index=True,
+                              help_text="Whether the term is in force, proposed, refused, removed, superseded or disputed.")
+    effective_on, effective_on_precision = partial_date("When the term took effect.")
+    supersedes = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by",
+        help_text="The earlier term this one replaces.",
+    )
+
+    effective = PartialDateAccessor("effective_on")
+
+    class Meta(CitedRecord.Meta):
+        verbose_name = "public term"
+        ordering = ["category", "id"]
+        indexes = [models.Index(fields=["agreement", "category", "effect"], name="term_category_effect_idx")]
+        constraints = [
+            *BASE_CONSTRAINTS,
+            *partial_date_constraints("effective_on"),
+            models.CheckConstraint(
+                condition=Q(agreement__isnull=False) | Q(agency__isnull=False) | Q(vendor__isnull=False),
+                name="contracts_publicterm_has_owner",
+                violation_error_message="A term belongs to an agreement, or to an agency or vendor.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(text=""), name="contracts_publicterm_text_not_empty",
+                violation_error_message="A term needs its text or a paraphrase.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(supersedes=models.F("id")), name="contracts_publicterm_not_superseding_itself",
+                violation_error_message="A term cannot supersede itself.",
+            ),
+        ]
+
+    @property
+    def change_parent(self):
+        return self.agreement or self.vendor or self.agency
+
+    def clean(self):
+        errors = {}
+        if not (self.agreement_id or self.agency_id or self.vendor_id):
+            errors["agreement"] = "A term belongs to an agreement, or to an agency or vendor."
+        if not (self.text or "").strip():
+            errors["text"] = "A term needs its text or a paraphrase."
+        if self.supersedes_id and self.pk and self.supersedes_id == self.pk:
+            errors["supersedes"] = "A term cannot supersede itself."
+        collect_errors(self, errors)
+
+
+class ClassifiedAddendumMarker(CitedRecord):
+    """The public fact that a non-public part of an agreement exists; NEVER its content."""
+
+    record_type = "addendum-marker"
+    visibility_parents = ("agreement",)
+    change_parent_field = "agreement"
+    partial_dates = ("known_since",)
+
+    class Existence(models.TextChoices):
+        ACKNOWLEDGED_BY_AGENCY = "acknowledged_by_agency", "Acknowledged by the agency"
+        ACKNOWLEDGED_BY_VENDOR = "acknowledged_by_vendor", "Acknowledged by the vendor"
+        REFERENCED_IN_DOCUMENTS = "referenced_in_documents", "Referenced in documents"
+        REPORTED_BY_SEVERAL_SOURCES = "reported_by_several_sources", "Reported by several sources"
+        REPORTED_BY_ONE_SOURCE = "reported_by_one_source", "Reported by one source"
+        INFERRED = "inferred", "Inferred"
+        NEITHER_CONFIRMED_NOR_DENIED = "neither_confirmed_nor_denied", "Neither confirmed nor denied"
+        DENIED = "denied", "Denied"
+
+    class Classification(models.TextChoices):
+        UNKNOWN = "unknown", "Unknown"
+        CUI = "cui", "Controlled unclassified information (CUI)"
+        CONFIDENTIAL = "confidential", "Confidential"
+        SECRET = "secret", "Secret"
+        TOP_SECRET = "top_secret", "Top secret"
+        TS_SCI = "ts_sci", "Top secret / SCI"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="addendum_markers",
+                                  help_text="The agreement with the non-public part.")
+    title = models.CharField(max_length=300, help_text="A short name for the marker.")
+    existence = models.CharField(max_length=30, choices=Existence.choices, db_index=True,
+                                 help_text="How the existence of the non-public part is known.")
+    classification = models.CharField(max_length=15, choices=Classification.choices,
+                                      default=Classification.UNKNOWN, db_index=True,
+                                      help_text="The classification level, if publicly known.")
+    described_subject = models.TextField(
+        blank=True,
+        help_text="What the public record says the non-public part is about; never its content.",
+    )
+    known_since, known_since_precision = partial_date("Since when the non-public part is publicly known to exist.")
+
+    known = PartialDateAccessor("known_since")
+
+    class Meta(CitedRecord.Meta):
+        verbose_name = "classified-addendum marker"
+        ordering = ["agreement", "id"]
+        constraints = [*BASE_CONSTRAINTS, *partial_date_constraints("known_since")]
+
+    def clean(self):
+        collect_errors(self, {})

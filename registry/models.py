@@ -1,0 +1,474 @@
+"""Core records: the shared base of every public record, Source + Citation,
+Organization + Membership, Submission and the ChangeLog."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from registry.fields import (
+    PartialDateAccessor,
+    partial_date,
+    partial_date_constraints,
+    raise_if,
+    validate_partial_date,
+)
+from registry.normalize import normalize_url
+
+
+class Confidence(models.TextChoices):
+    HIGH = "high", "High — primary source read, or 2+ independent reputable outlets agree"
+    MEDIUM = "medium", "Medium — one reputable secondary source"
+    LOW = "low", "Low — aggregator-only or unconfirmed"
+
+
+class PublicRecordQuerySet(models.QuerySet):
+    """Who may see what is decided here, once, for every view, feed, export and API."""
+
+    def public(self):
+        visible = self.filter(published_at__isnull=False, retracted_at__isnull=True)
+        for parent in self.model.visibility_parents:
+            field = self.model._meta.get_field(parent)
+            parent_public = Q(**{f"{parent}__published_at__isnull": False, f"{parent}__retracted_at__isnull": True})
+            visible = visible.filter(Q(**{f"{parent}__isnull": True}) | parent_public if field.null else parent_public)
+        return visible
+
+    def visible_to(self, user):
+        return self if getattr(user, "is_staff", False) else self.public()
+
+    def retracted(self):
+        return self.filter(retracted_at__isnull=False)
+
+
+class PublicRecord(models.Model):
+    """What every public record has: a stable slug, times, confidence, retraction, history."""
+
+    # Foreign keys whose retraction hides this record too (a term of a retracted agreement).
+    visibility_parents = ()
+    # The record whose change feed entry a change here also updates.
+    change_parent_field = None
+    # The word for this kind of record in the change log, URLs and the API.
+    record_type = None
+
+    slug = models.SlugField(
+        max_length=120, unique=True,
+        help_text="Stable identifier, unique for this type of record; used in page and API URLs and never reused.",
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False,
+        help_text="When the registry first recorded this (kept as is by imports).",
+    )
+    updated_at = models.DateTimeField(
+        default=timezone.now, db_index=True, editable=False,
+        help_text="When the registry last changed this record or one of its parts (citations, parties, terms).",
+    )
+    published_at = models.DateTimeField(
+        null=True, blank=True, db_index=True,
+        help_text="When the record was made public; empty means draft, visible to staff only.",
+    )
+    last_verified_on = models.DateField(
+        null=True, blank=True,
+        help_text="The last day someone at the registry checked this record against its sources.",
+    )
+    confidence = models.CharField(
+        max_length=6, choices=Confidence.choices, default=Confidence.MEDIUM, db_index=True,
+        help_text="How well sourced the record is: high, medium or low (see the methodology page).",
+    )
+    notes = models.TextField(
+        blank=True,
+        help_text="Registry notes: caveats, original wording kept where no vocabulary value fitted.",
+    )
+    retracted_at = models.DateTimeField(
+        null=True, blank=True, db_index=True,
+        help_text="When the record was retracted; a retracted record keeps its URL but leaves lists.",
+    )
+    retraction_reason = models.TextField(
+        blank=True,
+        help_text="Why the record was retracted; required with a retraction.",
+    )
+
+    history = HistoricalRecords(inherit=True)
+    objects = PublicRecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(retracted_at__isnull=True) | ~Q(retraction_reason=""),
+                name="%(app_label)s_%(class)s_retraction_has_reason",
+                violation_error_message="A retraction needs a reason.",
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__in=["high", "medium", "low"]),
+                name="%(app_label)s_%(class)s_confidence_valid",
+                violation_error_message="Confidence must be high, medium or low.",
+            ),
+        ]
+
+    @property
+    def is_public(self):
+        return self.published_at is not None and self.retracted_at is None
+
+    @property
+    def change_parent(self):
+        return getattr(self, self.change_parent_field) if self.change_parent_field else None
+
+    def clean(self):
+        errors = {}
+        if self.retracted_at and not self.retraction_reason.strip():
+            errors["retraction_reason"] = "A retraction needs a reason."
+        self.validate_partial_dates(errors)
+        raise_if(errors)
+
+    # Models list their partial dates here so clean() checks them all the same way.
+    partial_dates = ()
+
+    def validate_partial_dates(self, errors):
+        for field in self.partial_dates:
+            validate_partial_date(self, field, errors)
+
+    def __str__(self):
+        return getattr(self, "title", None) or getattr(self, "name", None) or self.slug
+
+
+class CitedRecord(PublicRecord):
+    """A public record whose claims are supported by citations (every type but Source)."""
+
+    requires_citation = True
+    citations = GenericRelation("registry.Citation", content_type_field="target_type", object_id_field="target_id")
+
+    class Meta(PublicRecord.Meta):
+        abstract = True
+
+
+class HistoricalLink(models.Model):
+    """Base of every through-model: no slug of its own, history kept, changes logged on the parent."""
+
+    change_parent_field = None
+
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def change_parent(self):
+        return getattr(self, self.change_parent_field)
+
+
+# --- sources and citations -----------------------------------------------------------------
+
+class Source(PublicRecord):
+    record_type = "source"
+    partial_dates = ("published_on",)
+
+    class Kind(models.TextChoices):
+        OFFICIAL_RELEASE = "official_release", "Official release"
+        CONTRACT_DOCUMENT = "contract_document", "Contract document"
+        COURT_FILING = "court_filing", "Court filing"
+        FOIA_RELEASE = "foia_release", "FOIA release"
+        TESTIMONY = "testimony", "Testimony"
+        COMPANY_STATEMENT = "company_statement", "Company statement"
+        NEWS_REPORT = "news_report", "News report"
+        ANALYSIS = "analysis", "Analysis"
+        OTHER = "other", "Other"
+
+    url = models.URLField(
+        max_length=1000, unique=True,
+        help_text="The address the registry read (normalised: lower-case host, no fragment, no default port).",
+    )
+    canonical_url = models.URLField(
+        max_length=1000, blank=True,
+        help_text="The original publication's address, when the page was read on a mirror or republisher.",
+    )
+    archived_url = models.URLField(max_length=1000, blank=True, help_text="An archived copy of the page, if any.")
+    title = models.CharField(max_length=500, help_text="The page's title.")
+    title_reconstructed = models.BooleanField(
+        default=False,
+        help_text="True when the title was not seen on the page but reconstructed (e.g. from the URL).",
+    )
+    publisher = models.CharField(
+        max_length=300, blank=True,
+        help_text="Who published the page; says so when it is a mirror, aggregator or syndication.",
+    )
+    published_on, published_on_precision = partial_date("When the page was published.")
+    kind = models.CharField(
+        max_length=20, choices=Kind.choices, default=Kind.OTHER, db_index=True,
+        help_text="What kind of document this is.",
+    )
+    verified = models.BooleanField(
+        default=True,
+        help_text="True when the registry read this page; False when it was only seen cited elsewhere.",
+    )
+    accessed_on = models.DateField(null=True, blank=True, help_text="The day the registry read the page.")
+    sha256 = models.CharField(
+        max_length=64, blank=True,
+        help_text="Optional SHA-256 of the document as read, hex encoded.",
+    )
+
+    published = PartialDateAccessor("published_on")
+
+    class Meta(PublicRecord.Meta):
+        ordering = ["title", "id"]
+        constraints = [
+            *PublicRecord.Meta.constraints,
+            *partial_date_constraints("published_on"),
+            models.CheckConstraint(
+                condition=Q(sha256="") | Q(sha256__regex=r"^[0-9a-f]{64}$"),
+                name="registry_source_sha256_hex",
+                violation_error_message="A SHA-256 is 64 lower-case hex characters.",
+            ),
+        ]
+
+    def clean(self):
+        self.url = normalize_url(self.url)
+        if self.canonical_url:
+            self.canonical_url = normalize_url(self.canonical_url)
+        errors = {}
+        if self.sha256 and not (len(self.sha256) == 64 and all(c in "0123456789abcdef" for c in self.sha256)):
+            errors["sha256"] = "A SHA-256 is 64 lower-case hex characters."
+        if self.canonical_url and self.canonical_url == self.url:
+            errors["canonical_url"] = "The canonical URL is only for pages read elsewhere; it equals the URL."
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        raise_if(errors)
+
+    def save(self, *args, **kwargs):
+        self.url = normalize_url(self.url)
+        super().save(*args, **kwargs)
+
+
+class Citation(HistoricalLink):
+    """Which source supports which claim of which record, with a short exact quote."""
+
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="citations",
+        help_text="The source that supports the claim.",
+    )
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT,
+        help_text="The type of record the citation supports.",
+    )
+    target_id = models.PositiveBigIntegerField(help_text="The id of the record the citation supports.")
+    target = GenericForeignKey("target_type", "target_id")
+    quote = models.TextField(help_text="A short exact quote from the source that supports the claim.")
+    locator = models.CharField(
+        max_length=200, blank=True,
+        help_text="Where in the source the quote is: page, paragraph, timestamp.",
+    )
+    claim = models.CharField(
+        max_length=200, blank=True,
+        help_text="Which claim or field of the record the quote supports, e.g. 'ceiling' or 'status'.",
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Order of the citation among the record's citations.")
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="citation_target_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(quote=""), name="registry_citation_quote_not_empty",
+                violation_error_message="A citation needs an exact quote from its source.",
+            ),
+        ]
+
+    def clean(self):
+        if not (self.quote or "").strip():
+            raise ValidationError({"quote": "A citation needs an exact quote from its source."})
+
+    @property
+    def change_parent(self):
+        return self.target
+
+    def __str__(self):
+        return f"{self.source} — “{self.quote[:60]}”"
+
+
+# --- people and organisations ---------------------------------------------------------------
+
+class Organization(models.Model):
+    """A watchdog group, newsroom or other body whose members submit records."""
+
+    name = models.CharField(max_length=200, unique=True, help_text="The organisation's name.")
+    slug = models.SlugField(max_length=120, unique=True, help_text="Stable identifier of the organisation.")
+    website = models.URLField(blank=True, help_text="The organisation's website.")
+    created_at = models.DateTimeField(default=timezone.now, help_text="When the organisation joined.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        ADMIN = "admin", "Administrator"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships",
+        help_text="The member.",
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="memberships",
+        help_text="The organisation.",
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER, help_text="The member's role.")
+    credited_publicly = models.BooleanField(
+        default=False,
+        help_text="Whether the registry's public history may name the organisation for this member's submissions.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="registry_membership_once",
+                                    violation_error_message="This person is already a member of this organisation."),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.organization}"
+
+
+class Submission(models.Model):
+    """A proposed record, update, correction or retraction, reviewed by a moderator."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", "New record"
+        UPDATE = "update", "Update"
+        CORRECTION = "correction", "Correction"
+        RETRACTION = "retraction", "Retraction"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, help_text="What the submission proposes.")
+    record_type = models.CharField(
+        max_length=30, help_text="The type of record concerned, e.g. 'agreement' or 'designation'.",
+    )
+    target_slug = models.SlugField(
+        max_length=120, blank=True,
+        help_text="The slug of the existing record concerned; empty for a new record.",
+    )
+    payload = models.JSONField(default=dict, blank=True, help_text="The proposed record in the interchange shape.")
+    sources = models.JSONField(default=list, blank=True, help_text="The sources offered, in the interchange shape.")
+    rationale = models.TextField(help_text="Why the submitter proposes this change.")
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True,
+        help_text="Where the submission stands in review.",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions",
+        help_text="Who submitted it (never shown publicly).",
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="submissions",
+        help_text="The organisation the submitter acts for, if any.",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="reviews",
+        help_text="The moderator who decided.",
+    )
+    decision_reason = models.TextField(blank=True, help_text="The moderator's reason for the decision.")
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True, help_text="When it was submitted.")
+    decided_at = models.DateTimeField(null=True, blank=True, help_text="When it was decided.")
+    base_history_id = models.PositiveBigIntegerField(
+        null=True, blank=True,
+        help_text="For corrections and updates: the history id of the record version the submitter read.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "rejected", "changes_requested"]) | ~Q(decision_reason=""),
+                name="registry_submission_decision_has_reason",
+                violation_error_message="Every decision needs a reason.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="create") | ~Q(target_slug=""),
+                name="registry_submission_target_for_changes",
+                violation_error_message="Updates, corrections and retractions name the record they concern.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(rationale=""), name="registry_submission_has_rationale",
+                violation_error_message="Say why you propose this change.",
+            ),
+        ]
+
+    def clean(self):
+        errors = {}
+        if self.status in {self.Status.APPROVED, self.Status.REJECTED, self.Status.CHANGES_REQUESTED} \
+                and not self.decision_reason.strip():
+            errors["decision_reason"] = "Every decision needs a reason."
+        if self.kind != self.Kind.CREATE and not self.target_slug:
+            errors["target_slug"] = "Name the record this submission concerns."
+        if not (self.rationale or "").strip():
+            errors["rationale"] = "Say why you propose this change."
+        raise_if(errors)
+
+    def __str__(self):
+        return f"Submission #{self.pk}: {self.get_kind_display()} of {self.record_type} {self.target_slug}".strip()
+
+
+# --- the change log -------------------------------------------------------------------------
+
+class ChangeCounter(models.Model):
+    """One row holding the last ChangeLog id; taken under a row lock so ids commit in order."""
+
+    last_id = models.PositiveBigIntegerField(default=0, help_text="The last ChangeLog id handed out.")
+
+    def __str__(self):
+        return f"ChangeLog counter at {self.last_id}"
+
+
+class ChangeLog(models.Model):
+    """One row per applied change to a public record: the change feed, Atom feeds and ETags read it."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+        RETRACTED = "retracted", "Retracted"
+
+    id = models.PositiveBigIntegerField(
+        primary_key=True, help_text="Monotonic, gapless change number; `after=<id>` resumes from here.",
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True, help_text="When the change was applied.")
+    record_type = models.CharField(max_length=30, db_index=True, help_text="The type of record changed.")
+    slug = models.SlugField(max_length=120, help_text="The slug of the record changed.")
+    action = models.CharField(max_length=10, choices=Action.choices, help_text="created, updated or retracted.")
+    history_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The history row of the record as it stood after the change.",
+    )
+    reason = models.TextField(help_text="Why the change was made.")
+    credited_to = models.CharField(
+        max_length=200, default="registry staff",
+        help_text="Who is publicly credited: 'registry staff' or the submitter's organisation if it opted in.",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="Who made the change (staff only; never shown publicly).",
+    )
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["record_type", "slug"], name="changelog_record_idx")]
+
+    def __str__(self):
+        return f"#{self.id} {self.record_type} {self.slug} {self.action}"

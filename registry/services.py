@@ -1,0 +1,149 @@
+"""The one write path. Every change to a public record — admin, seed loader, importers,
+submission approval — comes through here, so history and the change log never miss one.
+
+``apply_change(record, user=..., reason=...)`` saves the record, writes its history row with who
+and why, and writes one ChangeLog row, all in one transaction. A change to a part of a record
+(citation, party, term, marker, link) also logs ``updated`` for the record it belongs to.
+
+Inside ``change_set(...)`` (used by the admin and the loaders), several saves form one change:
+each record gets one ChangeLog row however many of its parts changed.
+"""
+
+import contextvars
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from registry.models import ChangeCounter, ChangeLog
+
+STAFF_CREDIT = "registry staff"
+
+_current_change_set = contextvars.ContextVar("current_change_set", default=None)
+
+
+@dataclass
+class ChangeSet:
+    user: object
+    reason: str
+    credited_to: str = STAFF_CREDIT
+    logged: dict = field(default_factory=dict)  # (record_type, pk) -> ChangeLog
+    published: list = field(default_factory=list)  # records that must have a citation at the end
+
+
+@contextmanager
+def change_set(*, user, reason, credited_to=STAFF_CREDIT):
+    """Group saves into one change: one transaction, one ChangeLog row per record changed."""
+    outer = _current_change_set.get()
+    if outer is not None:  # nested: join the outer change
+        yield outer
+        return
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Every change needs a reason."})
+    current = ChangeSet(user=user, reason=reason.strip(), credited_to=credited_to)
+    token = _current_change_set.set(current)
+    try:
+        with transaction.atomic():
+            yield current
+            _check_citations(current.published)
+    finally:
+        _current_change_set.reset(token)
+
+
+def apply_change(record, *, user=None, reason=None, action=None, validate=True, credited_to=STAFF_CREDIT):
+    """Save one record (public record or a part of one) with history and a ChangeLog row.
+
+    ``action`` is worked out when omitted: created for a new record, updated otherwise.
+    Returns the record.
+    """
+    with change_set(user=user, reason=reason, credited_to=credited_to) as current:
+        user, reason = current.user, current.reason
+        is_new = record._state.adding
+        if action is None:
+            action = ChangeLog.Action.CREATED if is_new else ChangeLog.Action.UPDATED
+        if validate:
+            record.full_clean()
+        if hasattr(record, "updated_at"):
+            record.updated_at = timezone.now()
+        record._history_user = user
+        record._change_reason = reason
+        record.save()
+        if hasattr(record, "slug"):
+            _log(current, record, action)
+            if getattr(record, "requires_citation", False) and record.published_at:
+                current.published.append(record)
+        parent = record.change_parent
+        if parent is not None:
+            _touch(parent)
+            _log(current, parent, ChangeLog.Action.UPDATED)
+    return record
+
+
+def apply_changes(records, *, user, reason, credited_to=STAFF_CREDIT):
+    """The bulk variant: many records, one transaction, ChangeLog ids handed out in order."""
+    with change_set(user=user, reason=reason, credited_to=credited_to):
+        return [apply_change(record) for record in records]
+
+
+def retract(record, *, user, reason):
+    """Retract a public record: it keeps its URL, leaves lists, and the feed says so."""
+    if not (reason or "").strip():
+        raise ValidationError({"retraction_reason": "A retraction needs a reason."})
+    if record.retracted_at:
+        raise ValidationError({"retracted_at": f"{record} is already retracted."})
+    record.retracted_at = timezone.now()
+    record.retraction_reason = reason.strip()
+    return apply_change(record, user=user, reason=f"retracted: {reason.strip()}", action=ChangeLog.Action.RETRACTED)
+
+
+def _log(current, record, action):
+    """One ChangeLog row per record per change set; a later 'created'/'retracted' wins over 'updated'."""
+    key = (record.record_type, record.pk)
+    history = record.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    existing = current.logged.get(key)
+    if existing is not None:
+        if action != ChangeLog.Action.UPDATED and existing.action == ChangeLog.Action.UPDATED:
+            existing.action = action
+        existing.history_id = history
+        existing.save(update_fields=["action", "history_id"])
+        return existing
+    entry = ChangeLog.objects.create(
+        id=_next_change_id(),
+        at=timezone.now(),
+        record_type=record.record_type,
+        slug=record.slug,
+        action=action,
+        history_id=history,
+        reason=current.reason,
+        credited_to=current.credited_to,
+        user=current.user if getattr(current.user, "pk", None) else None,
+    )
+    current.logged[key] = entry
+    return entry
+
+
+def _next_change_id():
+    """Take the next id under a row lock, so ids commit in the order they were handed out."""
+    counter, _ = ChangeCounter.objects.select_for_update().get_or_create(pk=1)
+    counter.last_id += 1
+    counter.save(update_fields=["last_id"])
+    return counter.last_id
+
+
+def _touch(parent):
+    # A part changed, so the parent's representation changed: bump updated_at for sync clients
+    # (`updated_after`) without writing a parent history row — the part's own history holds it.
+    now = timezone.now()
+    type(parent).objects.filter(pk=parent.pk).update(updated_at=now)
+    parent.updated_at = now
+
+
+def _check_citations(records):
+    for record in records:
+        if record.published_at and not record.citations.exists():
+            raise ValidationError(
+                {"citations": f"{record.record_type} '{record.slug}' is published but has no citation; "
+                              "add at least one source with a quote, or leave it unpublished."}
+            )

@@ -1,0 +1,44 @@
+"""Core pages: home, health checks."""
+
+from django.db import DatabaseError, connection
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from contracts.models import Agency, Agreement, ClassifiedAddendumMarker, PublicTerm, Vendor
+from disclosures.models import Designation, Event, TestingDisclosure
+from registry.models import ChangeLog, Source
+
+COUNTED_TYPES = [
+    ("Agreements", Agreement), ("Public terms", PublicTerm), ("Classified-addendum markers", ClassifiedAddendumMarker),
+    ("Agencies", Agency), ("Vendors", Vendor), ("Designations", Designation),
+    ("Testing disclosures", TestingDisclosure), ("Events", Event), ("Sources", Source),
+]
+
+
+class HomeView(TemplateView):
+    template_name = "registry/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["counts"] = [(label, model.objects.public().count()) for label, model in COUNTED_TYPES]
+        context["latest_changes"] = ChangeLog.objects.order_by("-id")[:10]
+        return context
+
+
+@never_cache
+def healthz(request):
+    """The process is up; says nothing about the database (that is /readyz)."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def readyz(request):
+    """Ready to serve: the database answers. 503 with a JSON reason otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        return JsonResponse({"status": "unavailable", "reason": f"database unreachable: {error}"}, status=503)
+    return JsonResponse({"status": "ok"})
