@@ -192,3 +192,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The history view is read-only: a revert would bypass the change reason form; edit instead.
+SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -1,0 +1,58 @@
+# Two commands on a fresh machine: `make run` and `make test`. Needs only Python 3.11+ and make.
+PYTHON ?= python3
+VENV   ?= .venv
+PORT   ?= 8000
+BIN    := $(VENV)/bin
+# Tests never run with a production secret; `make run` is a local development server.
+TEST_ENV := SECRET_KEY=test-only-secret-key DEBUG=false
+RUN_ENV  := DEBUG=true
+
+.PHONY: help install install-dev run migrate seed superuser test lint ci clean
+
+help:
+	@echo "make run        install, migrate, load the seed data if the database is empty, serve on :$(PORT)"
+	@echo "make test       install the dev requirements and run the whole suite"
+	@echo "make superuser  create an editor account for /admin/"
+	@echo "make lint       ruff check"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py createcachetable
+
+seed: migrate
+	@if [ -f registry/seed/seed.json ] && $(BIN)/python -c "import registry.management.commands.load_seed" 2>/dev/null; then \
+		$(RUN_ENV) $(BIN)/python manage.py load_seed --if-empty; \
+	else echo "No seed loader yet: starting with an empty registry."; fi
+
+run: seed
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+superuser: migrate
+	$(RUN_ENV) $(BIN)/python manage.py createsuperuser
+
+test: install-dev
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

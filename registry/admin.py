@@ -1,0 +1,74 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from registry.admin_base import LinkAdmin, RecordAdmin
+from registry.models import ChangeLog, Citation, Membership, Organization, Source, Submission
+
+
+@admin.register(Source)
+class SourceAdmin(RecordAdmin):
+    list_display = ("title", "publisher", "kind", "published_on", "verified", "confidence", "retracted_at")
+    list_filter = ("kind", "verified", "title_reconstructed")
+    search_fields = ("title", "publisher", "url", "canonical_url", "slug")
+    prepopulated_fields = {"slug": ("title",)}
+
+
+@admin.register(Citation)
+class CitationAdmin(LinkAdmin):
+    list_display = ("source", "target_type", "target_id", "claim", "quote")
+    list_filter = ("target_type",)
+    search_fields = ("quote", "claim", "source__title", "source__url")
+    autocomplete_fields = ("source",)
+    list_select_related = ("source", "target_type")
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "website", "created_at")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "organization", "role", "credited_publicly")
+    list_filter = ("role", "credited_publicly")
+    autocomplete_fields = ("user", "organization")
+
+
+@admin.register(Submission)
+class SubmissionAdmin(SimpleHistoryAdmin):
+    list_display = ("id", "kind", "record_type", "target_slug", "status", "organization", "submitted_at")
+    list_filter = ("status", "kind", "record_type")
+    search_fields = ("target_slug", "rationale", "decision_reason")
+    raw_id_fields = ("submitted_by", "reviewer")
+    readonly_fields = ("submitted_at",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # every decision is kept
+
+
+@admin.register(ChangeLog)
+class ChangeLogAdmin(admin.ModelAdmin):
+    """The change log is written only by the write path; here it is read."""
+
+    list_display = ("id", "at", "record_type", "slug", "action", "credited_to", "user", "reason")
+    list_filter = ("action", "record_type")
+    search_fields = ("slug", "reason")
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,191 @@
+"""Builders for every model. Each public record is written through the one write path, with a
+citation when published, so tests see exactly what the site sees."""
+
+import itertools
+from datetime import UTC, datetime
+
+from django.contrib.auth import get_user_model
+
+from contracts.models import (
+    Agency,
+    Agreement,
+    AgreementAgency,
+    AgreementParty,
+    ClassifiedAddendumMarker,
+    PublicTerm,
+    Vendor,
+)
+from disclosures.models import (
+    Designation,
+    DesignationAgreement,
+    Event,
+    EventLink,
+    TestingDisclosure,
+    TestingDisclosureAgreement,
+    TestingDisclosureVendor,
+)
+from registry.models import Citation, Membership, Organization, Source, Submission
+from registry.services import apply_change, change_set, retract
+
+_numbers = itertools.count(1)
+PUBLISHED = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def unique(prefix):
+    return f"{prefix}-{next(_numbers)}"
+
+
+def builder_user():
+    user, _ = get_user_model().objects.get_or_create(username="builder", defaults={"is_staff": True})
+    return user
+
+
+def _save(record, *, cite=True, retracted=False, quote=None, reason="test data", user=None):
+    """Save through the write path (with a citation when published), then retract if asked."""
+    user = user or builder_user()
+    with change_set(user=user, reason=reason):
+        apply_change(record)
+        if cite and record.published_at and not isinstance(record, Source):
+            make_citation(record, quote=quote or f"quoted words about {record.slug}")
+    if retracted:
+        retract(record, user=user, reason="retracted in a test")
+    return record
+
+
+def make_source(*, published=True, retracted=False, **fields):
+    slug = fields.pop("slug", unique("source"))
+    fields.setdefault("url", f"https://news.example.org/{slug}")
+    fields.setdefault("title", f"Report {slug}")
+    fields.setdefault("publisher", "Example News")
+    fields.setdefault("kind", Source.Kind.NEWS_REPORT)
+    source = Source(slug=slug, published_at=PUBLISHED if published else None, **fields)
+    return _save(source, retracted=retracted)
+
+
+def make_citation(target, *, source=None, quote="an exact quote", claim="", **fields):
+    citation = Citation(target=target, source=source or make_source(), quote=quote, claim=claim, **fields)
+    return apply_change(citation, user=builder_user(), reason="test citation")
+
+
+def make_agency(*, published=True, retracted=False, **fields):
+    slug = fields.pop("slug", unique("agency"))
+    fields.setdefault("name", f"Agency {slug}")
+    fields.setdefault("kind", Agency.Kind.COMPONENT)
+    return _save(Agency(slug=slug, published_at=PUBLISHED if published else None, **fields), retracted=retracted)
+
+
+def make_vendor(*, published=True, retracted=False, **fields):
+    slug = fields.pop("slug", unique("vendor"))
+    fields.setdefault("name", f"Vendor {slug}")
+    fields.setdefault("kind", Vendor.Kind.FRONTIER_LAB)
+    return _save(Vendor(slug=slug, published_at=PUBLISHED if published else None, **fields), retracted=retracted)
+
+
+def make_agreement(*, published=True, retracted=False, vendors=(), participating=(), **fields):
+    slug = fields.pop("slug", unique("agreement"))
+    fields.setdefault("title", f"Agreement {slug}")
+    if "awarding_agency" not in fields:
+        fields["awarding_agency"] = make_agency()
+    agreement = Agreement(slug=slug, published_at=PUBLISHED if published else None, **fields)
+    _save(agreement)
+    for vendor in vendors:
+        make_party(agreement, vendor)
+    for agency in participating:
+        apply_change(AgreementAgency(agreement=agreement, agency=agency), user=builder_user(), reason="test party")
+    if retracted:
+        retract(agreement, user=builder_user(), reason="retracted in a test")
+    return agreement
+
+
+def make_agreements(count, **fields):
+    return [make_agreement(**fields) for _ in range(count)]
+
+
+def make_party(agreement, vendor=None, role=AgreementParty.Role.PRIME):
+    party = AgreementParty(agreement=agreement, vendor=vendor or make_vendor(), role=role)
+    return apply_change(party, user=builder_user(), reason="test party")
+
+
+def make_term(*, published=True, retracted=False, **fields):
+    slug = fields.pop("slug", unique("term"))
+    if not ({"agreement", "agency", "vendor"} & fields.keys()):
+        fields["agreement"] = make_agreement()
+    fields.setdefault("title", f"Term {slug}")
+    fields.setdefault("category", PublicTerm.Category.DOMESTIC_SURVEILLANCE)
+    fields.setdefault("effect", PublicTerm.Effect.PROHIBITS)
+    fields.setdefault("text", "The vendor's models shall not be used for domestic surveillance.")
+    return _save(PublicTerm(slug=slug, published_at=PUBLISHED if published else None, **fields), retracted=retracted)
+
+
+def make_marker(*, published=True, retracted=False, **fields):
+    slug = fields.pop("slug", unique("marker"))
+    fields.setdefault("agreement", make_agreement())
+    fields.setdefault("title", f"Marker {slug}")
+    fields.setdefault("existence", ClassifiedAddendumMarker.Existence.REPORTED_BY_ONE_SOURCE)
+    return _save(ClassifiedAddendumMarker(slug=slug, published_at=PUBLISHED if published else None, **fields),
+                 retracted=retracted)
+
+
+def make_designation(*, published=True, retracted=False, affected=(), **fields):
+    slug = fields.pop("slug", unique("designation"))
+    fields.setdefault("vendor", make_vendor())
+    fields.setdefault("title", f"Designation {slug}")
+    fields.setdefault("kind", Designation.Kind.SUPPLY_CHAIN_RISK_3252)
+    fields.setdefault("status", Designation.Status.IN_EFFECT)
+    designation = _save(Designation(slug=slug, published_at=PUBLISHED if published else None, **fields))
+    for agreement in affected:
+        apply_change(DesignationAgreement(designation=designation, agreement=agreement),
+                     user=builder_user(), reason="test link")
+    if retracted:
+        retract(designation, user=builder_user(), reason="retracted in a test")
+    return designation
+
+
+def make_testing_disclosure(*, published=True, retracted=False, vendors=(), agreements=(), **fields):
+    slug = fields.pop("slug", unique("testing"))
+    fields.setdefault("agency", make_agency())
+    fields.setdefault("title", f"Testing {slug}")
+    fields.setdefault("models_tested", "GPT-4")
+    disclosure = _save(TestingDisclosure(slug=slug, published_at=PUBLISHED if published else None, **fields))
+    for vendor in vendors:
+        apply_change(TestingDisclosureVendor(disclosure=disclosure, vendor=vendor), user=builder_user(), reason="t")
+    for agreement in agreements:
+        apply_change(TestingDisclosureAgreement(disclosure=disclosure, agreement=agreement),
+                     user=builder_user(), reason="t")
+    if retracted:
+        retract(disclosure, user=builder_user(), reason="retracted in a test")
+    return disclosure
+
+
+def make_event(*, published=True, retracted=False, links=(), **fields):
+    slug = fields.pop("slug", unique("event"))
+    fields.setdefault("title", f"Event {slug}")
+    fields.setdefault("kind", Event.Kind.STATEMENT)
+    if "occurred_on" not in fields:
+        fields["occurred_on"], fields["occurred_on_precision"] = datetime(2026, 3, 1).date(), "day"
+    event = _save(Event(slug=slug, published_at=PUBLISHED if published else None, **fields))
+    for role, target_field, target in links:
+        apply_change(EventLink(event=event, role=role, **{target_field: target}), user=builder_user(), reason="t")
+    if retracted:
+        retract(event, user=builder_user(), reason="retracted in a test")
+    return event
+
+
+def make_user(username, *, staff=False, **fields):
+    return get_user_model().objects.create_user(username=username, password="correct horse battery staple",
+                                                is_staff=staff, **fields)
+
+
+def make_organization(name):
+    return Organization.objects.create(name=name, slug=name.lower().replace(" ", "-"))
+
+
+def make_member(user, organization, **fields):
+    return Membership.objects.create(user=user, organization=organization, **fields)
+
+
+def make_submission(*, by, **fields):
+    fields.setdefault("kind", Submission.Kind.CREATE)
+    fields.setdefault("record_type", "agreement")
+    fields.setdefault("rationale", "New contract announced today.")
+    return Submission.objects.create(submitted_by=by, **fields)
