@@ -10,7 +10,6 @@ from django.contrib.admin import helpers
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
