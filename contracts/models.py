@@ -205,7 +205,9 @@ class Agreement(CitedRecord):
     end_on, end_on_precision = partial_date("When performance ends or is expected to end.")
     ceiling_amount, ceiling_currency = money("The ceiling (maximum potential value).")
     obligated_amount, obligated_currency = money("The amount obligated (committed funds), distinct from the ceiling.")
-    value_note = models.TextField(blank=True, help_text="What the sources say about value when it is not a ceiling or obligation.")
+    value_note = models.TextField(
+        blank=True, help_text="What the sources say about value when it is not a ceiling or obligation.",
+    )
     status = models.CharField(
         max_length=12, choices=Status.choices, default=Status.UNKNOWN, db_index=True,
         help_text="Where the agreement stands, as far as is publicly known.",
