@@ -1,0 +1,88 @@
+"""Serving: settings refuse unsafe starts, health checks, the home page, Markdown sanitising."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import OperationalError
+
+from registry.markdown import render_markdown
+from tests.builders import make_agreement
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_django(**env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    environment.update(env, DJANGO_SETTINGS_MODULE="registry.settings")
+    return subprocess.run([sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=environment,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off():
+    result = start_django(DEBUG="false")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_it_starts_with_a_secret_key_and_debug_off():
+    assert start_django(DEBUG="false", SECRET_KEY="a-real-secret").returncode == 0
+
+
+def test_it_starts_without_a_key_in_local_debug_mode():
+    assert start_django(DEBUG="true").returncode == 0
+
+
+def test_healthz_answers_without_the_database(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_readyz_answers_ok_when_the_database_is_reachable(client):
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_readyz_answers_503_with_a_reason_when_the_database_is_unreachable(client, monkeypatch):
+    from django.db import connection
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert "connection refused" in response.json()["reason"]
+
+
+@pytest.mark.django_db
+def test_the_home_page_says_what_the_registry_is_and_counts_public_records(client):
+    make_agreement(title="Visible deal")
+    make_agreement(title="Draft deal", published=False)
+
+    page = client.get("/").content.decode()
+
+    assert "AI Defense Agreements Registry" in page
+    assert "classified addenda" in page
+    assert '<th scope="row">Agreements</th><td>1</td>' in page
+    assert 'href="/admin/"' in page
+
+
+def test_markdown_is_sanitised():
+    html = render_markdown("**bold** <script>alert(1)</script> [x](javascript:alert(1)) [ok](https://example.org)")
+
+    assert "<strong>bold</strong>" in html
+    assert "<script>" not in html
+    assert "javascript:" not in html
+    assert 'href="https://example.org"' in html
