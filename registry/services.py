@@ -87,6 +87,19 @@ def apply_changes(records, *, user, reason, credited_to=STAFF_CREDIT):
         return [apply_change(record) for record in records]
 
 
+def remove_part(part, *, user=None, reason=None, credited_to=STAFF_CREDIT):
+    """Remove a part of a record (a citation, party or link no longer stated). Its history keeps
+    the removal with who and why; the record it belonged to is logged as updated."""
+    with change_set(user=user, reason=reason, credited_to=credited_to) as current:
+        parent = part.change_parent
+        part._history_user = current.user
+        part._change_reason = current.reason
+        part.delete()
+        if parent is not None:
+            _touch(parent)
+            _log(current, parent, ChangeLog.Action.UPDATED)
+
+
 def retract(record, *, user, reason):
     """Retract a public record: it keeps its URL, leaves lists, and the feed says so."""
     if not (reason or "").strip():

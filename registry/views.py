@@ -5,15 +5,12 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from contracts.models import Agency, Agreement, ClassifiedAddendumMarker, PublicTerm, Vendor
-from disclosures.models import Designation, Event, TestingDisclosure
-from registry.models import ChangeLog, Source
+from registry.interchange import record_types
+from registry.models import ChangeLog
 
-COUNTED_TYPES = [
-    ("Agreements", Agreement), ("Public terms", PublicTerm), ("Classified-addendum markers", ClassifiedAddendumMarker),
-    ("Agencies", Agency), ("Vendors", Vendor), ("Designations", Designation),
-    ("Testing disclosures", TestingDisclosure), ("Events", Event), ("Sources", Source),
-]
+# The order in which the home page lists what the registry holds.
+HOME_ORDER = ["agreement", "term", "addendum-marker", "designation", "testing-disclosure", "event",
+              "vendor", "agency", "source"]
 
 
 class HomeView(TemplateView):
@@ -21,7 +18,8 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["counts"] = [(label, model.objects.public().count()) for label, model in COUNTED_TYPES]
+        types = sorted(record_types(), key=lambda t: HOME_ORDER.index(t.name))
+        context["counts"] = [(t.label, t.model.objects.public().count()) for t in types]
         context["latest_changes"] = ChangeLog.objects.order_by("-id")[:10]
         return context
 
