@@ -7,11 +7,12 @@ BIN    := $(VENV)/bin
 TEST_ENV := SECRET_KEY=test-only-secret-key DEBUG=false
 RUN_ENV  := DEBUG=true
 
-.PHONY: help install install-dev run migrate seed superuser test lint ci clean
+.PHONY: help install install-dev run serve migrate seed superuser test lint ci clean
 
 help:
 	@echo "make run        install, migrate, load the seed data if the database is empty, serve on :$(PORT)"
 	@echo "make test       install the dev requirements and run the whole suite"
+	@echo "make serve      gunicorn + whitenoise with DEBUG off (set SECRET_KEY first)"
 	@echo "make superuser  create an editor account for /admin/"
 	@echo "make lint       ruff check"
 
@@ -41,6 +42,13 @@ seed: migrate
 
 run: seed
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production-like serving: gunicorn + whitenoise, DEBUG off (needs SECRET_KEY in the environment).
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py collectstatic --noinput
+	PORT=$(PORT) $(BIN)/gunicorn registry.wsgi
 
 superuser: migrate
 	$(RUN_ENV) $(BIN)/python manage.py createsuperuser
