@@ -59,23 +59,38 @@ def load_records(data, *, user=None, reason="seed data"):
 
 
 def load_all(data, report, errors, *, user, reason):
+    """Two passes in one change set: every record's own columns first, then the parts (citations,
+    parties, links), so that parts may point at any record of the file, even in a cycle."""
+    outcomes = {}
     with change_set(user=user, reason=reason):
-        for record_type in record_types():
-            for index, item in in_dependency_order(record_type.name, data.get(record_type.plural, [])):
-                where = f"{record_type.plural}[{index}]" + (f" ({item['slug']})" if isinstance(item, dict)
-                                                           and isinstance(item.get("slug"), str) else "")
-                try:
-                    with transaction.atomic():
-                        outcome = load_one(record_type, item)
-                except RecordError as error:
-                    errors.extend(f"{where}: {message}" for message in error.messages)
-                    continue
-                except (ValidationError, IntegrityError) as error:
-                    errors.extend(f"{where}: {message}" for message in django_messages(error))
-                    continue
-                getattr(report, outcome)[record_type.name] += 1
+        for phase in ("columns", "parts"):
+            for record_type in record_types():
+                for index, item in in_dependency_order(record_type.name, data.get(record_type.plural, [])):
+                    key = (record_type.name, index)
+                    if phase == "parts" and key not in outcomes:
+                        continue  # its columns failed: already reported
+                    where = f"{record_type.plural}[{index}]" + (
+                        f" ({item['slug']})" if isinstance(item, dict) and isinstance(item.get("slug"), str) else "")
+                    try:
+                        with transaction.atomic():
+                            outcome = load_one(record_type, item, phase)
+                    except RecordError as error:
+                        errors.extend(f"{where}: {message}" for message in error.messages)
+                        outcomes.pop(key, None)
+                        continue
+                    except (ValidationError, IntegrityError) as error:
+                        errors.extend(f"{where}: {message}" for message in django_messages(error))
+                        outcomes.pop(key, None)
+                        continue
+                    outcomes[key] = max(outcomes.get(key, "unchanged"), outcome, key=OUTCOMES.index)
         if errors:
             raise LoadError(errors)  # rolls the whole change set back
+    for (type_name, _), outcome in outcomes.items():
+        getattr(report, outcome)[type_name] += 1
+
+
+# The stronger outcome of a record's two passes wins: created > updated > unchanged.
+OUTCOMES = ("unchanged", "updated", "created")
 
 
 def check_layout(data):
@@ -94,16 +109,21 @@ class RecordError(Exception):
         self.messages = messages
 
 
-def load_one(record_type, item):
-    """Create, update or leave one record and its parts; returns 'created', 'updated' or 'unchanged'."""
+def load_one(record_type, item, phase):
+    """One pass over one record: its columns, or its parts. Returns 'created', 'updated' or 'unchanged'."""
     if not isinstance(item, dict):
         raise RecordError(["a record must be a JSON object."])
     model = record_type.model
     instance = model.objects.filter(slug=item["slug"]).first() if isinstance(item.get("slug"), str) else None
-    serializer = record_type.write_serializer(instance=instance, data=item)
+    serializer_class = record_type.write_serializer
+    if phase == "columns":
+        item = {key: value for key, value in item.items() if key not in serializer_class.part_fields}
+    serializer = serializer_class(instance=instance, data=item)
     if not serializer.is_valid():
         raise RecordError(flatten_errors(serializer.errors))
     values, parts = serializer.split(serializer.validated_data)
+    if phase == "parts":
+        return "updated" if apply_parts(serializer.part_sets(instance, parts)) else "unchanged"
     record = instance or model()
     before = snapshot(record)
     reset_absent_fields(serializer, record, values)
@@ -113,10 +133,9 @@ def load_one(record_type, item):
     if record_changed:
         newly_retracted = record.retracted_at and not (instance and before.get("retracted_at"))
         apply_change(record, action=ChangeLog.Action.RETRACTED if instance and newly_retracted else None)
-    parts_changed = apply_parts(serializer.part_sets(record, parts))
     if instance is None:
         return "created"
-    return "updated" if record_changed or parts_changed else "unchanged"
+    return "updated" if record_changed else "unchanged"
 
 
 def apply_parts(part_sets):

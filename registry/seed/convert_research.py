@@ -1,0 +1,1366 @@
+"""Convert the research file into the registry's interchange format (docs/interchange.md).
+
+    python -m registry.seed.convert_research [--research PATH] [--out DIR]
+
+Reads ``research-facts-2026-11.json`` and writes ``seed.json`` and ``MAPPING.md`` next to this
+file (or into ``--out``). The conversion is meant to be faithful: a research value that has no
+field in the format, or no matching vocabulary value, is kept word for word in a note field and
+listed in MAPPING.md, never dropped. Every record is published at the research compile date and
+records are sorted by slug, so two runs give byte-identical files.
+
+Standard library only (no Django): it runs anywhere, and its tests need no database.
+"""
+
+import argparse
+import calendar
+import datetime
+import json
+import re
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from registry.normalize import normalize_url
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+RESEARCH_NAME = "research-facts-2026-11.json"
+DEFAULT_RESEARCH = PROJECT_ROOT.parent / "shared" / "data" / RESEARCH_NAME
+DEFAULT_OUT = Path(__file__).resolve().parent
+
+# The research compile date: a fixed publication time keeps reruns byte-identical.
+PUBLISHED_AT = "2026-11-28T00:00:00Z"
+
+# Research list key -> (interchange plural, link type in event links), in load order.
+RESEARCH_TYPES = {
+    "agencies": ("agencies", "agency"),
+    "vendors": ("vendors", "vendor"),
+    "agreements": ("agreements", "agreement"),
+    "public_terms": ("terms", "term"),
+    "classified_addendum_markers": ("addendum_markers", "addendum-marker"),
+    "designations": ("designations", "designation"),
+    "testing_disclosures": ("testing_disclosures", "testing-disclosure"),
+    "events": ("events", "event"),
+}
+PLURALS = ["sources", *(plural for plural, _ in RESEARCH_TYPES.values())]
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,120}")
+NO_RULE = "no rule matched: default value, research text kept in notes"
+
+
+# --- vocabulary mappings ----------------------------------------------------------------------
+# Every table below is also printed in MAPPING.md, with the values actually seen and their counts.
+
+@dataclass(frozen=True)
+class Rule:
+    """One line of a free-text mapping: if ``pattern`` occurs (case-insensitive), the value is ``value``."""
+
+    pattern: str
+    value: str
+    why: str
+
+
+def classify(rules, text, default, default_why=NO_RULE):
+    """(value, why) of the first rule whose pattern occurs in ``text``; the default when none does."""
+    for rule in rules:
+        if re.search(rule.pattern, text or "", re.IGNORECASE | re.DOTALL):
+            return rule.value, rule.why
+    return default, default_why
+
+
+CONFIDENCE = ("high", "medium", "low")
+
+AGENCY_KIND = {
+    "department": ("department", "same value"),
+    "military_department": ("department", "a military department is a department (within DoD)"),
+    "allied_defence_ministry": ("department", "a defence ministry is a government department"),
+    "dod_component": ("component", "a DoD component"),
+    "dod_combat_support_agency": ("component", "a DoD combat support agency is a DoD component"),
+    "dod_intelligence_agency": ("component", "a DoD intelligence agency is a DoD component"),
+    "military_service": ("component", "a military service within a military department"),
+    "combatant_command": ("command", "a combatant command"),
+    "executive_office": ("executive_office", "same value"),
+    "allied_international_agency": ("other", "an international (NATO) agency: no closer value"),
+}
+# ISO 3166-1 codes where the registry default "US" would be wrong.
+AGENCY_COUNTRY = {
+    "uk-mod": ("GB", "UK Ministry of Defence"),
+    "nato-ncia": ("ZZ", "NATO agency: no country; ZZ is the ISO 3166 user-assigned code for unknown/international"),
+}
+# The research gives no company type: these are the converter's editorial choices.
+VENDOR_KIND = {
+    "openai": "frontier_lab", "anthropic": "frontier_lab", "google": "frontier_lab", "xai": "frontier_lab",
+    "meta": "frontier_lab", "deepseek": "frontier_lab", "reflection-ai": "frontier_lab",
+    "microsoft": "cloud_provider", "aws": "cloud_provider", "oracle": "cloud_provider",
+    "palantir": "defense_technology", "anduril": "defense_technology", "l3harris": "defense_technology",
+    "swarm-aero": "defense_technology", "scale-ai": "data_services",
+}
+VENDOR_KIND_WHY = "editorial"
+VENDOR_COUNTRY = {
+    "deepseek": ("CN", "research: 'Hangzhou-based AI developer'"),
+    "alibaba": ("CN", "research: on DoD's Section 1260H list of Chinese military companies"),
+    "baidu": ("CN", "research: on DoD's Section 1260H list of Chinese military companies"),
+    "biasbounty-ai": ("ZZ", "country not established by the research (ZZ: ISO 3166 user-assigned 'unknown')"),
+}
+
+VEHICLE_RULES = (
+    Rule(r"modification|amendment|ceiling increase", "amendment", "a modification, amendment or ceiling increase"),
+    Rule(r"production other transaction", "ot_production", "a production other transaction agreement"),
+    Rule(r"prototype other transaction", "ot_prototype", "a prototype other transaction agreement"),
+    Rule(r"task/delivery order|task order", "idiq_task_order", "a task/delivery order"),
+    Rule(r"enterprise (agreement|ordering vehicle)", "enterprise_agreement", "an enterprise agreement/ordering vehicle"),
+    Rule(r"partnership|collaboration", "partnership", "a partnership or collaboration"),
+    Rule(r"definitive contract", "far_contract", "a definitive contract (FAR-based award type)"),
+    Rule(r"other transaction|\bota\b", "ot_by_title",
+         "an OTA whose type the vehicle text omits: prototype/production as the agreement title says, else other"),
+    Rule(r"\bcontracts?\b|not (stated|disclosed)", "unknown", "a contract or agreement whose type the sources do not state"),
+)
+AGREEMENT_STATUS_RULES = (
+    Rule(r"^disrupted|contested", "disputed", "the research calls it disrupted/contested"),
+    Rule(r"^(active|deployed|operational|in use)", "active", "active, deployed or in use as of the sources read"),
+    Rule(r"^reported", "unknown", "only reported (no announcement or later status found)"),
+    Rule(r"^presumed", "unknown", "a presumption, not a reported status"),
+    Rule(r"^(announced|awarded|acquired|signed)", "announced",
+         "announced/awarded/signed with no later status found: known to exist, current state not known"),
+)
+VALUE_TARGET_WHY = {
+    "ceiling": "value_type 'ceiling' is the ceiling",
+    "obligated": "an obligated-type value is the obligation",
+    "value_note": "not a ceiling or an obligation: amount, type and note kept in value_note",
+}
+
+# term_type -> (category, effect, why): a 'restriction' restricts, an 'exclusion'/'prohibition' prohibits.
+TERM_TYPE = {
+    "all_lawful_use": ("lawful_use_scope", "permits", "use for all lawful purposes is permitted"),
+    "domestic_surveillance_restriction": ("domestic_surveillance", "restricts", "a restriction"),
+    "autonomous_weapons_restriction": ("autonomous_weapons", "restricts", "a restriction"),
+    "automated_decision_restriction": ("other", "restricts", "a restriction; no category for automated decisions"),
+    "acceptable_use_policy_applies": ("acceptable_use_policy", "requires", "use must follow the vendor's policy"),
+    "acceptable_use_policy_exception": ("acceptable_use_policy", "permits", "an exception permits otherwise banned use"),
+    "human_oversight": ("human_oversight", "requires", "human oversight is required"),
+    "security_level": ("deployment_environment", "permits", "use at a security level is authorized"),
+    "deployment_architecture_and_human_oversight": (
+        "deployment_environment", "restricts", "limits how and where it is deployed (cloud only, no edge devices)"),
+    "intelligence_agency_exclusion": ("intelligence_agency_use", "prohibits", "an exclusion"),
+    "vendor_safety_adjustment_obligation": ("other", "requires", "an obligation on the vendor; no closer category"),
+    "data_use_restriction": ("data_rights", "restricts", "a restriction on use of the agency's data"),
+    "model_behavior": ("other", "unclear", "describes model behavior; states no effect on use"),
+    "ordering_scope": ("other", "permits", "who may order under it"),
+    "contract_structure": ("other", "unclear", "describes the contract's structure; states no effect on use"),
+    "ip_open_source_requirement": ("data_rights", "requires", "an intellectual-property requirement"),
+    "model_access_provided": ("other", "permits", "vendors make their models available"),
+    "industrial_commitments": ("other", "requires", "commitments by the vendor"),
+    "procurement_prohibition": ("other", "prohibits", "a prohibition on contracting"),
+}
+# term_status -> (status, binding, why). The text is always the research summary, a paraphrase:
+# text_form is 'verbatim' only when that summary is word for word one of the record's quotes.
+TERM_STATUS = {
+    "published_contract_excerpt": ("in_force", "contract_clause",
+                                   "an excerpt of the contract published by the vendor; the exact words are in the citation"),
+    "vendor_stated": ("in_force", "vendor_statement", "stated by the vendor"),
+    "vendor_stated_as_reported": ("in_force", "vendor_statement", "stated by the vendor, as reported"),
+    "amendment_announced": ("in_force", "vendor_statement",
+                            "amendment announced by the vendor; finalization unclear (kept in notes)"),
+    "requested_not_accepted": ("requested_and_refused", "vendor_statement", "requested by the vendor, refused"),
+    "government_demand": ("requested_and_refused", "official_statement", "demanded by the government, refused"),
+    "policy_mandate": ("in_force", "official_statement", "an agency policy memo"),
+    "official": ("in_force", "official_statement", "official statement"),
+    "official_as_reported": ("in_force", "official_statement", "official statement, as reported"),
+    "official_announcement_as_summarized": ("in_force", "official_statement", "official announcement, as summarized"),
+    "vendor_and_government_stated_as_reported": ("in_force", "official_statement",
+                                                 "stated by vendor and government officials, as reported"),
+    "statutory_as_reported": ("in_force", "reported", "a statute, known only as reported (statute not read)"),
+    "reported": ("in_force", "reported", "reported by the press"),
+}
+# Records whose own wording contradicts what their term_status would give.
+TERM_STATUS_OVERRIDES = {
+    "pt-anthropic-bulk-acquired-data-clause": (
+        "requested_and_refused",
+        "the summary says DoW asked for this clause to be removed: a refused proposal, not a term in force"),
+}
+
+MARKER_KIND = {
+    "non_public_terms_classified_deployment": ("Non-public terms of a classified deployment", "count"),
+    "non_public_terms_classified_networks": ("Non-public terms of deployment on classified networks", "count"),
+    "undisclosed_customers_classification_levels": ("Undisclosed customers and classification levels", "count"),
+    "undisclosed_scope_and_vetting": ("Undisclosed scope and vetting", "inferred"),
+    "undisclosed_financial_terms": ("Undisclosed financial terms", "inferred"),
+}
+MARKER_CLASSIFICATION_WHY = ("no source states the classification level of a non-public document; mentions of "
+                             "IL6/IL7 or secret/top-secret networks describe where systems run, not a document's level")
+
+DESIGNATION_TYPE = {
+    "supply_chain_risk_to_national_security": (
+        "supply_chain_risk_3252", "Supply-chain-risk designation", "authority cited is 10 U.S.C. § 3252"),
+    "supply_chain_risk (second statutory track)": (
+        "other", "Supply-chain-risk designation (second statutory track)",
+        "41 U.S.C. § 4713 (FASCSA) action: not a FASC exclusion/removal order under § 1323, so no vocabulary value"),
+    "chinese_military_company_list_section_1260H": (
+        "other", "Chinese military company listing", "Section 1260H listing: no vocabulary value"),
+}
+DESIGNATION_STATUS_RULES = (
+    Rule(r"enjoined", "enjoined", "preliminarily enjoined by a court"),
+    Rule(r"in effect|stay denied", "in_effect", "in effect (a stay was denied)"),
+    Rule(r"withdrawn", "reported",
+         "listing placed on public inspection and withdrawn; no value says 'unclear', so the weakest: reported"),
+)
+
+CHANNEL_RULES = (
+    Rule(r"vendor|company statement", "vendor_statement", "a vendor's statement or briefing"),
+    Rule(r"press report|\breport\b", "press_report", "a press report"),
+    Rule(r"announcement|press release|release|response|roundtable|briefing", "official_release",
+         "the agency's own announcement, release, briefing or emailed response"),
+)
+CONFIRMED_RULES = (
+    Rule(r"not officially confirmed|no dod statement", "no", "the research says the agency has not confirmed it"),
+    Rule(r"^official/vendor", "unknown", "disclosed through a company statement; no agency confirmation in the sources"),
+    Rule(r"^official|^partial disclosure", "yes", "disclosed by the agency itself"),
+    Rule(r"^reported", "unknown", "reported by the press; no agency confirmation or denial in the sources"),
+)
+CONFIRMED_FALLBACK = "no rule matched: 'yes' when the channel is the agency's own release, else 'unknown'"
+TEST_KIND_RULES = (
+    Rule(r"red[- ]?team|bounty", "red_team", "the research text says red-teaming or bounty"),
+    Rule(r"\bpilots?\b", "pilot", "the research text says pilot"),
+    Rule(r"evaluat|assessment|vetting|side-by-side tests", "evaluation", "the research text says evaluation/assessment"),
+    Rule(r"experiment", "unknown", "the research text says only 'experiment': no kind of test"),
+)
+
+EVENT_KIND = {
+    "award_announced": "award", "award_and_program_launch": "award", "agreements_announced": "award",
+    "agreement_modified": "award",
+    "award_reported": "report", "agreement_reported": "report", "operational_use_reported": "report",
+    "testing_revealed": "report",
+    "statement": "statement", "statement_lawsuit_threat": "statement", "agreement_published": "statement",
+    "agreement_amendment_announced": "statement",
+    "policy_change": "policy", "policy_issued": "policy", "executive_directive": "policy",
+    "program_established": "policy", "designation_announced": "policy", "designation_formalized": "policy",
+    "designation_determination": "policy", "designation_published_and_withdrawn": "policy",
+    "designation_reaffirmed_reported": "policy", "vendor_use_prohibited": "policy",
+    "vendor_use_guidance_reminder": "policy", "platform_blocked": "policy", "platform_retirement_announced": "policy",
+    "negotiation": "negotiation", "negotiations_resumed_reported": "negotiation",
+    "lawsuit_filed": "lawsuit", "amicus_brief": "lawsuit", "court_filing": "lawsuit",
+    "court_ruling": "court_order", "court_hearing": "hearing", "resignation": "resignation",
+}
+EVENT_KIND_WHY = {
+    "award": "an award, modification or set of agreements announced",
+    "report": "the event is a press report (its date is the report's)",
+    "statement": "a statement or publication by one party",
+    "policy": "a government or vendor decision: policy, directive, designation step, ban, block or program",
+    "negotiation": "negotiations", "lawsuit": "a filing in a lawsuit (complaint, brief, government filing)",
+    "court_order": "a court ruling", "hearing": "a court hearing", "resignation": "a resignation",
+    "other": "launches, partnerships and authorizations: no closer value",
+}
+STATUS_HISTORY_KIND_RULES = (
+    Rule(r"injunction|stay|ruling|order", "court_order", "a court ruling"),
+    Rule(r"challenged|petition|lawsuit|filed", "lawsuit", "a court challenge"),
+    Rule(r"argument|hearing", "hearing", "a hearing"),
+    Rule(r"announced|letter|denied|list", "policy", "a government decision or notice"),
+)
+LEGAL_EVENT_KINDS = ("lawsuit", "court_order", "hearing")
+
+SOURCE_KIND_RULES = (
+    Rule(r"host=(docs\.justia\.com|storage\.courtlistener\.com|www\.courtlistener\.com)\b", "court_filing",
+         "a court record site (docket or order)"),
+    Rule(r"host=(www\.)?(anthropic\.com|openai\.com|x\.ai|azure\.microsoft\.com|osdbiasbounty\.com)\b"
+         r"|unofficial mirror of openai\.com|issuer appears to be", "company_statement",
+         "a vendor's own site or release (also read on a mirror or distributor)"),
+    Rule(r"host=\S*\.(mil|gov)\b|department of (defense|war)[^|]*release|dod news|white house announcement",
+         "official_release", "a .mil/.gov page, or a government release read on a republisher"),
+    Rule(r"\bvia [^|;()]*aggregator", "news_report", "an outlet's article carried by an aggregator"),
+    Rule(r"\(aggregator|news aggregator|not (explicitly )?named|\(republication\)|link log|rss reader"
+         r"|usaspending-derived|ai-generated|machine-generated|encyclopedia|snapshot archive|news summary", "other",
+         "an aggregator, a republication not naming the outlet, a machine-generated or derived record"),
+    Rule(r"blog|institute|\blaw\b|law-firm|legal|tracker|newsletter|ooda loop|siliconsnark|consulting", "analysis",
+         "a blog, commentary, think tank, law-firm or newsletter analysis"),
+)
+SOURCE_KIND_DEFAULT_WHY = "a news outlet (the default)"
+PRIMARY_SOURCE_KINDS = ("official_release", "company_statement", "court_filing")
+RECONSTRUCTED_TITLE = re.compile(r"reconstructed|title supplied|headline not (captured|shown)", re.IGNORECASE)
+REPUBLISHED = re.compile(r"republi|distributed by|mirror|\bvia\b", re.IGNORECASE)
+
+# Table titles, in the order MAPPING.md prints them.
+T_CONFIDENCE = "Record confidence → `confidence`"
+T_AGENCY_KIND = "Agency `type` → agency `kind`"
+T_VENDOR_KIND = "Vendor → vendor `kind` (editorial)"
+T_AGREEMENT_KIND = "Agreement `agreement_kind` → kept in `notes`"
+T_VEHICLE = "Agreement `vehicle_type` → `vehicle` (full text kept in `vehicle_note`)"
+T_AGREEMENT_STATUS = "Agreement `status` → `status` (full text kept in `status_note`)"
+T_VALUE = "Agreement `values[].value_type` → `ceiling` / `obligated` / `value_note`"
+T_PARTY = "Agreement vendor references → `parties[].role`"
+T_PIID = "Agreement `contract_numbers` → `piid`"
+T_TERMS_DISCLOSURE = "Agreement → `terms_disclosure`"
+T_TERM_TYPE = "Term `term_type` → `category` / `effect`"
+T_TERM_STATUS = "Term `term_status` → `status` / `binding` (`text_form` below)"
+T_TEXT_FORM = "Term `summary` → `text` / `text_form`"
+T_TERM_OWNER = "Term owner → `agreement` / `agency` / `vendor`"
+T_MARKER = "Marker `marker_kind` and number of sources → `existence`"
+T_MARKER_CLASS = "Marker → `classification`"
+T_DESIGNATION_KIND = "Designation `designation_type` → `kind`"
+T_DESIGNATION_STATUS = "Designation `status` → `status` (full text kept in `status_note`)"
+T_STATUS_HISTORY = "Designation `status_history[]` → event"
+T_LITIGATION = "Designation `litigation` → court fields of legal events"
+T_CHANNEL = "Testing `disclosure_channel` → `channel` (full text kept in `notes`)"
+T_CONFIRMED = "Testing `status` → `confirmed_by_agency` (full text kept in `notes`)"
+T_TEST_KIND = "Testing disclosure → `test_kind` (from the words of its research text)"
+T_TESTED_WHEN = "Testing `tested_when` → `tested_from` / `tested_to` (full text kept in `notes`)"
+T_EVENT_KIND = "Event `event_type` → `kind`"
+T_SOURCE_KIND = "Source publisher / URL → source `kind`"
+T_SOURCE_CONFIDENCE = "Source → source `confidence`"
+# What a reader needs to know to read a table, printed above it.
+TABLE_NOTES = {
+    T_CONFIDENCE: "The research's own high/medium/low (its rubric: high = primary source or 2+ reputable outlets).",
+    T_VENDOR_KIND: "The research gives no company type: these are the converter's editorial choices, 'other' where "
+                   "no value clearly fits. Each vendor's notes say so.",
+    T_VEHICLE: "Rules are tried in order on the research text; the first that matches wins.",
+    T_AGREEMENT_STATUS: "Rules are tried in order on the research text; the first that matches wins.",
+    T_TERM_STATUS: "The term text is the research summary, so `text_form` is `paraphrase` unless that summary is "
+                   "word for word one of the record's quotes; the published words themselves are in the citations.",
+    T_MARKER: "No source read confirms a formal classified annex for any agreement (`classified_annex_confirmed` is "
+              "false everywhere), so existence is never 'acknowledged' or 'referenced in documents'.",
+    T_STATUS_HISTORY: "Each entry is matched to the one research event of the same date that names the designation "
+                      "(a `designation_*` event preferred); that event gains subject links to the designation and its "
+                      "vendor and quotes the entry in its notes. An entry with no such event becomes a new event.",
+    T_SOURCE_KIND: "Rules are tried in order on the host, the publisher and the researcher's notes on the page: "
+                   + "; ".join(f"{rule.value} — {rule.why}" for rule in SOURCE_KIND_RULES)
+                   + f"; news_report — {SOURCE_KIND_DEFAULT_WHY}.",
+    T_SOURCE_CONFIDENCE: "The research rates records, not pages: its rubric is applied to each page.",
+}
+TABLE_ORDER = (T_CONFIDENCE, T_AGENCY_KIND, T_VENDOR_KIND, T_AGREEMENT_KIND, T_VEHICLE, T_AGREEMENT_STATUS, T_VALUE,
+               T_PARTY, T_PIID, T_TERMS_DISCLOSURE, T_TERM_TYPE, T_TERM_STATUS, T_TEXT_FORM, T_TERM_OWNER, T_MARKER,
+               T_MARKER_CLASS, T_DESIGNATION_KIND, T_DESIGNATION_STATUS, T_STATUS_HISTORY, T_LITIGATION, T_CHANNEL,
+               T_CONFIRMED, T_TEST_KIND, T_TESTED_WHEN, T_EVENT_KIND, T_SOURCE_KIND, T_SOURCE_CONFIDENCE)
+
+
+# --- bookkeeping --------------------------------------------------------------------------------
+
+@dataclass
+class Ledger:
+    """What the conversion decided, so MAPPING.md is written from the same decisions as seed.json."""
+
+    choices: dict = field(default_factory=dict)  # table -> Counter[(research value, registry value, why)]
+    records: list = field(default_factory=list)  # (research record, registry plural, slug)
+    unmatched: list = field(default_factory=list)  # (category, where, what was kept in notes)
+
+    def choose(self, table, research, registry, why=""):
+        self.choices.setdefault(table, Counter())[(str(research), str(registry), why)] += 1
+        return registry
+
+
+class Raw:
+    """A research record that remembers which keys were read, so none can be dropped unnoticed."""
+
+    def __init__(self, data, where):
+        self.data, self.where, self.read = data or {}, where, set()
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        value = self.data.get(key)
+        return default if value is None else value
+
+    def list(self, key):
+        value = self.get(key)
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def child(self, key):
+        return Raw(self.get(key) or {}, f"{self.where}.{key}")
+
+    def leftovers(self):
+        return {key: value for key, value in self.data.items() if key not in self.read}
+
+
+class Notes:
+    """Registry notes: one 'Label: text' line per research fact that has no field of its own."""
+
+    def __init__(self):
+        self.lines = []
+
+    def add(self, label, value):
+        if value is None or value is False or value in ("", [], {}):
+            return
+        if isinstance(value, (list, tuple)):
+            value = "; ".join(str(item) for item in value)
+        line = f"{label}: {value}" if label else str(value)
+        if line not in self.lines:
+            self.lines.append(line)
+
+    def text(self):
+        return "\n".join(self.lines)
+
+
+def keep_leftovers(raw, notes, ledger):
+    """Research keys no converter reads still reach the notes (and MAPPING.md), word for word."""
+    for key, value in raw.leftovers().items():
+        notes.add(f"Research field `{key}`", value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+        ledger.unmatched.append(("fields", raw.where, f"field `{key}` is unknown to the converter; kept in notes"))
+
+
+def describe(item):
+    """A small research object as one line, every key kept: 'number: X; confidence: low; note: …'."""
+    parts = []
+    for key, value in item.items():
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+        parts.append(f"{key.replace('_', ' ')}: {shown}")
+    return "; ".join(parts)
+
+
+def fit(text, limit, notes=None, label=""):
+    """Text cut to a field's maximum length; when it is cut, the full text goes to notes."""
+    text = text or ""
+    if len(text) <= limit:
+        return text
+    if notes is not None:
+        notes.add(f"{label} (full text)", text)
+    return text[: limit - 1].rstrip() + "…"
+
+
+def append_note(record, line):
+    record["notes"] = f"{record['notes']}\n{line}" if record["notes"] else line
+
+
+# --- dates and money ----------------------------------------------------------------------------
+
+PARTIAL_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+
+
+def is_partial_date(text):
+    if not isinstance(text, str) or not PARTIAL_DATE.fullmatch(text):
+        return False
+    year, month, day = ([int(part) for part in text.split("-")] + [1, 1])[:3]
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def partial_date(value, notes, label):
+    """A research date as is ('2025', '2025-07', '2025-07-14'); anything else is null, its text kept in notes."""
+    if value in (None, ""):
+        return None
+    if is_partial_date(value):
+        return value
+    notes.add(f"{label} (as written; not a date the format can hold)", value)
+    return None
+
+
+def leading_date(text):
+    """The date a free text starts with and vouches for: '2023 (began)…' → '2023', 'began early March 2026' →
+    '2026-03'. None for texts that only plan, estimate or describe ('planned from…', 'under way in…')."""
+    match = re.match(r"(?:from\s+)?(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?![\d-])", text)
+    if match and is_partial_date(match.group(1)):
+        return match.group(1)
+    match = re.match(r"began\s+(?:(?:early|mid|late)[- ]?)?([a-z]+)\s+(\d{4})\b", text, re.IGNORECASE)
+    if match and match.group(1).lower() in MONTHS:
+        return f"{match.group(2)}-{MONTHS[match.group(1).lower()]:02d}"
+    return None
+
+
+def tested_period(text):
+    """(from, to) of a research 'tested_when' text; null where the text gives no date it vouches for."""
+    first, _, rest = (text or "").partition(" to ")
+    start = leading_date(first.strip())
+    end = leading_date(rest.strip()) if start and rest else None
+    return start, end
+
+
+def money(amount):
+    return {"amount": f"{Decimal(str(amount)):.2f}", "currency": "USD"}
+
+
+def usd(amount):
+    return "no USD amount given" if amount is None else f"USD {amount:,}"
+
+
+# --- sources ------------------------------------------------------------------------------------
+
+@dataclass
+class Page:
+    """One distinct URL of the research: the entries that cite it and the pointers that name it."""
+
+    url: str
+    slug: str
+    entries: list = field(default_factory=list)  # (record id, research source entry)
+    pointers: list = field(default_factory=list)  # (record id, research primary_url_pointer)
+
+
+def url_slug(url):
+    parts = urlsplit(url)
+    host = re.sub(r"^www\.", "", parts.hostname or "")
+    return re.sub(r"[^a-z0-9]+", "-", unquote(f"{host} {parts.path} {parts.query}").lower()).strip("-")
+
+
+def clip_slug(slug, limit):
+    return slug if len(slug) <= limit else slug[:limit].rstrip("-")
+
+
+class SourceBook:
+    """Every URL of the research as one Source, deduplicated by normalised URL, slugs in first-seen order."""
+
+    def __init__(self):
+        self.pages, self.slugs = {}, set()
+
+    def page(self, url):
+        key = normalize_url(url)
+        if key not in self.pages:
+            self.pages[key] = Page(key, self.new_slug(key))
+        return self.pages[key]
+
+    def new_slug(self, url):
+        base = clip_slug(url_slug(url), 100)
+        slug, number = base, 1
+        while slug in self.slugs:
+            number += 1
+            slug = f"{clip_slug(base, 100 - len(str(number)) - 1)}-{number}"
+        self.slugs.add(slug)
+        return slug
+
+    def cite(self, entry, owner):
+        page = self.page(entry["url"])
+        page.entries.append((owner, entry))
+        return {"source": page.slug, "quote": entry["quote"], "locator": "", "claim": ""}
+
+    def point(self, pointer, owner):
+        self.page(pointer["url"]).pointers.append((owner, pointer))
+
+    def records(self, ledger):
+        return [source_record(page, ledger) for page in self.pages.values()]
+
+
+SOURCE_ENTRY_KEYS = ("url", "title", "publisher", "published", "quote", "title_note", "note", "canonical_url")
+
+
+def source_record(page, ledger):
+    """The Source record of one URL: first entry's title/publisher/date, the rest noted, pointers noted."""
+    notes = Notes()
+    first = page.entries[0][1] if page.entries else {}
+    title = first.get("title") or page.url
+    source_entry_notes(page, notes)
+    canonical = normalize_url(first.get("canonical_url") or "")
+    kind = ledger.choose(T_SOURCE_KIND, *source_kind(page, first, notes))
+    verified = bool(page.entries)
+    confidence = ledger.choose(T_SOURCE_CONFIDENCE, *source_confidence(kind, verified, first))
+    return {
+        "slug": page.slug, "url": page.url, "canonical_url": "" if canonical == page.url else canonical,
+        "archived_url": "", "title": fit(title, 500, notes, "Title"),
+        "title_reconstructed": not page.entries or bool(RECONSTRUCTED_TITLE.search(
+            f"{first.get('title_note', '')} {first.get('note', '')}")),
+        "publisher": fit(first.get("publisher", ""), 300, notes, "Publisher"),
+        "published": partial_date(first.get("published"), notes, "Published"),
+        "kind": kind, "verified": verified, "accessed_on": None, "sha256": "", "confidence": confidence,
+        "notes": notes.text(), "published_at": PUBLISHED_AT, "last_verified_on": None, "retracted_at": None,
+        "retraction_reason": "",
+    }
+
+
+def source_entry_notes(page, notes):
+    """Notes of a Source: the researcher's notes on the page, values that differ between entries, pointers."""
+    first = page.entries[0][1] if page.entries else {}
+    for _, entry in page.entries:
+        notes.add("Title note", entry.get("title_note"))
+        notes.add("Research note", entry.get("note"))
+        for key in ("title", "publisher", "published", "canonical_url"):
+            if entry.get(key) != first.get(key):
+                notes.add(f"Also given with {key.replace('_', ' ')}", entry.get(key) or "(none)")
+        for key in sorted(set(entry) - set(SOURCE_ENTRY_KEYS)):
+            notes.add(f"Research field `{key}`", entry[key])
+    if not page.pointers:
+        return
+    owners = ", ".join(dict.fromkeys(owner for owner, _ in page.pointers))
+    if page.entries:
+        notes.add("Also listed as an unread primary URL pointer by", owners)
+    else:
+        notes.add("Not read", "a primary URL seen only as a citation in other material; the title is the URL itself")
+        notes.add("Listed as a primary URL pointer by", owners)
+    for _, pointer in page.pointers:
+        notes.add("Pointer note", pointer.get("note"))
+        if pointer.get("read") is not False:  # every pointer in the research says read: false
+            notes.add("Pointer 'read' flag", json.dumps(pointer.get("read")))
+        for key in sorted(set(pointer) - {"url", "read", "note"}):
+            notes.add(f"Pointer field `{key}`", pointer[key])
+
+
+def source_kind(page, first, notes):
+    """(research value, kind, why) of a Source, by its host, publisher and the researcher's notes."""
+    host = urlsplit(page.url).hostname or ""
+    publisher = first.get("publisher", "")
+    haystack = f"host={host} | publisher={publisher} | notes={notes.text()}".lower()
+    kind, why = classify(SOURCE_KIND_RULES, haystack, "news_report", SOURCE_KIND_DEFAULT_WHY)
+    return publisher or f"(unread pointer) {host}", kind, why
+
+
+def source_confidence(kind, verified, first):
+    """(rule, confidence, why): the research rubric applied to a page (the research rates records, not pages)."""
+    if not verified:
+        return "not read", "low", "seen only cited elsewhere"
+    if kind == "other":
+        return "aggregator or derived record", "low", "the rubric's 'aggregator-only or machine-generated'"
+    if kind in PRIMARY_SOURCE_KINDS and not (first.get("canonical_url") or REPUBLISHED.search(first.get("publisher", ""))):
+        return "primary source read directly", "high", "the rubric's 'primary source read'"
+    return "secondary, mirrored or republished", "medium", "the rubric's 'single secondary source'"
+
+
+# --- context --------------------------------------------------------------------------------------
+
+@dataclass
+class Context:
+    """What every converter needs: the research, the ledger, the sources and an index of research ids."""
+
+    research: dict
+    ledger: Ledger
+    sources: SourceBook
+    index: dict  # research id -> research list key
+    by_id: dict  # research id -> research record
+    affected: dict  # designation id -> agreement ids listing it in related_designation_ids
+    tested_under: dict  # testing disclosure id -> agreement ids listing it in related_testing_disclosure_ids
+
+    def ref(self, ref, key, notes, label, where):
+        """The slug of a research id of the expected type; otherwise null, the id kept in notes."""
+        if ref in (None, ""):
+            return None
+        if self.index.get(ref) == key:
+            return ref
+        notes.add(f"Unresolved {label}", ref)
+        self.ledger.unmatched.append(("ids", where, f"{label} `{ref}` is not a research {key} id; kept in notes"))
+        return None
+
+    def refs(self, refs, key, notes, label, where):
+        slugs = [self.ref(ref, key, notes, label, where) for ref in refs]
+        return list(dict.fromkeys(slug for slug in slugs if slug))
+
+    def name(self, ref):
+        """How generated titles name a record: its display name or title."""
+        record = self.by_id.get(ref) or {}
+        if self.index.get(ref) == "agencies":
+            return agency_label(record.get("name", ref), record.get("aliases") or [])
+        if self.index.get(ref) == "vendors":
+            return split_vendor_name(record.get("name", ref))[0]
+        return record.get("title") or ref
+
+
+def build_context(research, ledger):
+    index, by_id = {}, {}
+    for key in RESEARCH_TYPES:
+        for record in research.get(key) or []:
+            if not SLUG.fullmatch(record["id"]) or record["id"] in index:
+                raise ValueError(f"{key}: id {record['id']!r} is not a unique valid slug")
+            index[record["id"]], by_id[record["id"]] = key, record
+    affected, tested_under = {}, {}
+    for agreement in research.get("agreements") or []:
+        for designation in agreement.get("related_designation_ids") or []:
+            affected.setdefault(designation, []).append(agreement["id"])
+        for disclosure in agreement.get("related_testing_disclosure_ids") or []:
+            tested_under.setdefault(disclosure, []).append(agreement["id"])
+    return Context(research, ledger, SourceBook(), index, by_id, affected, tested_under)
+
+
+def finish(raw, ctx, notes, fields):
+    """Add what every cited record has: citations, confidence, pointers and leftovers in notes, publication."""
+    slug = raw.get("id")
+    citations = []
+    for entry in raw.list("sources"):
+        citation = ctx.sources.cite(entry, slug)
+        if citation not in citations:
+            citations.append(citation)
+    for pointer in raw.list("primary_url_pointers"):
+        ctx.sources.point(pointer, slug)
+        notes.add("Primary URL pointer, not read (kept as an unverified source)", pointer.get("url"))
+    confidence = record_confidence(raw.get("confidence"), notes, ctx.ledger)
+    keep_leftovers(raw, notes, ctx.ledger)
+    return {"slug": slug, **fields, "confidence": confidence, "notes": notes.text(), "published_at": PUBLISHED_AT,
+            "last_verified_on": None, "retracted_at": None, "retraction_reason": "", "citations": citations}
+
+
+def record_confidence(text, notes, ledger):
+    text = (text or "").strip()
+    word = text.split(" ", 1)[0].lower() if text else ""
+    value = word if word in CONFIDENCE else "medium"
+    why = "same value" if text == value else ("first word of the research text" if word in CONFIDENCE else NO_RULE)
+    if text != value:
+        notes.add("Research confidence", text or "(none)")
+    return ledger.choose(T_CONFIDENCE, text or "(none)", value, why)
+
+
+# --- agencies and vendors -------------------------------------------------------------------------
+
+AGENCY_ACRONYM = re.compile(r"^(?P<name>.+?) \((?P<acronym>[A-Z][A-Za-z0-9&.-]{1,29})\)$")
+SHORT_ALIAS = re.compile(r"[A-Za-z]{2,8}")
+CONTRACTING_ENTITY = re.compile(r"^(?P<name>.+?) \(contracting entity: (?P<entity>[^)]+)\)$")
+
+
+def split_agency_name(name, aliases):
+    """(name, acronym, aliases): a trailing '(CDAO)' is the acronym, else the first short capitalised alias."""
+    match = AGENCY_ACRONYM.match(name)
+    if match:
+        return match["name"], match["acronym"], aliases
+    short = next((a for a in aliases if SHORT_ALIAS.fullmatch(a) and sum(c.isupper() for c in a) >= 2), "")
+    return name, short, [alias for alias in aliases if alias != short]
+
+
+def agency_label(name, aliases):
+    name, acronym, _ = split_agency_name(name, aliases)
+    return acronym or re.sub(r" \(.*\)$", "", name)
+
+
+def split_vendor_name(name):
+    """(name, aliases): '(contracting entity: X)' in a research name becomes the alias X."""
+    match = CONTRACTING_ENTITY.match(name)
+    return (match["name"], [match["entity"]]) if match else (name, [])
+
+
+def convert_agency(data, ctx):
+    raw, notes = Raw(data, f"agencies/{data['id']}"), Notes()
+    notes.add("", raw.get("notes"))
+    name, acronym, aliases = split_agency_name(raw.get("name", ""), raw.list("aliases"))
+    research_kind = raw.get("type", "")
+    kind, why = AGENCY_KIND.get(research_kind, ("other", NO_RULE))
+    ctx.ledger.choose(T_AGENCY_KIND, research_kind, kind, why)
+    if kind != research_kind:
+        notes.add("Research agency type", research_kind)
+    country, country_why = AGENCY_COUNTRY.get(data["id"], ("US", ""))
+    notes.add("Country", country_why and f"{country} ({country_why})")
+    for official in raw.list("officials"):
+        notes.add("Official (research)", describe(official))
+    fields = {
+        "name": fit(name, 300, notes, "Name"), "acronym": fit(acronym, 30, notes, "Acronym"), "aliases": aliases,
+        "kind": kind, "parent": ctx.ref(raw.get("parent_id"), "agencies", notes, "parent agency", raw.where),
+        "country": country, "website": "",
+    }
+    return finish(raw, ctx, notes, fields)
+
+
+def convert_vendor(data, ctx):
+    raw, notes = Raw(data, f"vendors/{data['id']}"), Notes()
+    notes.add("", raw.get("notes"))
+    name, aliases = split_vendor_name(raw.get("name", ""))
+    entity = raw.get("contracting_entity")
+    if entity and entity not in aliases:
+        aliases.append(entity)
+    notes.add("Contracting entity (kept as an alias)", aliases)
+    kind = ctx.ledger.choose(T_VENDOR_KIND, data["id"], VENDOR_KIND.get(data["id"], "other"), VENDOR_KIND_WHY)
+    notes.add("Kind", "assigned by the converter; the research gives no company type")
+    country, country_why = VENDOR_COUNTRY.get(data["id"], ("US", ""))
+    notes.add("Country", country_why and f"{country} ({country_why})")
+    fields = {"name": fit(name, 300, notes, "Name"), "aliases": aliases, "kind": kind, "website": "",
+              "country": country, "uei": "", "cage_code": ""}
+    return finish(raw, ctx, notes, fields)
+
+
+# --- agreements -----------------------------------------------------------------------------------
+
+PIID = re.compile(r"[A-Z0-9]{6}-?\d{2}-?[A-Z0-9]-?[A-Z0-9]{4}")
+AWARD_KEY = re.compile(r"CONT_AWD_[A-Za-z0-9_-]+")
+
+
+def convert_agreement(data, ctx):
+    raw, notes = Raw(data, f"agreements/{data['id']}"), Notes()
+    notes.add("", raw.get("notes"))
+    agency = ctx.ref(raw.get("agency_id"), "agencies", notes, "awarding agency", raw.where)
+    vehicle, vehicle_text = agreement_vehicle(raw, ctx)
+    status_text = raw.get("status", "")
+    fields = {
+        "title": fit(raw.get("title"), 300, notes, "Title"), "summary": raw.get("description", ""),
+        "awarding_agency": agency,
+        "participating_agencies": ctx.refs(raw.list("other_agency_ids"), "agencies", notes, "participating agency",
+                                           raw.where),
+        "parties": agreement_parties(raw, ctx, notes, agency, vehicle),
+        "vehicle": vehicle, "vehicle_note": vehicle_text,
+        "parent": ctx.ref(raw.get("parent_agreement_id"), "agreements", notes, "parent agreement", raw.where),
+        **contract_number_fields(raw, ctx, notes), "federal_data_status": "not_checked", "federal_data_checked_on": None,
+        **agreement_dates(raw, ctx, notes), **agreement_values(raw, ctx),
+        "status": ctx.ledger.choose(T_AGREEMENT_STATUS, status_text,
+                                    *classify(AGREEMENT_STATUS_RULES, status_text, "unknown")),
+        "status_note": status_text, "terms_disclosure": terms_disclosure(data["id"], ctx),
+    }
+    agreement_context_notes(raw, ctx, notes)
+    return finish(raw, ctx, notes, fields)
+
+
+def agreement_vehicle(raw, ctx):
+    text, title = raw.get("vehicle_type", ""), raw.get("title", "").lower()
+    value, why = classify(VEHICLE_RULES, text, "unknown")
+    if value == "ot_by_title":
+        value = "ot_prototype" if "prototype" in title else "ot_production" if "production" in title else "other"
+    return ctx.ledger.choose(T_VEHICLE, text, value, why), text
+
+
+def agreement_parties(raw, ctx, notes, agency, vehicle):
+    """The main vendor(s) are prime on a government award, partner otherwise; listed subcontractors/partners
+    are subcontractors."""
+    main_role = "partner" if agency is None or vehicle == "partnership" else "prime"
+    setting = "no awarding agency" if agency is None else "partnership vehicle" if vehicle == "partnership" else "award"
+    parties = []
+    for key, role in (("vendor_id", main_role), ("vendor_ids", main_role),
+                      ("subcontractor_or_partner_vendor_ids", "subcontractor")):
+        for vendor in ctx.refs(raw.list(key), "vendors", notes, key, raw.where):
+            ctx.ledger.choose(T_PARTY, f"{key} ({setting})", role)
+            party = {"vendor": vendor, "role": role}
+            if party not in parties:
+                parties.append(party)
+    subcontractors = raw.list("subcontractor_or_partner_vendor_ids")
+    notes.add("Listed by the research as 'subcontractor or partner' (recorded as subcontractor)", subcontractors)
+    notes.add("Other partners named (not registry vendors)", raw.list("partner_names_not_in_registry"))
+    return parties
+
+
+def contract_number_fields(raw, ctx, notes):
+    """The first contract number is the PIID when it starts with one; every number and caveat goes to notes."""
+    piid = ""
+    for position, item in enumerate(raw.list("contract_numbers")):
+        number = item.get("number", "")
+        token = number.split(" ", 1)[0]
+        if position == 0 and PIID.fullmatch(token):
+            piid = chosen = token
+            why = "the first number, as given" if token == number else "the PIID the first number starts with"
+        else:
+            chosen, why = "notes only", "not the first number, or not a PIID"
+        ctx.ledger.choose(T_PIID, number, chosen, why)
+        notes.add("Contract number (research)", describe(item))
+    award_id = next((match.group(0) for entry in raw.list("sources")
+                     for match in [AWARD_KEY.search(entry.get("url", ""))] if match), "")
+    if award_id:
+        notes.add("USAspending award id", "read from the URL of a USAspending-derived source (USAspending not read)")
+    return {"piid": piid, "usaspending_award_id": award_id}
+
+
+def agreement_dates(raw, ctx, notes):
+    period = raw.child("period")
+    dates = {
+        "announced": partial_date(raw.get("announced_date"), notes, "Announced"),
+        "awarded": partial_date(raw.get("signed_date"), notes, "Signed"),
+        "start": partial_date(period.get("start"), notes, "Start"),
+        "end": partial_date(period.get("end"), notes, "End"),
+    }
+    notes.add("Announcement date note", raw.get("announced_date_note"))
+    notes.add("Award date note", raw.get("award_date_note"))
+    notes.add("Reported on", raw.get("reported_date"))
+    notes.add("Reported date note", raw.get("reported_date_note"))
+    notes.add("End note", period.get("end_note"))
+    keep_leftovers(period, notes, ctx.ledger)
+    return dates
+
+
+def agreement_values(raw, ctx):
+    """Only a 'ceiling' value is the ceiling and only an obligated value the obligation; every other value
+    (increase, reported award, prize pot, GBP…) is described in value_note with its amount, type and note."""
+    money_fields, lines = {"ceiling": None, "obligated": None}, []
+    for position, item in enumerate(raw.list("values")):
+        value = Raw(item, f"{raw.where}.values[{position}]")
+        amount, kind, note = value.get("amount_usd"), value.get("value_type", ""), value.get("note")
+        target = "ceiling" if kind == "ceiling" else "obligated" if kind.startswith("obligated") else "value_note"
+        if target != "value_note" and (amount is None or money_fields[target] is not None):
+            target = "value_note"  # an undisclosed or second ceiling/obligation is only described
+        ctx.ledger.choose(T_VALUE, kind, target, VALUE_TARGET_WHY[target])
+        if target != "value_note":
+            money_fields[target] = money(amount)
+        if target == "value_note" or note:
+            recorded = "" if target == "value_note" else f" (recorded as {target})"
+            lines.append(f"{kind}: {usd(amount)}{recorded}" + (f" — {note}" if note else ""))
+        lines += [f"{key}: {extra}" for key, extra in value.leftovers().items()]
+    return {**money_fields, "value_note": "\n".join(lines)}
+
+
+def terms_disclosure(agreement_id, ctx):
+    excerpt = any(term.get("agreement_id") == agreement_id and term.get("term_status") == "published_contract_excerpt"
+                  for term in ctx.research.get("public_terms") or [])
+    if excerpt:
+        return ctx.ledger.choose(T_TERMS_DISCLOSURE, "contract excerpts published", "partial",
+                                 "the vendor published excerpts of the contract")
+    return ctx.ledger.choose(T_TERMS_DISCLOSURE, "no contract text published", "none",
+                             "only descriptions of terms are public, no contract text")
+
+
+def agreement_context_notes(raw, ctx, notes):
+    """Research context with no field of its own: kind, competition, scope, amendments, related records."""
+    kind = raw.get("agreement_kind", "")
+    ctx.ledger.choose(T_AGREEMENT_KIND, kind, "notes", "no field for it")
+    notes.add("Research agreement kind", kind)
+    notes.add("Competition", raw.get("competition"))
+    notes.add("Scope note", raw.get("scope_note"))
+    for amendment in raw.list("amendments"):
+        notes.add("Amendment (research)", describe(amendment))
+    notes.add("Related agreements", ctx.refs(raw.list("related_agreement_ids"), "agreements", notes,
+                                             "related agreement", raw.where))
+    notes.add("Related records", [f"{ref} ({ctx.index.get(ref, 'unresolved')})" for ref in raw.list("related_ids")])
+    notes.add("Designations listed as related (recorded as their affected agreements)",
+              raw.list("related_designation_ids"))
+    notes.add("Testing disclosures listed as related (recorded as their agreements)",
+              raw.list("related_testing_disclosure_ids"))
+
+
+# --- terms and markers ------------------------------------------------------------------------------
+
+def convert_term(data, ctx):
+    raw, notes = Raw(data, f"public_terms/{data['id']}"), Notes()
+    term_type, status_text = raw.get("term_type", ""), raw.get("term_status", "")
+    category, effect, why = TERM_TYPE.get(term_type, ("other", "unclear", NO_RULE))
+    ctx.ledger.choose(T_TERM_TYPE, term_type, f"{category} / {effect}", why)
+    status, binding = term_status(data["id"], status_text, ctx, notes)
+    text = raw.get("summary", "")
+    verbatim = text in {entry.get("quote") for entry in raw.list("sources")}
+    text_form = ctx.ledger.choose(T_TEXT_FORM, "summary equals a quote" if verbatim else "summary (the researcher's words)",
+                                  "verbatim" if verbatim else "paraphrase",
+                                  "the exact words, when public, are in the citations")
+    agreement, agency, vendor = term_owner(raw, ctx, notes)
+    notes.add("Research term type", term_type)
+    notes.add("Research term status", status_text)
+    notes.add("Asserted by", raw.get("asserted_by"))
+    notes.add("Applies to", raw.get("applies_to"))
+    notes.add("Applies-to note", raw.get("applies_to_note"))
+    notes.add("Effective note", raw.get("effective_note"))
+    owner = agreement or agency or vendor
+    fields = {"agreement": agreement, "agency": agency, "vendor": vendor,
+              "title": fit(f"{term_type.replace('_', ' ').capitalize()} ({status_text.replace('_', ' ')})"
+                           f" — {ctx.name(owner)}", 300),
+              "category": category, "effect": effect, "text": text, "text_form": text_form, "binding": binding,
+              "status": status, "effective": None, "supersedes": None}
+    return finish(raw, ctx, notes, fields)
+
+
+def term_status(term_id, status_text, ctx, notes):
+    """(status, binding) of a research term_status, unless the record's own wording overrides the status."""
+    status, binding, why = TERM_STATUS.get(status_text, ("in_force", "reported", NO_RULE))
+    shown = status_text
+    if term_id in TERM_STATUS_OVERRIDES:
+        (status, why), shown = TERM_STATUS_OVERRIDES[term_id], f"{status_text} (override for {term_id})"
+        notes.add(f"Status {status}, not what '{status_text}' gives", why)
+    ctx.ledger.choose(T_TERM_STATUS, shown, f"{status} / {binding}", why)
+    return status, binding
+
+
+def term_owner(raw, ctx, notes):
+    """(agreement, agency, vendor): the agreement when there is one, else the first owner the research names."""
+    agreement = ctx.ref(raw.get("agreement_id"), "agreements", notes, "agreement", raw.where)
+    asserted, related_agencies = raw.get("asserted_by"), raw.list("related_agency_ids")
+    designations = raw.list("related_designation_ids")
+    notes.add("Related agencies", related_agencies)
+    notes.add("Related designations", designations)
+    if agreement:
+        ctx.ledger.choose(T_TERM_OWNER, "agreement_id", "agreement")
+        return agreement, None, None
+    issuer = (ctx.by_id.get(designations[0]) or {}).get("issued_by_agency_id") if designations else None
+    candidates = (("vendor_id", "vendors", raw.get("vendor_id")), ("asserted_by (an agency id)", "agencies", asserted),
+                  ("asserted_by (a vendor id)", "vendors", asserted),
+                  ("related_agency_ids[0]", "agencies", related_agencies[0] if related_agencies else None),
+                  ("issuing agency of related_designation_ids[0]", "agencies", issuer))
+    for rule, key, ref in candidates:
+        if ref and ctx.index.get(ref) == key:
+            ctx.ledger.choose(T_TERM_OWNER, rule, "agency" if key == "agencies" else "vendor")
+            notes.add("Owner", f"{ref}, from the research {rule}")
+            return None, ref if key == "agencies" else None, ref if key == "vendors" else None
+    ctx.ledger.unmatched.append(("owners", raw.where, "no agreement, agency or vendor could own this term"))
+    return None, None, None
+
+
+def convert_marker(data, ctx):
+    raw, notes = Raw(data, f"classified_addendum_markers/{data['id']}"), Notes()
+    kind, known = raw.get("marker_kind", ""), raw.get("known", "")
+    label, rule = MARKER_KIND.get(kind, (kind.replace("_", " ").capitalize(), "count"))
+    count = len({normalize_url(entry["url"]) for entry in raw.list("sources")})
+    if rule == "inferred":
+        existence, why = "inferred", "the marker records information withheld, not a reported non-public document"
+    else:
+        existence = "reported_by_several_sources" if count > 1 else "reported_by_one_source"
+        why = "no source confirms a formal annex: 'reported by' as many sources as the record cites"
+    ctx.ledger.choose(T_MARKER, f"{kind} ({count} source{'s' if count > 1 else ''})", existence, why)
+    network_talk = bool(re.search(r"\bIL\d|secret|classified", known, re.IGNORECASE))
+    ctx.ledger.choose(T_MARKER_CLASS, "networks or classified use mentioned" if network_talk else "no level mentioned",
+                      "unknown", MARKER_CLASSIFICATION_WHY)
+    notes.add("Research marker kind", kind)
+    confirmed = raw.get("classified_annex_confirmed")
+    notes.add("Classified annex confirmed (research)", json.dumps(confirmed) + (
+        ": no source read confirms a formal classified annex" if confirmed is False else ""))
+    if network_talk:
+        notes.add("Classification left unknown", MARKER_CLASSIFICATION_WHY)
+    agreement = ctx.ref(raw.get("agreement_id"), "agreements", notes, "agreement", raw.where)
+    notes.add("Also concerns agreements", ctx.refs(raw.list("related_agreement_ids"), "agreements", notes,
+                                                   "related agreement", raw.where))
+    fields = {"agreement": agreement, "title": fit(f"{label} — {ctx.name(agreement)}", 300), "existence": existence,
+              "classification": "unknown", "described_subject": known, "known_since": None}
+    return finish(raw, ctx, notes, fields)
+
+
+# --- designations and testing disclosures -----------------------------------------------------------
+
+def convert_designation(data, ctx):
+    raw, notes = Raw(data, f"designations/{data['id']}"), Notes()
+    notes.add("", raw.get("notes"))
+    research_type, status_text = raw.get("designation_type", ""), raw.get("status", "")
+    kind, type_title, why = DESIGNATION_TYPE.get(research_type, ("other", research_type, NO_RULE))
+    ctx.ledger.choose(T_DESIGNATION_KIND, research_type, kind, why)
+    vendor = ctx.ref(raw.get("vendor_id"), "vendors", notes, "vendor", raw.where)
+    authority = raw.get("authority_cited", "")
+    fields = {
+        "title": fit(f"{type_title} of {ctx.name(vendor)} under {re.split(r' [(—]', authority)[0]}", 300),
+        "vendor": vendor,
+        "issuing_agency": ctx.ref(raw.get("issued_by_agency_id"), "agencies", notes, "issuing agency", raw.where),
+        "issuing_official": fit(raw.get("issued_by_official", ""), 200, notes, "Issuing official"),
+        "kind": kind, "authority_cited": fit(authority, 300, notes, "Authority cited"),
+        "status": ctx.ledger.choose(T_DESIGNATION_STATUS, status_text,
+                                    *classify(DESIGNATION_STATUS_RULES, status_text, "reported")),
+        "status_note": status_text, **designation_dates(raw, notes),
+        "scope": stated_scope(raw), "public_reason": "",
+        "affected_agreements": [{"agreement": agreement, "note": "listed as related by the research agreement record"}
+                                for agreement in ctx.affected.get(data["id"], [])],
+    }
+    if kind != research_type:
+        notes.add("Research designation type", research_type)
+    designation_context_notes(raw, notes)
+    return finish(raw, ctx, notes, fields)
+
+
+def designation_dates(raw, notes):
+    notes.add("Public notice (research notice_date)", raw.get("notice_date"))
+    notes.add("Notice date note", raw.get("notice_date_note"))
+    return {"announced": partial_date(raw.get("announced_date"), notes, "Announced"),
+            "determined": partial_date(raw.get("determination_date"), notes, "Determined"),
+            "noticed": partial_date(raw.get("formal_notice_received_date"), notes, "Formal notice received"),
+            "effective": None, "ended": None}
+
+
+def stated_scope(raw):
+    """Both readings of the scope: the government's and the vendor's."""
+    scope = raw.child("stated_scope")
+    lines = [f"As stated by the government: {scope.get('government')}" if scope.get("government") else "",
+             f"The vendor's reading: {scope.get('vendor_reading')}" if scope.get("vendor_reading") else ""]
+    lines += [f"{key}: {value}" for key, value in scope.leftovers().items()]
+    return "\n".join(line for line in lines if line)
+
+
+def designation_context_notes(raw, notes):
+    notes.add("Announced via", raw.get("announced_via"))
+    notes.add("Determination date confidence", raw.get("determination_date_confidence"))
+    notes.add("Status as of", raw.get("status_as_of"))
+    litigation = raw.get("litigation")
+    notes.add("Litigation (research)", litigation and describe(litigation))
+    for position, entry in enumerate(raw.list("status_history")):
+        notes.add(f"Status history [{position}] (recorded as an event)", describe(entry))
+
+
+def convert_testing(data, ctx):
+    raw, notes = Raw(data, f"testing_disclosures/{data['id']}"), Notes()
+    notes.add("", raw.get("notes"))
+    agency, models = ctx.ref(raw.get("agency_id"), "agencies", notes, "agency", raw.where), raw.get("models", "")
+    tested_when, channel_text, status_text = (raw.get(key, "") for key in ("tested_when", "disclosure_channel", "status"))
+    start, end = tested_period(tested_when)
+    ctx.ledger.choose(T_TESTED_WHEN, tested_when, f"{start or 'null'} / {end or 'null'}",
+                      "only dates the text vouches for (a plan or 'under way' gives none)")
+    channel = ctx.ledger.choose(T_CHANNEL, channel_text, *classify(CHANNEL_RULES, channel_text, ""))
+    confirmed = ctx.ledger.choose(T_CONFIRMED, status_text, *confirmed_by_agency(status_text, channel))
+    words = " ".join([data["id"], models, raw.get("details", ""), tested_when])
+    test_kind = ctx.ledger.choose(T_TEST_KIND, data["id"], *classify(TEST_KIND_RULES, words, "unknown"))
+    for label, value in (("Tested when (research)", tested_when), ("Disclosed date note", raw.get("disclosed_date_note")),
+                         ("Disclosure channel (research)", channel_text), ("Status (research)", status_text)):
+        notes.add(label, value)
+    notes.add("Other agencies involved", ctx.refs(raw.list("other_agency_ids"), "agencies", notes, "other agency",
+                                                  raw.where))
+    fields = {
+        "title": fit(f"Testing by {ctx.name(agency)}: {models}", 300), "summary": raw.get("details", ""),
+        "agency": agency, "vendors": ctx.refs(raw.list("vendor_ids"), "vendors", notes, "vendor", raw.where),
+        "agreements": testing_agreements(raw, ctx, notes), "models_tested": fit(models, 500, notes, "Models"),
+        "model_version": "", "test_kind": test_kind, "tested_from": start, "tested_to": end,
+        "disclosed": partial_date(raw.get("disclosed_date"), notes, "Disclosed"), "channel": channel,
+        "confirmed_by_agency": confirmed,
+    }
+    return finish(raw, ctx, notes, fields)
+
+
+def confirmed_by_agency(status_text, channel):
+    value, why = classify(CONFIRMED_RULES, status_text, None)
+    if value is None:
+        value, why = ("yes" if channel == "official_release" else "unknown"), CONFIRMED_FALLBACK
+    return value, why
+
+
+def testing_agreements(raw, ctx, notes):
+    refs = raw.list("related_agreement_id") + raw.list("related_agreement_ids") + ctx.tested_under.get(raw.data["id"], [])
+    return ctx.refs(refs, "agreements", notes, "related agreement", raw.where)
+
+
+# --- events -------------------------------------------------------------------------------------------
+
+def convert_event(data, ctx):
+    raw, notes = Raw(data, f"events/{data['id']}"), Notes()
+    research_type = raw.get("event_type", "")
+    kind = EVENT_KIND.get(research_type, "other")
+    ctx.ledger.choose(T_EVENT_KIND, research_type, kind, EVENT_KIND_WHY[kind])
+    if kind != research_type:
+        notes.add("Research event type", research_type)
+    notes.add("Date note", raw.get("date_note"))
+    notes.add("Person", raw.get("person"))
+    notes.add("Correction note", raw.get("correction_note"))
+    fields = {"title": fit(raw.get("title"), 300, notes, "Title"), "summary": raw.get("description", ""), "kind": kind,
+              "occurred": partial_date(raw.get("date"), notes, "Date"), "court": "", "case_number": "", "docket_url": "",
+              "links": event_links(raw, ctx, notes)}
+    return finish(raw, ctx, notes, fields)
+
+
+def event_links(raw, ctx, notes):
+    """actor_ids are actors, related_ids are subjects; an id may name a record of any type."""
+    links = []
+    for role, key in (("actor", "actor_ids"), ("subject", "related_ids")):
+        for ref in raw.list(key):
+            research_key = ctx.index.get(ref)
+            if research_key is None:
+                notes.add(f"Unresolved {key} id", ref)
+                ctx.ledger.unmatched.append(("ids", raw.where, f"{key} `{ref}` names no research record; kept in notes"))
+                continue
+            link = {"role": role, "type": RESEARCH_TYPES[research_key][1], "slug": ref}
+            if link not in links:
+                links.append(link)
+    return links
+
+
+def apply_status_history(research, seed, ctx):
+    """Each designation status_history entry is an event linked to the designation and its vendor: the research
+    event that already records it (same date, naming the designation) or, if none, a new event."""
+    events = {event["slug"]: event for event in seed["events"]}
+    designations = {record["slug"]: record for record in seed["designations"]}
+    for designation in research.get("designations") or []:
+        for position, entry in enumerate(designation.get("status_history") or []):
+            where = f"designations/{designation['id']} status_history[{position}]"
+            match = matching_event(research, designation["id"], entry.get("date"))
+            if match:
+                event, why = events[match], "the research event of that date naming the designation"
+            else:
+                event = new_status_event(designations[designation["id"]], position, entry, ctx)
+                seed["events"].append(event)
+                why = "no single research event records it: a new event"
+            link_status_event(event, designations[designation["id"]], position, entry)
+            ctx.ledger.choose(T_STATUS_HISTORY, f"{designation['id']}[{position}] {entry.get('status', '')}",
+                              event["slug"], why)
+            ctx.ledger.records.append((where, "events", event["slug"]))
+
+
+def matching_event(research, designation_id, date):
+    """The one research event on that date that names the designation (preferring a designation_* event)."""
+    candidates = [event for event in research.get("events") or []
+                  if event.get("date") == date and designation_id in (event.get("related_ids") or [])]
+    if len(candidates) > 1:
+        candidates = [e for e in candidates if e.get("event_type", "").startswith("designation")] or candidates
+    return candidates[0]["id"] if len(candidates) == 1 else None
+
+
+def new_status_event(designation, position, entry, ctx):
+    notes, status = Notes(), entry.get("status", "")
+    kind = ctx.ledger.choose(T_EVENT_KIND, f"(status history) {status}",
+                             *classify(STATUS_HISTORY_KIND_RULES, status, "other"))
+    notes.add("Citations", "copied from the designation: the research status_history entry has no sources of its own")
+    confidence = record_confidence(entry.get("confidence") or designation["confidence"], notes, ctx.ledger)
+    return {"slug": clip_slug(f"ev-{entry.get('date')}-{designation['slug']}-status-{position}", 120),
+            "title": fit(f"{designation['title']}: {status}", 300), "summary": "", "kind": kind,
+            "occurred": partial_date(entry.get("date"), notes, "Date"), "court": "", "case_number": "", "docket_url": "",
+            "links": [], "confidence": confidence, "notes": notes.text(), "published_at": PUBLISHED_AT,
+            "last_verified_on": None, "retracted_at": None, "retraction_reason": "",
+            "citations": list(designation["citations"])}
+
+
+def link_status_event(event, designation, position, entry):
+    for link_type, slug in (("designation", designation["slug"]), ("vendor", designation["vendor"])):
+        if slug and not any(link["type"] == link_type and link["slug"] == slug for link in event["links"]):
+            event["links"].append({"role": "subject", "type": link_type, "slug": slug})
+    append_note(event, f"Status history of designation {designation['slug']} [{position}]: {describe(entry)}")
+
+
+def apply_litigation(research, events, ctx):
+    """A designation's litigation fills the court fields of the legal events about it; an event about several
+    litigated designations (two courts) keeps each one's details in notes only."""
+    litigated = {record["id"]: record["litigation"] for record in research.get("designations") or []
+                 if record.get("litigation")}
+    for event in events:
+        if event["kind"] not in LEGAL_EVENT_KINDS:
+            continue
+        subjects = list(dict.fromkeys(link["slug"] for link in event["links"]
+                                      if link["type"] == "designation" and link["slug"] in litigated))
+        for slug in subjects:
+            litigation = litigated[slug]
+            if len(subjects) == 1:
+                event["court"] = fit(litigation.get("court", ""), 200)
+                match = re.match(r"\d[\w:.-]*\d", litigation.get("case_number", ""))
+                event["case_number"] = fit(match.group(0), 100) if match else ""
+            append_note(event, f"Litigation of designation {slug} (research): {describe(litigation)}")
+            ctx.ledger.choose(T_LITIGATION, f"{slug} → {event['slug']}",
+                              "court fields" if len(subjects) == 1 else "notes only",
+                              "one litigated designation: court, and the case number when one is given"
+                              if len(subjects) == 1 else "several designations in two courts: no single court")
+
+
+# --- conversion ---------------------------------------------------------------------------------------
+
+CONVERTERS = {
+    "agencies": convert_agency, "vendors": convert_vendor, "agreements": convert_agreement,
+    "public_terms": convert_term, "classified_addendum_markers": convert_marker,
+    "designations": convert_designation, "testing_disclosures": convert_testing, "events": convert_event,
+}
+
+
+def convert_with_ledger(research):
+    """(seed, ledger): the interchange document and the record of every decision taken to build it."""
+    unknown = sorted(set(research) - set(RESEARCH_TYPES) - {"meta"})
+    if unknown:
+        raise ValueError(f"research lists the converter does not know (nothing would hold them): {unknown}")
+    ledger = Ledger()
+    ctx = build_context(research, ledger)
+    seed = {plural: [] for plural in PLURALS}
+    for key, (plural, _) in RESEARCH_TYPES.items():
+        for data in research.get(key) or []:
+            record = CONVERTERS[key](data, ctx)
+            seed[plural].append(record)
+            ledger.records.append((f"{key}/{data['id']}", plural, record["slug"]))
+    apply_status_history(research, seed, ctx)
+    apply_litigation(research, seed["events"], ctx)
+    seed["sources"] = ctx.sources.records(ledger)
+    document = {"meta": build_meta(research, seed)}
+    document.update({plural: sorted(seed[plural], key=lambda record: record["slug"]) for plural in PLURALS})
+    return document, ledger
+
+
+def build_meta(research, seed):
+    return {
+        "format": "docs/interchange.md",
+        "generated_by": "python -m registry.seed.convert_research",
+        "generated_from": RESEARCH_NAME,
+        "mapping": "registry/seed/MAPPING.md",
+        "published_at": PUBLISHED_AT,
+        "counts": {plural: len(seed[plural]) for plural in PLURALS},
+        "research_meta": research.get("meta") or {},
+    }
+
+
+def convert(research: dict) -> dict:
+    """The interchange document (seed.json) for a research document."""
+    return convert_with_ledger(research)[0]
+
+
+def seed_text(seed):
+    """seed.json as written: indent 1, UTF-8 text, trailing newline."""
+    return json.dumps(seed, indent=1, ensure_ascii=False) + "\n"
+
+
+# --- MAPPING.md -----------------------------------------------------------------------------------------
+
+def cell(value):
+    text = str(value).replace("|", "\\|").replace("\n", " ")
+    return text or " "
+
+
+def table(headers, rows):
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render_mapping(research: dict) -> str:
+    """MAPPING.md: how and where every research value and record went, from the conversion's own ledger."""
+    seed, ledger = convert_with_ledger(research)
+    parts = [mapping_intro(seed), "## Vocabulary mappings", mapping_vocabulary(ledger),
+             "## Where every research record went", mapping_records(ledger), "## Sources", mapping_sources(seed),
+             "## Sent to notes as unmatched", mapping_unmatched(ledger)]
+    return "\n\n".join(parts) + "\n"
+
+
+def mapping_intro(seed):
+    counts = ", ".join(f"{len(seed[plural])} {plural.replace('_', ' ')}" for plural in PLURALS)
+    return f"""# Research → registry mapping
+
+Generated by `registry/seed/convert_research.py` from `{RESEARCH_NAME}` (the research pass compiled
+2026-11-28). Do not edit by hand: change the converter and rerun it.
+
+## What the converter does
+
+It turns the research file into one interchange document (`seed.json`, see `docs/interchange.md`):
+{counts}. Faithfulness rules:
+
+- Nothing is invented: month-only dates stay `YYYY-MM`, years stay `YYYY`; a free-text date keeps only the
+  date it vouches for, and the full text goes to `notes`. Only a `ceiling` value becomes `ceiling` and only an
+  obligated value `obligated`; every other value (increase, reported award, prize pot, GBP…) is described in
+  `value_note`. Undisclosed amounts are `null`.
+- Where no vocabulary value fits, the value is `other`/`unknown` (or the closest, as the tables below say) and
+  the research wording is kept in `vehicle_note`, `status_note` or `notes`. Every research field without a home
+  in the format is kept in `notes`; any key the converter does not know is also kept there and listed below.
+- Every research source entry is a citation (quote copied exactly) on its record; each distinct URL is one
+  Source (`verified: true`). Primary URL pointers the researcher did not read are Sources with
+  `verified: false` and no citation, and each record naming one says so in its notes.
+- Terms, markers, designations and testing disclosures have no title in the research: their titles are built
+  from their type, status and owner (the research id is the slug). Research ids are kept as slugs.
+- Designation `status_history` entries are events: each is matched to the research event that already records
+  it (same date, naming the designation), which then links the designation and its vendor and quotes the entry
+  in its notes; an entry with no such event becomes a new event.
+
+## How to rerun
+
+    .venv/bin/python -m registry.seed.convert_research [--research PATH] [--out DIR]
+
+The output is deterministic: every record is published at {PUBLISHED_AT} (the compile date), records
+are sorted by slug and keys are in a fixed order, so two runs give byte-identical files.
+`tests/registry/test_convert_research.py` checks that the committed files match a fresh run."""
+
+
+def mapping_vocabulary(ledger):
+    sections = []
+    for title in (*TABLE_ORDER, *sorted(set(ledger.choices) - set(TABLE_ORDER))):
+        counter = ledger.choices.get(title)
+        if not counter:
+            continue
+        rows = [(research, registry, count, why) for (research, registry, why), count in sorted(counter.items())]
+        intro = f"{TABLE_NOTES[title]}\n\n" if title in TABLE_NOTES else ""
+        sections.append(f"### {title}\n\n{intro}" + table(("research value", "registry value", "count", "why"), rows))
+    return "\n\n".join(sections)
+
+
+def mapping_records(ledger):
+    rows = [(where, plural, slug) for where, plural, slug in ledger.records]
+    return ("Every research record, and every designation `status_history` entry, with the registry record it "
+            "became.\n\n" + table(("research record", "registry type", "registry slug"), rows))
+
+
+def mapping_sources(seed):
+    cited = Counter(citation["source"] for plural in PLURALS[1:] for record in seed[plural]
+                    for citation in record.get("citations", []))
+    rows = [(source["slug"], source["url"], source["kind"], "yes" if source["verified"] else "no (pointer)",
+             cited[source["slug"]]) for source in seed["sources"]]
+    return ("Each distinct URL (normalised: lower-case scheme and host, no fragment, no default port) is one "
+            "Source; its slug comes from host and path.\n\n"
+            + table(("slug", "URL", "kind", "read", "citations"), rows))
+
+
+UNMATCHED_SECTIONS = (
+    ("ids", "Unresolvable ids (kept in the record's notes)"),
+    ("fields", "Research fields unknown to the converter (kept in the record's notes)"),
+    ("owners", "Terms with no possible owner"),
+)
+
+
+def mapping_unmatched(ledger):
+    sections = []
+    for category, heading in UNMATCHED_SECTIONS:
+        lines = [f"- `{where}`: {what}" for kind, where, what in ledger.unmatched if kind == category]
+        sections.append(f"### {heading}\n\n" + ("\n".join(lines) or "None."))
+    lines = [f"- {title}: `{research}` → `{registry}` ({count}×)"
+             for title in ledger.choices for (research, registry, why), count in sorted(ledger.choices[title].items())
+             if why in (NO_RULE, CONFIRMED_FALLBACK)]
+    sections.append("### Values that matched no mapping rule (wording kept in `status_note` or `notes`)\n\n"
+                    + ("\n".join(lines) or "None."))
+    return "\n\n".join(sections)
+
+
+# --- command line ---------------------------------------------------------------------------------------
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--research", type=Path, default=DEFAULT_RESEARCH, help="the research JSON file")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write seed.json and MAPPING.md")
+    args = parser.parse_args(argv)
+    research = json.loads(args.research.read_text(encoding="utf-8"))
+    seed = convert(research)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "seed.json").write_text(seed_text(seed), encoding="utf-8")
+    (args.out / "MAPPING.md").write_text(render_mapping(research), encoding="utf-8")
+    counts = ", ".join(f"{plural} {len(seed[plural])}" for plural in PLURALS)
+    print(f"Wrote {args.out / 'seed.json'} and MAPPING.md: {counts}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
