@@ -1,5 +1,7 @@
 """Named actors and fixtures shared by the whole suite. Builders live in tests/builders.py."""
 
+import os
+
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 
@@ -54,3 +56,24 @@ def staff(db):
     user = make_user("staff", staff=True)
     user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=REGISTRY_APPS))
     return user
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The real seed data, loaded once per test module through load_seed, rolled back afterwards.
+
+    Each test still runs in its own savepoint (request ``db`` or mark ``django_db``), so what one
+    test writes never reaches the next.
+    """
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("load_seed", stdout=open(os.devnull, "w"))  # noqa: SIM115 - closed with the process
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
