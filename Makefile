@@ -35,10 +35,9 @@ migrate: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py createcachetable
 
+# Loads registry/seed/seed.json when the database holds no records yet (reason: "seed data").
 seed: migrate
-	@if [ -f registry/seed/seed.json ] && $(BIN)/python -c "import registry.management.commands.load_seed" 2>/dev/null; then \
-		$(RUN_ENV) $(BIN)/python manage.py load_seed --if-empty; \
-	else echo "No seed loader yet: starting with an empty registry."; fi
+	$(RUN_ENV) $(BIN)/python manage.py load_seed --if-empty
 
 run: seed
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
