@@ -1,5 +1,7 @@
 """Agencies, vendors, agreements and what is publicly known of their terms."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -34,6 +36,8 @@ def collect_errors(record, extra):
 
 class Agency(CitedRecord):
     record_type = "agency"
+    # Searched by registry.search, with a GIN index over exactly these on PostgreSQL.
+    search_fields = ("name", "acronym", "aliases", "notes")
 
     class Kind(models.TextChoices):
         DEPARTMENT = "department", "Department"
@@ -76,6 +80,8 @@ class Agency(CitedRecord):
 
 class Vendor(CitedRecord):
     record_type = "vendor"
+    # Searched by registry.search, with a GIN index over exactly these on PostgreSQL.
+    search_fields = ("name", "aliases", "notes")
 
     class Kind(models.TextChoices):
         FRONTIER_LAB = "frontier_lab", "Frontier AI lab"
@@ -119,10 +125,10 @@ class Vendor(CitedRecord):
 
     def clean(self):
         errors = {}
-        if self.uei and not (len(self.uei) == 12 and self.uei.isalnum() and self.uei == self.uei.upper()):
+        # ASCII only, as the database constraints say: str.isalnum() also accepts "É" or "１".
+        if self.uei and not re.fullmatch(r"[A-Z0-9]{12}", self.uei):
             errors["uei"] = "A UEI is 12 upper-case letters and digits."
-        if self.cage_code and not (len(self.cage_code) == 5 and self.cage_code.isalnum()
-                                   and self.cage_code == self.cage_code.upper()):
+        if self.cage_code and not re.fullmatch(r"[A-Z0-9]{5}", self.cage_code):
             errors["cage_code"] = "A CAGE code is 5 upper-case letters and digits."
         if not isinstance(self.aliases, list) or not all(isinstance(a, str) for a in self.aliases):
             errors["aliases"] = "Aliases are a list of names."
@@ -131,6 +137,8 @@ class Vendor(CitedRecord):
 
 class Agreement(CitedRecord):
     record_type = "agreement"
+    # Searched by registry.search, with a GIN index over exactly these on PostgreSQL.
+    search_fields = ("title", "summary", "piid", "vehicle_note", "status_note", "value_note", "notes")
     change_parent_field = None
     partial_dates = ("announced_on", "awarded_on", "start_on", "end_on")
 
@@ -310,7 +318,10 @@ class PublicTerm(CitedRecord):
     """A publicly known term of an agreement, or a policy of an agency or vendor with no agreement."""
 
     record_type = "term"
-    visibility_parents = ("agreement",)
+    # Searched by registry.search, with a GIN index over exactly these on PostgreSQL.
+    search_fields = ("title", "text", "notes")
+    # The term's owner: its agreement, or (for a department or vendor policy) its agency or vendor.
+    visibility_parents = ("agreement", "agency", "vendor")
     change_parent_field = "agreement"
     partial_dates = ("effective_on",)
 
@@ -433,6 +444,8 @@ class ClassifiedAddendumMarker(CitedRecord):
     """The public fact that a non-public part of an agreement exists; NEVER its content."""
 
     record_type = "addendum-marker"
+    # Searched by registry.search, with a GIN index over exactly these on PostgreSQL.
+    search_fields = ("title", "described_subject", "notes")
     visibility_parents = ("agreement",)
     change_parent_field = "agreement"
     partial_dates = ("known_since",)

@@ -27,6 +27,8 @@ class Designation(CitedRecord):
     """A government designation of a vendor, such as a supply-chain-risk designation."""
 
     record_type = "designation"
+    # Searched by registry.search, with a GIN index over exactly these on PostgreSQL.
+    search_fields = ("title", "authority_cited", "scope", "public_reason", "status_note", "issuing_official", "notes")
     partial_dates = ("announced_on", "determined_on", "noticed_on", "effective_on", "ended_on")
 
     class Kind(models.TextChoices):
@@ -112,7 +114,10 @@ class DesignationAgreement(HistoricalLink):
 class TestingDisclosure(CitedRecord):
     """A disclosure that an agency tested AI models, with or without an agreement."""
 
+    __test__ = False  # not a pytest test class, despite its name
     record_type = "testing-disclosure"
+    # Searched by registry.search, with a GIN index over exactly these on PostgreSQL.
+    search_fields = ("title", "summary", "models_tested", "model_version", "notes")
     partial_dates = ("tested_from", "tested_to", "disclosed_on")
 
     class TestKind(models.TextChoices):
@@ -175,6 +180,7 @@ class TestingDisclosure(CitedRecord):
 
 
 class TestingDisclosureVendor(HistoricalLink):
+    __test__ = False  # not a pytest test class, despite its name
     change_parent_field = "disclosure"
 
     disclosure = models.ForeignKey(TestingDisclosure, on_delete=models.PROTECT, related_name="vendor_links",
@@ -192,6 +198,7 @@ class TestingDisclosureVendor(HistoricalLink):
 
 
 class TestingDisclosureAgreement(HistoricalLink):
+    __test__ = False  # not a pytest test class, despite its name
     change_parent_field = "disclosure"
 
     disclosure = models.ForeignKey(TestingDisclosure, on_delete=models.PROTECT, related_name="agreement_links",
@@ -213,6 +220,8 @@ class Event(CitedRecord):
     """A dated happening linked to any public records; court details when legal."""
 
     record_type = "event"
+    # Searched by registry.search, with a GIN index over exactly these on PostgreSQL.
+    search_fields = ("title", "summary", "court", "case_number", "notes")
     partial_dates = ("occurred_on",)
 
     class Kind(models.TextChoices):

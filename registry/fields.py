@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import ExtractMonth, ExtractYear
 
 
 class DatePrecision(models.TextChoices):
@@ -168,8 +169,17 @@ def validate_date_order(obj, start, end, errors):
 
 
 def date_order_constraint(start, end):
+    """The database side of validate_date_order(): the end's last day is not before the start.
+
+    The end column holds the first day of its period, so an end known only to a month (or a year)
+    may fall before a day-precision start in the same month (or year): "14 July 2025 to July 2025".
+    """
+    end_precision = f"{end}_precision"
+    same_year = Q(**{f"{end}__year": ExtractYear(start)})
     return models.CheckConstraint(
-        condition=Q(**{f"{start}__isnull": True}) | Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": models.F(start)}),
+        condition=Q(**{f"{start}__isnull": True}) | Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": models.F(start)})
+        | (Q(**{end_precision: DatePrecision.MONTH}) & same_year & Q(**{f"{end}__month": ExtractMonth(start)}))
+        | (Q(**{end_precision: DatePrecision.YEAR}) & same_year),
         name=f"%(app_label)s_%(class)s_{end}_not_before_{start}",
         violation_error_message=f"{end} cannot be before {start}.",
     )
@@ -234,7 +244,8 @@ class MoneyAccessor:
         return None if amount is None else Money(amount, getattr(obj, self.currency) or "USD")
 
     def __set__(self, obj, value):
-        if value is None:
+        # Undisclosed is null, never 0: both None and {"amount": null, ...} clear the amount.
+        if value is None or (isinstance(value, dict) and value.get("amount") is None):
             setattr(obj, self.amount, None)
             return
         if isinstance(value, dict):

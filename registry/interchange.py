@@ -19,6 +19,11 @@ class RecordType:
     order: int  # load order: referenced types first
 
     @property
+    def path(self):
+        """The URL segment of its pages and API: 'addendum-markers'."""
+        return self.plural.replace("_", "-")
+
+    @property
     def model(self):
         from django.apps import apps
 

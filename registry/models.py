@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -42,6 +43,12 @@ class PublicRecordQuerySet(models.QuerySet):
 
     def retracted(self):
         return self.filter(retracted_at__isnull=False)
+
+    def reachable_by(self, user):
+        """What a record's own URL shows: public records, and retracted ones with their notice."""
+        if getattr(user, "is_staff", False):
+            return self
+        return self.filter(published_at__isnull=False)
 
 
 class PublicRecord(models.Model):
@@ -113,6 +120,9 @@ class PublicRecord(models.Model):
     def is_public(self):
         return self.published_at is not None and self.retracted_at is None
 
+    def get_absolute_url(self):
+        return reverse(f"{self.record_type}-detail", kwargs={"slug": self.slug})
+
     @property
     def change_parent(self):
         return getattr(self, self.change_parent_field) if self.change_parent_field else None
@@ -164,6 +174,8 @@ class HistoricalLink(models.Model):
 
 class Source(PublicRecord):
     record_type = "source"
+    # Searched by registry.search, with a GIN index over exactly these on PostgreSQL.
+    search_fields = ("title", "publisher", "url", "canonical_url", "notes")
     partial_dates = ("published_on",)
 
     class Kind(models.TextChoices):
@@ -225,10 +237,12 @@ class Source(PublicRecord):
         ]
 
     def clean(self):
-        self.url = normalize_url(self.url)
-        if self.canonical_url:
-            self.canonical_url = normalize_url(self.canonical_url)
         errors = {}
+        for field in ("url", "canonical_url"):
+            try:
+                setattr(self, field, normalize_url(getattr(self, field)))
+            except ValueError as error:  # urllib refuses the port: "Port out of range 0-65535"
+                errors[field] = f"Enter a valid URL ({error})."
         if self.sha256 and not (len(self.sha256) == 64 and all(c in "0123456789abcdef" for c in self.sha256)):
             errors["sha256"] = "A SHA-256 is 64 lower-case hex characters."
         if self.canonical_url and self.canonical_url == self.url:
