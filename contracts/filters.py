@@ -1,0 +1,223 @@
+"""FilterSets for agreements, terms, markers, agencies and vendors (pages, API and CSV)."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from contracts.models import (
+    Agency,
+    Agreement,
+    AgreementAgency,
+    AgreementParty,
+    ClassifiedAddendumMarker,
+    PublicTerm,
+    Vendor,
+)
+from registry.filters import RegistryFilterSet, SlugChoiceFilter, date_range
+
+YES_NO = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
+
+
+def with_sub_agencies(agencies):
+    """Ids of the agencies and every agency below them (one query over the agency tree)."""
+    children = {}
+    for pk, parent_id in Agency.objects.values_list("id", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, frontier = set(), [agency.pk for agency in agencies]
+    while frontier:
+        pk = frontier.pop()
+        if pk not in found:
+            found.add(pk)
+            frontier.extend(children.get(pk, []))
+    return found
+
+
+def agreements_with_agency(agencies):
+    """Awarding or participating, sub-agencies included."""
+    ids = with_sub_agencies(agencies)
+    participating = AgreementAgency.objects.filter(agreement=OuterRef("pk"), agency_id__in=ids)
+    return Q(awarding_agency_id__in=ids) | Q(Exists(participating))
+
+
+def agreements_with_vendor(vendors):
+    """A party in any role."""
+    return Q(Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), vendor__in=vendors)))
+
+
+class AgreementFilterSet(RegistryFilterSet):
+    agency = SlugChoiceFilter(queryset=Agency.objects.public(), method="filter_agency",
+                              label="Agency (awarding or participating)",
+                              help_text="Includes the agency's sub-agencies.")
+    awarding_agency = SlugChoiceFilter(queryset=Agency.objects.public(), method="filter_awarding_agency",
+                                       label="Awarding agency", help_text="Includes the agency's sub-agencies.")
+    vendor = SlugChoiceFilter(queryset=Vendor.objects.public(), method="filter_vendor",
+                              label="Vendor", help_text="A party to the agreement in any role.")
+    vehicle = django_filters.MultipleChoiceFilter(choices=Agreement.Vehicle.choices, label="Vehicle",
+                                                  widget=forms.SelectMultiple)
+    status = django_filters.MultipleChoiceFilter(choices=Agreement.Status.choices, label="Status",
+                                                 widget=forms.SelectMultiple)
+    terms_disclosure = django_filters.MultipleChoiceFilter(choices=Agreement.TermsDisclosure.choices,
+                                                           label="Terms disclosure", widget=forms.SelectMultiple)
+    federal_data_status = django_filters.MultipleChoiceFilter(
+        choices=Agreement.FederalDataStatus.choices, label="Federal data", widget=forms.SelectMultiple)
+    term_category = django_filters.ChoiceFilter(choices=PublicTerm.Category.choices, method="filter_terms",
+                                                label="Has a current term about")
+    term_effect = django_filters.ChoiceFilter(
+        choices=[*PublicTerm.Effect.choices, ("none", "No current term in that category")],
+        method="filter_terms", label="…whose effect is",
+        help_text="With a category: one current term with both. 'none': no current term in that category.")
+    has_addendum_marker = django_filters.BooleanFilter(method="filter_has_addendum_marker", widget=YES_NO,
+                                                       label="Has a classified-addendum marker")
+    announced_after, announced_before = date_range("announced_on", "Announced")
+    ceiling_min = django_filters.NumberFilter(field_name="ceiling_amount", lookup_expr="gte",
+                                              label="Ceiling at least (USD)", min_value=0)
+    ceiling_max = django_filters.NumberFilter(field_name="ceiling_amount", lookup_expr="lte",
+                                              label="Ceiling at most (USD)", min_value=0)
+
+    ordering_fields = {"announced": "announced_on", "title": "title", "ceiling": "ceiling_amount",
+                       "updated": "updated_at"}
+    default_ordering = "-announced"
+
+    class Meta:
+        model = Agreement
+        fields = []
+
+    def filter_agency(self, queryset, name, value):
+        return queryset.filter(agreements_with_agency(value)) if value else queryset
+
+    def filter_awarding_agency(self, queryset, name, value):
+        return queryset.filter(awarding_agency_id__in=with_sub_agencies(value)) if value else queryset
+
+    def filter_vendor(self, queryset, name, value):
+        return queryset.filter(agreements_with_vendor(value)) if value else queryset
+
+    def filter_has_addendum_marker(self, queryset, name, value):
+        if value is None:
+            return queryset
+        markers = Exists(ClassifiedAddendumMarker.objects.public().filter(agreement=OuterRef("pk")))
+        return queryset.filter(markers if value else ~markers)
+
+    def filter_terms(self, queryset, name, value):
+        # Both parameters arrive here; apply the rule once, when the category (or effect alone) is seen.
+        category = self.form.cleaned_data.get("term_category")
+        effect = self.form.cleaned_data.get("term_effect")
+        if name == "term_effect" and category:
+            return queryset
+        current = PublicTerm.objects.public().filter(agreement=OuterRef("pk"), status__in=PublicTerm.CURRENT_STATUSES)
+        if category:
+            current = current.filter(category=category)
+        if effect == "none":
+            return queryset.exclude(Exists(current))
+        if effect:
+            current = current.filter(effect=effect)
+        return queryset.filter(Exists(current))
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if valid and self.form.cleaned_data.get("term_effect") == "none" and not self.form.cleaned_data.get(
+                "term_category"):
+            self.form.add_error("term_effect", "'No current term' needs a term category.")
+            return False
+        return valid
+
+
+class PublicTermFilterSet(RegistryFilterSet):
+    agreement = SlugChoiceFilter(queryset=Agreement.objects.public(), label="Agreement")
+    vendor = SlugChoiceFilter(queryset=Vendor.objects.public(), method="filter_vendor",
+                              label="Vendor", help_text="The vendor's own policy or a party to the term's agreement.")
+    agency = SlugChoiceFilter(queryset=Agency.objects.public(), method="filter_agency",
+                              label="Agency", help_text="Includes sub-agencies; policies and agreements.")
+    category = django_filters.MultipleChoiceFilter(choices=PublicTerm.Category.choices, label="Category",
+                                                   widget=forms.SelectMultiple)
+    effect = django_filters.MultipleChoiceFilter(choices=PublicTerm.Effect.choices, label="Effect",
+                                                 widget=forms.SelectMultiple)
+    binding = django_filters.MultipleChoiceFilter(choices=PublicTerm.Binding.choices, label="Binding-ness",
+                                                  widget=forms.SelectMultiple)
+    status = django_filters.MultipleChoiceFilter(choices=PublicTerm.Status.choices, label="Status",
+                                                 widget=forms.SelectMultiple)
+    text_form = django_filters.ChoiceFilter(choices=PublicTerm.TextForm.choices, label="Verbatim or paraphrase")
+    has_agreement = django_filters.BooleanFilter(field_name="agreement", lookup_expr="isnull", exclude=True,
+                                                 widget=YES_NO, label="Part of an agreement")
+    effective_after, effective_before = date_range("effective_on", "Effective")
+
+    ordering_fields = {"title": "title", "category": "category", "effective": "effective_on", "updated": "updated_at"}
+    default_ordering = "category"
+
+    class Meta:
+        model = PublicTerm
+        fields = []
+
+    def filter_vendor(self, queryset, name, value):
+        parties = AgreementParty.objects.filter(agreement=OuterRef("agreement_id"), vendor__in=value)
+        return queryset.filter(Q(vendor__in=value) | Q(Exists(parties))) if value else queryset
+
+    def filter_agency(self, queryset, name, value):
+        if not value:
+            return queryset
+        ids = with_sub_agencies(value)
+        participating = AgreementAgency.objects.filter(agreement=OuterRef("agreement_id"), agency_id__in=ids)
+        return queryset.filter(Q(agency_id__in=ids) | Q(agreement__awarding_agency_id__in=ids) | Q(Exists(participating)))
+
+
+class ClassifiedAddendumMarkerFilterSet(RegistryFilterSet):
+    agreement = SlugChoiceFilter(queryset=Agreement.objects.public(), label="Agreement")
+    vendor = SlugChoiceFilter(queryset=Vendor.objects.public(), method="filter_vendor", label="Vendor")
+    agency = SlugChoiceFilter(queryset=Agency.objects.public(), method="filter_agency", label="Agency")
+    existence = django_filters.MultipleChoiceFilter(choices=ClassifiedAddendumMarker.Existence.choices,
+                                                    label="How its existence is known", widget=forms.SelectMultiple)
+    classification = django_filters.MultipleChoiceFilter(choices=ClassifiedAddendumMarker.Classification.choices,
+                                                         label="Classification", widget=forms.SelectMultiple)
+    known_since_after, known_since_before = date_range("known_since", "Known since")
+
+    ordering_fields = {"title": "title", "known_since": "known_since", "updated": "updated_at"}
+    default_ordering = "title"
+
+    class Meta:
+        model = ClassifiedAddendumMarker
+        fields = []
+
+    def filter_vendor(self, queryset, name, value):
+        parties = AgreementParty.objects.filter(agreement=OuterRef("agreement_id"), vendor__in=value)
+        return queryset.filter(Exists(parties)) if value else queryset
+
+    def filter_agency(self, queryset, name, value):
+        if not value:
+            return queryset
+        ids = with_sub_agencies(value)
+        participating = AgreementAgency.objects.filter(agreement=OuterRef("agreement_id"), agency_id__in=ids)
+        return queryset.filter(Q(agreement__awarding_agency_id__in=ids) | Q(Exists(participating)))
+
+
+class AgencyFilterSet(RegistryFilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=Agency.Kind.choices, label="Kind", widget=forms.SelectMultiple)
+    parent = SlugChoiceFilter(queryset=Agency.objects.public(), label="Part of")
+    country = django_filters.CharFilter(label="Country (ISO code)", max_length=2)
+
+    ordering_fields = {"name": "name", "updated": "updated_at"}
+    default_ordering = "name"
+
+    class Meta:
+        model = Agency
+        fields = []
+
+
+class VendorFilterSet(RegistryFilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=Vendor.Kind.choices, label="Kind", widget=forms.SelectMultiple)
+    country = django_filters.CharFilter(label="Country (ISO code)", max_length=2)
+    has_designation = django_filters.BooleanFilter(method="filter_has_designation", widget=YES_NO,
+                                                   label="Has a designation")
+
+    ordering_fields = {"name": "name", "updated": "updated_at"}
+    default_ordering = "name"
+
+    class Meta:
+        model = Vendor
+        fields = []
+
+    def filter_has_designation(self, queryset, name, value):
+        if value is None:
+            return queryset
+        from django.apps import apps  # disclosures depends on contracts, not the reverse
+
+        designations = apps.get_model("disclosures", "Designation").objects.public().filter(vendor=OuterRef("pk"))
+        return queryset.filter(Exists(designations) if value else ~Exists(designations))

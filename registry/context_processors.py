@@ -1,0 +1,6 @@
+from registry.models import ChangeLog
+
+
+def registry(request):
+    """The time of the latest change, for the footer (one query, whatever the page)."""
+    return {"latest_change_at": ChangeLog.objects.order_by("-id").values_list("at", flat=True).first()}

@@ -1,0 +1,145 @@
+"""What every FilterSet shares. One FilterSet per list, used by the pages, the API and CSV.
+
+- ``*_after`` / ``*_before`` take YYYY, YYYY-MM or YYYY-MM-DD and are inclusive (``_before=2025-07``
+  includes all of July); NULL dates never match.
+- Multi-value filters take repeated keys (``?vendor=a&vendor=b``); ``vendor__in=a,b`` is an alias.
+- ``ordering`` is an allow-list of public names; the keyset paginator applies it (NULLs last, then id).
+- ``q`` is the registry's search (registry/search.py).
+- ``describe()`` says in plain English what the active filters select.
+"""
+
+import django_filters
+from django import forms
+
+from registry.fields import PartialDate
+from registry.models import Confidence, Source
+from registry.pagination import Ordering
+from registry.search import search
+
+
+class PartialDateFormField(forms.CharField):
+    default_error_messages = {"invalid": "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD."}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return PartialDate.parse(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class PartialDateFilter(django_filters.Filter):
+    """``lookup_expr`` gte takes the first day of the period, lte the last: both ends inclusive."""
+
+    field_class = PartialDateFormField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        day = value.last_day if self.lookup_expr == "lte" else value.date
+        return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": day})
+
+
+def date_range(field_name, label):
+    """The (after, before) pair of a partial-date column."""
+    return (
+        PartialDateFilter(field_name=field_name, lookup_expr="gte", label=f"{label} on or after",
+                          help_text="YYYY, YYYY-MM or YYYY-MM-DD; inclusive."),
+        PartialDateFilter(field_name=field_name, lookup_expr="lte", label=f"{label} on or before",
+                          help_text="YYYY, YYYY-MM or YYYY-MM-DD; inclusive of the whole period."),
+    )
+
+
+class SlugChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    """Records named by slug, repeatable; unknown slugs are a form error naming them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("widget", forms.SelectMultiple)
+        super().__init__(*args, **kwargs)
+
+
+class RegistryFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label="Search",
+                                  help_text='Words, "exact phrases", OR, and -exclusions.')
+    confidence = django_filters.MultipleChoiceFilter(choices=Confidence.choices, label="Confidence",
+                                                     widget=forms.SelectMultiple)
+
+    # Public ordering names -> model columns; the first is the default.
+    ordering_fields = {}
+    default_ordering = None
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(self.expand_in_aliases(data), *args, **kwargs)
+        if self.ordering_fields:
+            ordering = django_filters.OrderingFilter(
+                fields=[(column, public) for public, column in self.ordering_fields.items()],
+                label="Sort by", help_text="Prefix with - for descending; empty values always come last.",
+            )
+            ordering.model, ordering.parent = self._meta.model, self
+            self.filters["ordering"] = ordering
+
+    def expand_in_aliases(self, data):
+        """``vendor__in=a,b`` means ``vendor=a&vendor=b``."""
+        if data is None or not any(key.endswith("__in") for key in data):
+            return data
+        data = data.copy()
+        for key in [k for k in data if k.endswith("__in")]:
+            name = key[: -len("__in")]
+            if name in self.base_filters:
+                values = [v.strip() for raw in data.getlist(key) for v in raw.split(",") if v.strip()]
+                data.setlist(name, data.getlist(name) + values)
+        return data
+
+    def filter_search(self, queryset, name, value):
+        return search(queryset, value)
+
+    @property
+    def keyset_ordering(self):
+        """The paginator's ordering (column, descending) from ``ordering`` or the default; then id."""
+        chosen = self.form.cleaned_data.get("ordering") if self.is_bound and self.form.is_valid() else None
+        public = chosen[0] if chosen else self.default_ordering
+        return Ordering(self.ordering_fields[public.lstrip("-")], public.startswith("-"))
+
+    def describe(self):
+        """Plain English for the active filters, e.g. ['Vendor is OpenAI or Palantir', …]."""
+        if not (self.is_bound and self.form.is_valid()):
+            return []
+        parts = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "", [], ()) or name == "ordering" or (hasattr(value, "exists") and not value):
+                continue
+            label = self.form.fields[name].label or name.replace("_", " ").capitalize()
+            parts.append(f"{label}: {self.describe_value(name, value)}")
+        return parts
+
+    def describe_value(self, name, value):
+        field = self.form.fields[name]
+        choices = dict(getattr(field, "choices", []) or [])
+        if isinstance(value, PartialDate):
+            return value.humanize()
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if hasattr(value, "model"):  # a queryset of chosen records
+            return " or ".join(str(record) for record in value)
+        if isinstance(value, (list, tuple)):
+            return " or ".join(str(choices.get(v, v)) for v in value)
+        return f"“{value}”" if name == "q" else str(choices.get(value, value))
+
+
+class SourceFilterSet(RegistryFilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=Source.Kind.choices, label="Kind", widget=forms.SelectMultiple)
+    verified = django_filters.BooleanFilter(label="Read by the registry",
+                                            widget=forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")]))
+    publisher = django_filters.CharFilter(lookup_expr="icontains", label="Publisher contains")
+    published_after, published_before = date_range("published_on", "Published")
+
+    ordering_fields = {"title": "title", "published": "published_on", "updated": "updated_at"}
+    default_ordering = "title"
+
+    class Meta:
+        model = Source
+        fields = []
+

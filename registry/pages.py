@@ -1,0 +1,113 @@
+"""The page machinery every list and detail page shares: one FilterSet, keyset pagination,
+an active-filter summary, links to the CSV and the Atom feed of exactly this query.
+
+Lists show ``.public()`` records. Detail pages show what ``.reachable_by(user)`` allows: a
+retracted record keeps its URL, with a notice.
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.views import View
+
+from registry.exports import csv_response
+from registry.interchange import by_name
+from registry.pagination import InvalidCursor, paginate, parse_page_size
+
+PAGE_SIZE = 50
+
+
+class RecordListView(View):
+    record_type = None  # "agreement"
+    filterset_class = None
+    template_name = None
+    select_related = ()
+    prefetch_related = ()
+
+    @property
+    def model(self):
+        return by_name(self.record_type).model
+
+    def get_queryset(self):
+        return (self.model.objects.public().select_related(*self.select_related)
+                .prefetch_related(*self.prefetch_related))
+
+    def get_filterset(self, request):
+        return self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
+
+    def get(self, request):
+        filterset = self.get_filterset(request)
+        errors = []
+        try:
+            page_size = parse_page_size(request.GET.get("page_size"), PAGE_SIZE)
+        except ValueError as error:
+            errors.append(str(error))
+            page_size = PAGE_SIZE
+        page, count = None, None
+        if filterset.is_valid() and not errors:
+            try:
+                page = paginate(filterset.qs, filterset.keyset_ordering, cursor=request.GET.get("cursor"),
+                                page_size=page_size)
+            except InvalidCursor as error:
+                errors.append(str(error))
+            else:
+                count = filterset.qs.count()
+        query = request.GET.copy()
+        for key in ("cursor",):
+            query.pop(key, None)
+        context = {
+            "filterset": filterset, "page": page, "count": count, "errors": errors,
+            "summary": filterset.describe(), "record_type": by_name(self.record_type),
+            "query": query.urlencode(), "records": page.items if page else [],
+            **self.extra_context(page),
+        }
+        status = 400 if (errors or not filterset.is_valid()) else 200
+        return render(request, self.template_name, context, status=status)
+
+    def extra_context(self, page):
+        return {}
+
+
+class RecordCsvView(RecordListView):
+    """All matching rows of the list, streamed, in the shared column definitions."""
+
+    def get(self, request):
+        filterset = self.get_filterset(request)
+        if not filterset.is_valid():
+            return render(request, "registry/bad_query.html", {"filterset": filterset}, status=400)
+        ordering = filterset.keyset_ordering
+        queryset = self.model.objects.public().filter(pk__in=filterset.qs.values("pk")).order_by(*ordering.order_by())
+        plural = by_name(self.record_type).plural.replace("_", "-")
+        return csv_response(self.record_type, queryset, f"{plural}.csv")
+
+
+class RecordDetailView(View):
+    record_type = None
+    template_name = None
+    select_related = ()
+    prefetch_related = ()
+
+    @property
+    def model(self):
+        return by_name(self.record_type).model
+
+    def get_queryset(self):
+        return (self.model.objects.reachable_by(self.request.user).select_related(*self.select_related)
+                .prefetch_related(*self.prefetch_related))
+
+    def get(self, request, slug):
+        record = self.get_queryset().filter(slug=slug).first()
+        if record is None:
+            raise Http404(f"No {self.record_type} has the slug “{slug}”.")
+        context = {"record": record, "record_type": by_name(self.record_type),
+                   "citations": numbered_citations(record), **self.extra_context(record)}
+        return render(request, self.template_name, context)
+
+    def extra_context(self, record):
+        return {}
+
+
+def numbered_citations(record):
+    """The record's citations as footnotes 1, 2, 3… (prefetched with their sources)."""
+    if not hasattr(record, "citations"):
+        return []
+    return list(enumerate(record.citations.all(), start=1))
