@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 TEST_ENV := SECRET_KEY=test-only-secret-key DEBUG=false
 RUN_ENV  := DEBUG=true
 
-.PHONY: help install install-dev run serve migrate seed superuser test lint ci clean
+.PHONY: help install install-dev run serve migrate seed superuser test lint openapi openapi-check api-conformance ci clean
 
 help:
 	@echo "make run        install, migrate, load the seed data if the database is empty, serve on :$(PORT)"
@@ -57,6 +57,18 @@ test: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check .
+
+# The committed OpenAPI document: regenerate after changing the API; CI fails if it is stale.
+openapi: install-dev
+	$(TEST_ENV) $(BIN)/python manage.py spectacular --validate --fail-on-warn --file openapi.yaml
+
+openapi-check: install-dev
+	$(TEST_ENV) $(BIN)/python manage.py spectacular --validate --fail-on-warn --file $(VENV)/openapi.fresh.yaml
+	diff -u openapi.yaml $(VENV)/openapi.fresh.yaml || (echo "openapi.yaml is stale: run make openapi" && exit 1)
+
+# schemathesis against a live server with the seed data (all checks, fixed seed, 100 examples per operation).
+api-conformance: install-dev
+	BIN=$(BIN) scripts/api-conformance
 
 ci:
 	bash .ci/run

@@ -132,3 +132,118 @@ class ClassifiedAddendumMarkerWriteSerializer(RecordWriteSerializer):
         model = ClassifiedAddendumMarker
         fields = [*BASE_FIELDS, "agreement", "title", "existence", "classification", "described_subject",
                   "known_since"]
+
+
+# --- read serializers ---------------------------------------------------------------------------
+
+from django.db.models import Prefetch  # noqa: E402
+
+from registry.api_serializers import (  # noqa: E402
+    MoneyReadField,
+    PartialDateReadField,
+    RecordSerializer,
+    ReferenceField,
+    ReferenceListField,
+    money_columns,
+    partial_columns,
+    reference,
+    reference_requirement,
+)
+
+
+class AgencySerializer(RecordSerializer):
+    parent = ReferenceField(help_text="The agency this one is part of.")
+    requirements_map = {"parent": reference_requirement("parent", Agency.objects.all())}
+
+    class Meta:
+        model = Agency
+        fields = [*RecordSerializer.common_fields, "name", "acronym", "aliases", "kind", "parent", "country",
+                  "website", "citations"]
+
+
+class VendorSerializer(RecordSerializer):
+    class Meta:
+        model = Vendor
+        fields = [*RecordSerializer.common_fields, "name", "aliases", "kind", "website", "country", "uei",
+                  "cage_code", "citations"]
+
+
+class PartySerializer(serializers.Serializer):
+    vendor = serializers.SerializerMethodField(help_text="The vendor.")
+    role = serializers.ChoiceField(choices=AgreementParty.Role.choices, help_text="The vendor's role.")
+
+    def get_vendor(self, party) -> dict:
+        return reference(party.vendor, self.context.get("request"))
+
+
+class AgreementSerializer(RecordSerializer):
+    awarding_agency = ReferenceField(help_text="The awarding agency; null for vendor-to-vendor partnerships.")
+    parent = ReferenceField(help_text="The agreement this one modifies, orders under or amends.")
+    participating_agencies = ReferenceListField(source="participating", target="agency",
+                                                help_text="Agencies taking part without awarding it.")
+    parties = serializers.SerializerMethodField(help_text="Vendors and their roles.")
+    announced = PartialDateReadField(help_text="When it was announced.")
+    awarded = PartialDateReadField(help_text="When it was awarded or signed.")
+    start = PartialDateReadField(help_text="When performance starts.")
+    end = PartialDateReadField(help_text="When performance ends or is expected to end.")
+    ceiling = MoneyReadField(help_text="The ceiling (maximum potential value); null when undisclosed.")
+    obligated = MoneyReadField(help_text="The amount obligated; null when undisclosed. Not the ceiling.")
+
+    requirements_map = {
+        "awarding_agency": reference_requirement("awarding_agency", Agency.objects.all()),
+        "parent": reference_requirement("parent", Agreement.objects.all()),
+        "participating_agencies": ([], [Prefetch("participating", queryset=AgreementAgency.objects.select_related("agency"))]),
+        "parties": ([], [Prefetch("parties", queryset=AgreementParty.objects.select_related("vendor"))]),
+        "announced": partial_columns("announced_on"), "awarded": partial_columns("awarded_on"),
+        "start": partial_columns("start_on"), "end": partial_columns("end_on"),
+        "ceiling": money_columns("ceiling"), "obligated": money_columns("obligated"),
+    }
+    history_parts = {"parties": (AgreementParty, "agreement_id"), "participating": (AgreementAgency, "agreement_id")}
+
+    class Meta:
+        model = Agreement
+        fields = [*RecordSerializer.common_fields, "title", "summary", "awarding_agency", "participating_agencies",
+                  "parties", "vehicle", "vehicle_note", "parent", "piid", "usaspending_award_id",
+                  "federal_data_status", "federal_data_checked_on", "announced", "awarded", "start", "end",
+                  "ceiling", "obligated", "value_note", "status", "status_note", "terms_disclosure", "citations"]
+
+    def get_parties(self, agreement) -> list[dict]:
+        request = self.context.get("request")
+        return [{"vendor": ref, "role": party.role} for party in agreement.parties.all()
+                if (ref := reference(party.vendor, request))]
+
+
+class PublicTermSerializer(RecordSerializer):
+    agreement = ReferenceField(help_text="The agreement the term belongs to, if any.")
+    agency = ReferenceField(help_text="The agency whose policy this is, when it belongs to no agreement.")
+    vendor = ReferenceField(help_text="The vendor whose policy this is, when it belongs to no agreement.")
+    supersedes = ReferenceField(help_text="The earlier term this one replaces.")
+    effective = PartialDateReadField(help_text="When the term took effect.")
+
+    requirements_map = {
+        "agreement": reference_requirement("agreement", Agreement.objects.all()),
+        "agency": reference_requirement("agency", Agency.objects.all()),
+        "vendor": reference_requirement("vendor", Vendor.objects.all()),
+        "supersedes": reference_requirement("supersedes", PublicTerm.objects.all()),
+        "effective": partial_columns("effective_on"),
+    }
+
+    class Meta:
+        model = PublicTerm
+        fields = [*RecordSerializer.common_fields, "agreement", "agency", "vendor", "title", "category", "effect",
+                  "text", "text_form", "binding", "status", "effective", "supersedes", "citations"]
+
+
+class ClassifiedAddendumMarkerSerializer(RecordSerializer):
+    agreement = ReferenceField(help_text="The agreement with the non-public part.")
+    known_since = PartialDateReadField(source="known", help_text="Since when the non-public part is known to exist.")
+
+    requirements_map = {
+        "agreement": reference_requirement("agreement", Agreement.objects.all()),
+        "known_since": partial_columns("known_since"),
+    }
+
+    class Meta:
+        model = ClassifiedAddendumMarker
+        fields = [*RecordSerializer.common_fields, "agreement", "title", "existence", "classification",
+                  "described_subject", "known_since", "citations"]

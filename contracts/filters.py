@@ -18,12 +18,41 @@ from registry.filters import RegistryFilterSet, SlugChoiceFilter, date_range
 YES_NO = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
 
 
-def with_sub_agencies(agencies):
+class StrictNullBooleanField(forms.NullBooleanField):
+    """Yes / no / any, where any other value is a form error instead of being silently ignored."""
+
+    TRUE, FALSE = ("true", "yes", "1"), ("false", "no", "0")
+
+    def __init__(self, *args, **kwargs):
+        kwargs["widget"] = forms.Select(choices=YES_NO.choices)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in (True, False, None, ""):
+            return None if value == "" else value
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError("Choose yes (true) or no (false).", code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    field_class = StrictNullBooleanField
+
+
+def with_sub_agencies(agencies, *, include_self=True):
     """Ids of the agencies and every agency below them (one query over the agency tree)."""
     children = {}
     for pk, parent_id in Agency.objects.values_list("id", "parent_id"):
         children.setdefault(parent_id, []).append(pk)
     found, frontier = set(), [agency.pk for agency in agencies]
+    if not include_self:
+        frontier = [child for pk in frontier for child in children.get(pk, [])]
     while frontier:
         pk = frontier.pop()
         if pk not in found:
@@ -66,8 +95,7 @@ class AgreementFilterSet(RegistryFilterSet):
         choices=[*PublicTerm.Effect.choices, ("none", "No current term in that category")],
         method="filter_terms", label="…whose effect is",
         help_text="With a category: one current term with both. 'none': no current term in that category.")
-    has_addendum_marker = django_filters.BooleanFilter(method="filter_has_addendum_marker", widget=YES_NO,
-                                                       label="Has a classified-addendum marker")
+    has_addendum_marker = YesNoFilter(method="filter_has_addendum_marker", label="Has a classified-addendum marker")
     announced_after, announced_before = date_range("announced_on", "Announced")
     ceiling_min = django_filters.NumberFilter(field_name="ceiling_amount", lookup_expr="gte",
                                               label="Ceiling at least (USD)", min_value=0)
@@ -121,8 +149,13 @@ class AgreementFilterSet(RegistryFilterSet):
         return valid
 
 
+def filter_agreement(queryset, name, value):
+    """SlugChoiceFilter hands over records; without a method django-filter would compare their slugs to ids."""
+    return queryset.filter(agreement__in=value) if value else queryset
+
+
 class PublicTermFilterSet(RegistryFilterSet):
-    agreement = SlugChoiceFilter(queryset=Agreement.objects.public(), label="Agreement")
+    agreement = SlugChoiceFilter(queryset=Agreement.objects.public(), method=filter_agreement, label="Agreement")
     vendor = SlugChoiceFilter(queryset=Vendor.objects.public(), method="filter_vendor",
                               label="Vendor", help_text="The vendor's own policy or a party to the term's agreement.")
     agency = SlugChoiceFilter(queryset=Agency.objects.public(), method="filter_agency",
@@ -136,8 +169,8 @@ class PublicTermFilterSet(RegistryFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=PublicTerm.Status.choices, label="Status",
                                                  widget=forms.SelectMultiple)
     text_form = django_filters.ChoiceFilter(choices=PublicTerm.TextForm.choices, label="Verbatim or paraphrase")
-    has_agreement = django_filters.BooleanFilter(field_name="agreement", lookup_expr="isnull", exclude=True,
-                                                 widget=YES_NO, label="Part of an agreement")
+    has_agreement = YesNoFilter(field_name="agreement", lookup_expr="isnull", exclude=True,
+                                label="Part of an agreement")
     effective_after, effective_before = date_range("effective_on", "Effective")
 
     ordering_fields = {"title": "title", "category": "category", "effective": "effective_on", "updated": "updated_at"}
@@ -160,7 +193,7 @@ class PublicTermFilterSet(RegistryFilterSet):
 
 
 class ClassifiedAddendumMarkerFilterSet(RegistryFilterSet):
-    agreement = SlugChoiceFilter(queryset=Agreement.objects.public(), label="Agreement")
+    agreement = SlugChoiceFilter(queryset=Agreement.objects.public(), method=filter_agreement, label="Agreement")
     vendor = SlugChoiceFilter(queryset=Vendor.objects.public(), method="filter_vendor", label="Vendor")
     agency = SlugChoiceFilter(queryset=Agency.objects.public(), method="filter_agency", label="Agency")
     existence = django_filters.MultipleChoiceFilter(choices=ClassifiedAddendumMarker.Existence.choices,
@@ -190,8 +223,9 @@ class ClassifiedAddendumMarkerFilterSet(RegistryFilterSet):
 
 class AgencyFilterSet(RegistryFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Agency.Kind.choices, label="Kind", widget=forms.SelectMultiple)
-    parent = SlugChoiceFilter(queryset=Agency.objects.public(), label="Part of")
-    country = django_filters.CharFilter(label="Country (ISO code)", max_length=2)
+    parent = SlugChoiceFilter(queryset=Agency.objects.public(), method="filter_parent", label="Part of",
+                              help_text="Agencies anywhere below it, not the agency itself.")
+    country = django_filters.CharFilter(lookup_expr="iexact", label="Country (ISO code)", max_length=2)
 
     ordering_fields = {"name": "name", "updated": "updated_at"}
     default_ordering = "name"
@@ -200,12 +234,16 @@ class AgencyFilterSet(RegistryFilterSet):
         model = Agency
         fields = []
 
+    def filter_parent(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(id__in=with_sub_agencies(value, include_self=False))
+
 
 class VendorFilterSet(RegistryFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Vendor.Kind.choices, label="Kind", widget=forms.SelectMultiple)
-    country = django_filters.CharFilter(label="Country (ISO code)", max_length=2)
-    has_designation = django_filters.BooleanFilter(method="filter_has_designation", widget=YES_NO,
-                                                   label="Has a designation")
+    country = django_filters.CharFilter(lookup_expr="iexact", label="Country (ISO code)", max_length=2)
+    has_designation = YesNoFilter(method="filter_has_designation", label="Has a designation")
 
     ordering_fields = {"name": "name", "updated": "updated_at"}
     default_ordering = "name"

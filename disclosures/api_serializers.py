@@ -123,3 +123,100 @@ class EventWriteSerializer(RecordWriteSerializer):
         wanted = [EventLink(event=record, role=link["role"], **{link["field"]: link["target"]}) for link in parts["links"]]
         key = ("role", *(f"{field}_id" for field in EventLink.TARGET_FIELDS))
         return [*super().part_sets(record, parts), PartSet(record.links.all(), wanted, key=key)]
+
+
+# --- read serializers ---------------------------------------------------------------------------
+
+from django.db.models import Prefetch  # noqa: E402
+
+from registry.api_serializers import (  # noqa: E402
+    PartialDateReadField,
+    RecordSerializer,
+    ReferenceField,
+    ReferenceListField,
+    partial_columns,
+    reference,
+    reference_requirement,
+)
+
+
+class DesignationSerializer(RecordSerializer):
+    vendor = ReferenceField(help_text="The vendor designated.")
+    issuing_agency = ReferenceField(help_text="The agency that issued it.")
+    affected_agreements = serializers.SerializerMethodField(help_text="Agreements affected, with a note each.")
+    announced = PartialDateReadField(help_text="When it was announced.")
+    determined = PartialDateReadField(help_text="When the formal determination was made.")
+    noticed = PartialDateReadField(help_text="When formal notice reached the vendor.")
+    effective = PartialDateReadField(help_text="When it took effect.")
+    ended = PartialDateReadField(help_text="When it ended.")
+
+    requirements_map = {
+        "vendor": reference_requirement("vendor", Vendor.objects.all()),
+        "issuing_agency": reference_requirement("issuing_agency", Agency.objects.all()),
+        "affected_agreements": ([], [Prefetch("affected", queryset=DesignationAgreement.objects.select_related("agreement"))]),
+        **{name: partial_columns(f"{name}_on") for name in ("announced", "determined", "noticed", "effective", "ended")},
+    }
+    history_parts = {"affected": (DesignationAgreement, "designation_id")}
+
+    class Meta:
+        model = Designation
+        fields = [*RecordSerializer.common_fields, "title", "vendor", "issuing_agency", "issuing_official", "kind",
+                  "authority_cited", "status", "status_note", "announced", "determined", "noticed", "effective",
+                  "ended", "scope", "public_reason", "affected_agreements", "citations"]
+
+    def get_affected_agreements(self, designation) -> list[dict]:
+        request = self.context.get("request")
+        return [{"agreement": ref, "note": link.note} for link in designation.affected.all()
+                if (ref := reference(link.agreement, request))]
+
+
+class TestingDisclosureSerializer(RecordSerializer):
+    agency = ReferenceField(help_text="The agency that tested.")
+    vendors = ReferenceListField(source="vendor_links", target="vendor", help_text="Vendors whose models were tested.")
+    agreements = ReferenceListField(source="agreement_links", target="agreement",
+                                    help_text="Agreements under which the testing happened; empty when none.")
+    tested_from = PartialDateReadField(source="tested_start", help_text="When testing began.")
+    tested_to = PartialDateReadField(source="tested_end", help_text="When testing ended.")
+    disclosed = PartialDateReadField(help_text="When the testing became public; null if not yet.")
+
+    requirements_map = {
+        "agency": reference_requirement("agency", Agency.objects.all()),
+        "vendors": ([], [Prefetch("vendor_links", queryset=TestingDisclosureVendor.objects.select_related("vendor"))]),
+        "agreements": ([], [Prefetch("agreement_links",
+                                     queryset=TestingDisclosureAgreement.objects.select_related("agreement"))]),
+        "tested_from": partial_columns("tested_from"), "tested_to": partial_columns("tested_to"),
+        "disclosed": partial_columns("disclosed_on"),
+    }
+    history_parts = {"vendor_links": (TestingDisclosureVendor, "disclosure_id"),
+                     "agreement_links": (TestingDisclosureAgreement, "disclosure_id")}
+
+    class Meta:
+        model = TestingDisclosure
+        fields = [*RecordSerializer.common_fields, "title", "summary", "agency", "vendors", "agreements",
+                  "models_tested", "model_version", "test_kind", "tested_from", "tested_to", "disclosed", "channel",
+                  "confirmed_by_agency", "citations"]
+
+
+class EventSerializer(RecordSerializer):
+    occurred = PartialDateReadField(help_text="When it happened.")
+    links = serializers.SerializerMethodField(help_text="Linked records: {role, type, record}.")
+
+    requirements_map = {
+        "occurred": partial_columns("occurred_on"),
+        "links": ([], [Prefetch("links", queryset=EventLink.objects.select_related(*EventLink.TARGET_FIELDS))]),
+    }
+    history_parts = {"links": (EventLink, "event_id")}
+
+    class Meta:
+        model = Event
+        fields = [*RecordSerializer.common_fields, "title", "summary", "kind", "occurred", "court", "case_number",
+                  "docket_url", "links", "citations"]
+
+    def get_links(self, event) -> list[dict]:
+        request = self.context.get("request")
+        links = []
+        for link in event.links.all():
+            target = link.target
+            if target is not None and (ref := reference(target, request)):
+                links.append({"role": link.role, "type": target.record_type, "record": ref})
+        return links

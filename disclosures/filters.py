@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from contracts.filters import YES_NO, with_sub_agencies
+from contracts.filters import with_sub_agencies
 from contracts.models import Agency, Agreement, AgreementParty, Vendor
 from disclosures.models import (
     Designation,
@@ -14,25 +14,34 @@ from disclosures.models import (
     TestingDisclosureAgreement,
     TestingDisclosureVendor,
 )
-from registry.filters import PartialDateFormField, RegistryFilterSet, SlugChoiceFilter, date_range
+from registry.filters import (
+    PartialDateValueFilter,
+    RegistryFilterSet,
+    SlugChoiceFilter,
+    StrictBooleanFilter,
+    date_range,
+)
 
-# Statuses under which a designation binds, for in_effect_on.
-BINDING_STATUSES = (Designation.Status.IN_EFFECT,)
+# Statuses of a designation that took effect and has since stopped binding; for in_effect_on it
+# was in effect until it ended (ended_on) or, without an end date, until its first court order.
+STOPPED_STATUSES = (Designation.Status.ENJOINED, Designation.Status.STAYED, Designation.Status.RESCINDED,
+                    Designation.Status.EXPIRED, Designation.Status.VACATED)
 
 
 class DesignationFilterSet(RegistryFilterSet):
-    vendor = SlugChoiceFilter(queryset=Vendor.objects.public(), label="Vendor")
+    vendor = SlugChoiceFilter(queryset=Vendor.objects.public(), method="filter_vendor", label="Vendor")
     issuing_agency = SlugChoiceFilter(queryset=Agency.objects.public(), method="filter_issuing_agency",
                                       label="Issuing agency", help_text="Includes sub-agencies.")
     kind = django_filters.MultipleChoiceFilter(choices=Designation.Kind.choices, label="Kind",
                                                widget=forms.SelectMultiple)
     status = django_filters.MultipleChoiceFilter(choices=Designation.Status.choices, label="Status",
                                                  widget=forms.SelectMultiple)
-    in_effect_on = django_filters.Filter(
-        field_class=PartialDateFormField, method="filter_in_effect_on", label="In effect on",
-        help_text="Designations in effect on that day (YYYY-MM-DD; a month or year means its last day): "
-                  "effective or announced by then, not ended by then, and not enjoined, stayed, rescinded, "
-                  "expired or vacated now.")
+    in_effect_on = PartialDateValueFilter(
+        method="filter_in_effect_on", label="In effect on",
+        help_text="YYYY-MM-DD (a month or a year means its last day). In effect from the effective date, or "
+                  "without one from the first of announcement, determination or notice; until the end date, "
+                  "or for one since enjoined or stayed, until its first court order. Reported and proposed "
+                  "designations never count.")
     announced_after, announced_before = date_range("announced_on", "Announced")
 
     ordering_fields = {"announced": "announced_on", "title": "title", "effective": "effective_on",
@@ -43,6 +52,9 @@ class DesignationFilterSet(RegistryFilterSet):
         model = Designation
         fields = []
 
+    def filter_vendor(self, queryset, name, value):
+        return queryset.filter(vendor__in=value) if value else queryset
+
     def filter_issuing_agency(self, queryset, name, value):
         return queryset.filter(issuing_agency_id__in=with_sub_agencies(value)) if value else queryset
 
@@ -50,9 +62,15 @@ class DesignationFilterSet(RegistryFilterSet):
         if value is None:
             return queryset
         day = value.last_day
-        started = Q(effective_on__lte=day) | Q(effective_on__isnull=True, announced_on__lte=day)
-        not_ended = Q(ended_on__isnull=True) | Q(ended_on__gt=day)
-        return queryset.filter(started, not_ended, status__in=BINDING_STATUSES)
+        started = Q(effective_on__lte=day) | Q(effective_on__isnull=True) & (
+            Q(announced_on__lte=day) | Q(determined_on__lte=day) | Q(noticed_on__lte=day))
+        court_orders = EventLink.objects.filter(designation=OuterRef("pk"), event__kind=Event.Kind.COURT_ORDER,
+                                                event__in=Event.objects.public())
+        stopped_later = Q(ended_on__gt=day) | Q(
+            Q(ended_on__isnull=True), Exists(court_orders.filter(event__occurred_on__gt=day)),
+            ~Exists(court_orders.filter(event__occurred_on__lte=day)))
+        still_binding = Q(status=Designation.Status.IN_EFFECT) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+        return queryset.filter(started, still_binding | Q(status__in=STOPPED_STATUSES) & stopped_later)
 
 
 class TestingDisclosureFilterSet(RegistryFilterSet):
@@ -67,8 +85,8 @@ class TestingDisclosureFilterSet(RegistryFilterSet):
     confirmed = django_filters.MultipleChoiceFilter(field_name="confirmed_by_agency",
                                                     choices=TestingDisclosure.Confirmed.choices,
                                                     label="Confirmed by the agency", widget=forms.SelectMultiple)
-    has_agreement = django_filters.BooleanFilter(method="filter_has_agreement", widget=YES_NO,
-                                                 label="Under an agreement")
+    has_agreement = StrictBooleanFilter(method="filter_has_agreement", label="Under an agreement",
+                                        help_text="No: testing outside any recorded agreement.")
     disclosed_after, disclosed_before = date_range("disclosed_on", "Disclosed")
     tested_after, tested_before = date_range("tested_from", "Testing began")
 

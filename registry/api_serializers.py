@@ -179,3 +179,190 @@ def citation_part_set(record, citations):
     existing = Citation.objects.filter(target_type=content_type, target_id=record.pk)
     return PartSet(existing, citation_rows(record, citations),
                    key=("source_id", "quote", "locator", "claim", "position"))
+
+
+# --- read serializers: the interchange shape plus url, html_url and expanded references -----------
+
+from django.db.models import Prefetch  # noqa: E402
+from drf_spectacular.utils import extend_schema_field  # noqa: E402
+from rest_framework.reverse import reverse  # noqa: E402
+
+
+def api_url(record, request):
+    return reverse(f"api:{record.record_type}-detail", kwargs={"slug": record.slug}, request=request)
+
+
+def record_name(record):
+    return getattr(record, "name", None) or getattr(record, "title", None) or record.slug
+
+
+REFERENCE_SCHEMA = {
+    "type": "object", "nullable": True, "required": ["slug", "name", "url"],
+    "properties": {"slug": {"type": "string"}, "name": {"type": "string"}, "url": {"type": "string", "format": "uri"}},
+    "description": "A reference to another record: its slug, its name and its API URL.",
+}
+
+
+def reference(record, request):
+    """{slug, name, url} for a published record; None for a draft (never leaked)."""
+    if record is None or record.published_at is None:
+        return None
+    return {"slug": record.slug, "name": record_name(record), "url": api_url(record, request)}
+
+
+@extend_schema_field(REFERENCE_SCHEMA)
+class ReferenceField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        return getattr(instance, self.source)
+
+    def to_representation(self, value):
+        return reference(value, self.context.get("request"))
+
+
+@extend_schema_field({"type": "array", "items": REFERENCE_SCHEMA})
+class ReferenceListField(serializers.Field):
+    """References through a link model: ``ReferenceListField(source="vendor_links", target="vendor")``."""
+
+    def __init__(self, *, target, **kwargs):
+        self.target = target
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, links):
+        request = self.context.get("request")
+        return [ref for ref in (reference(getattr(link, self.target), request) for link in links.all()) if ref]
+
+
+@extend_schema_field({"type": "string", "nullable": True, "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                      "description": "ISO 8601 reduced precision: YYYY, YYYY-MM or YYYY-MM-DD."})
+class PartialDateReadField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value.isoformat() if value else None
+
+
+MONEY_SCHEMA = {"type": "object", "nullable": True, "required": ["amount", "currency"],
+                "properties": {"amount": {"type": "string", "pattern": r"^\d+\.\d{2}$"},
+                               "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}},
+                "description": "Money; null when undisclosed (never 0)."}
+
+
+@extend_schema_field(MONEY_SCHEMA)
+class MoneyReadField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return value.as_json() if value else None
+
+
+class CitationSerializer(serializers.Serializer):
+    source = serializers.SerializerMethodField(help_text="The source: its slug, title and API URL.")
+    quote = serializers.CharField(help_text="A short exact quote from the source.")
+    locator = serializers.CharField(help_text="Where in the source the quote is.")
+    claim = serializers.CharField(help_text="Which claim or field the quote supports.")
+
+    @extend_schema_field(REFERENCE_SCHEMA)
+    def get_source(self, citation):
+        return reference(citation.source, self.context.get("request"))
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    """Base of every read serializer. ``fields`` / ``omit`` / ``include`` shape the response;
+    ``requirements()`` says which columns and relations the chosen fields need, so the view reads
+    nothing else."""
+
+    url = serializers.SerializerMethodField(help_text="This record in the API.")
+    html_url = serializers.SerializerMethodField(help_text="This record's page on the site.")
+    citations = CitationSerializer(many=True, read_only=True,
+                                   help_text="Sources with exact quotes; on lists only with include=citations.")
+
+    # Field name -> (columns, prefetches) when it is not simply a column of the same name.
+    requirements_map = {}
+    # Fields shown only on request (include=…) in lists.
+    optional_in_lists = ("citations",)
+    # Parts rebuilt from history for as_of: name of the relation -> (part model, parent id field).
+    history_parts = {}
+    common_fields = ["slug", "url", "html_url", "confidence", "notes", "published_at", "updated_at",
+                     "last_verified_on", "retracted_at", "retraction_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = self.context.get("chosen_fields")
+        if chosen is not None:
+            for name in list(self.fields):
+                if name not in chosen:
+                    self.fields.pop(name)
+
+    def get_url(self, record):
+        return api_url(record, self.context.get("request"))
+
+    def get_html_url(self, record):
+        request = self.context.get("request")
+        path = record.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+    @classmethod
+    def all_field_names(cls):
+        return list(cls().fields)
+
+    @classmethod
+    def requirements(cls, field_names):
+        """(columns, prefetches) to read for these fields."""
+        model = cls.Meta.model
+        concrete = {f.name: f.attname for f in model._meta.concrete_fields}
+        columns, prefetches = {"id", "slug", "published_at", "retracted_at"}, []
+        for name in field_names:
+            if name in cls.requirements_map:
+                extra_columns, extra_prefetches = cls.requirements_map[name]
+                columns.update(extra_columns)
+                prefetches.extend(extra_prefetches)
+            elif name in concrete:
+                columns.add(concrete[name])
+        if "citations" in field_names:
+            prefetches.append(Prefetch("citations", queryset=Citation.objects.select_related("source")))
+        return sorted(columns), prefetches
+
+
+def partial_columns(field):
+    return ([field, f"{field}_precision"], [])
+
+
+def money_columns(field):
+    return ([f"{field}_amount", f"{field}_currency"], [])
+
+
+def reference_requirement(field, queryset):
+    """A foreign key read with one prefetch query of just what a reference shows."""
+    return ([f"{field}_id"], [Prefetch(field, queryset=queryset.only("id", "slug", "published_at", *name_columns(queryset)))])
+
+
+def name_columns(queryset):
+    names = {f.name for f in queryset.model._meta.concrete_fields}
+    return [n for n in ("name", "title") if n in names]
+
+
+class SourceSerializer(RecordSerializer):
+    published = PartialDateReadField(help_text="When the page was published: YYYY, YYYY-MM or YYYY-MM-DD.")
+    # In API responses every record's `url` is its API address, so a source's page address is `source_url`.
+    source_url = serializers.URLField(source="url", read_only=True, help_text="The address the registry read.")
+    requirements_map = {"published": partial_columns("published_on"), "source_url": (["url"], [])}
+
+    class Meta:
+        model = Source
+        fields = [*RecordSerializer.common_fields, "source_url", "canonical_url", "archived_url", "title",
+                  "title_reconstructed", "publisher", "published", "kind", "verified", "accessed_on", "sha256"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields.pop("citations", None)
+        return fields
+

@@ -6,6 +6,7 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registry (sources, submissions, change log)"
 
     def ready(self):
+        import registry.api_docs  # noqa: F401 - registers the token scheme with drf-spectacular
         from registry.interchange import register
 
         register(name="source", plural="sources", label="Sources", model_path="registry.Source",

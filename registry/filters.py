@@ -10,6 +10,7 @@
 
 import django_filters
 from django import forms
+from drf_spectacular.utils import extend_schema_field
 
 from registry.fields import PartialDate
 from registry.models import Confidence, Source
@@ -30,6 +31,12 @@ class PartialDateFormField(forms.CharField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+PARTIAL_DATE_SCHEMA = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                       "description": "YYYY, YYYY-MM or YYYY-MM-DD."}
+SLUG_SCHEMA = {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$", "description": "A record's slug."}
+
+
+@extend_schema_field(PARTIAL_DATE_SCHEMA)
 class PartialDateFilter(django_filters.Filter):
     """``lookup_expr`` gte takes the first day of the period, lte the last: both ends inclusive."""
 
@@ -42,6 +49,39 @@ class PartialDateFilter(django_filters.Filter):
         return qs.filter(**{f"{self.field_name}__{self.lookup_expr}": day})
 
 
+@extend_schema_field(PARTIAL_DATE_SCHEMA)
+class PartialDateValueFilter(django_filters.Filter):
+    """A partial date handed to the FilterSet's ``method`` (e.g. designations' in_effect_on)."""
+
+    field_class = PartialDateFormField
+
+
+class StrictBooleanField(forms.Field):
+    """true/false (also 1/0, yes/no); anything else is an error, not silently 'any'."""
+
+    widget = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
+    default_error_messages = {"invalid": "Use true or false."}
+    VALUES = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        try:
+            return self.VALUES[str(value).strip().lower()]
+        except KeyError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def validate(self, value):
+        pass  # optional; to_python already refused anything unreadable
+
+
+@extend_schema_field({"type": "boolean"})
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 def date_range(field_name, label):
     """The (after, before) pair of a partial-date column."""
     return (
@@ -52,6 +92,7 @@ def date_range(field_name, label):
     )
 
 
+@extend_schema_field(SLUG_SCHEMA)
 class SlugChoiceFilter(django_filters.ModelMultipleChoiceFilter):
     """Records named by slug, repeatable; unknown slugs are a form error naming them."""
 
@@ -131,8 +172,7 @@ class RegistryFilterSet(django_filters.FilterSet):
 
 class SourceFilterSet(RegistryFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Source.Kind.choices, label="Kind", widget=forms.SelectMultiple)
-    verified = django_filters.BooleanFilter(label="Read by the registry",
-                                            widget=forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")]))
+    verified = StrictBooleanFilter(label="Read by the registry")
     publisher = django_filters.CharFilter(lookup_expr="icontains", label="Publisher contains")
     published_after, published_before = date_range("published_on", "Published")
 

@@ -1,5 +1,9 @@
 """Core records: the shared base of every public record, Source + Citation,
-Organization + Membership, Submission and the ChangeLog."""
+Organization + Membership, Submission, the ChangeLog and API tokens."""
+
+import datetime
+import hashlib
+import secrets
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
@@ -452,8 +456,18 @@ class ChangeCounter(models.Model):
         return f"ChangeLog counter at {self.last_id}"
 
 
+class ChangeLogQuerySet(models.QuerySet):
+    def public(self):
+        """Changes the public may see: to published records (retractions included), never to drafts."""
+        return self.filter(public=True)
+
+
 class ChangeLog(models.Model):
-    """One row per applied change to a public record: the change feed, Atom feeds and ETags read it."""
+    """One row per applied change to a public record: the change feed, Atom feeds and ETags read it.
+
+    Changes to drafts are logged too (for editors) with ``public=False``; a record's first public
+    change is logged as ``created``, so feeds announce a record when it is published.
+    """
 
     class Action(models.TextChoices):
         CREATED = "created", "Created"
@@ -471,6 +485,10 @@ class ChangeLog(models.Model):
         null=True, blank=True, help_text="The history row of the record as it stood after the change.",
     )
     reason = models.TextField(help_text="Why the change was made.")
+    public = models.BooleanField(
+        default=True, db_index=True,
+        help_text="False for changes to drafts: the public change feed, Atom feeds and API show only public rows.",
+    )
     credited_to = models.CharField(
         max_length=200, default="registry staff",
         help_text="Who is publicly credited: 'registry staff' or the submitter's organisation if it opted in.",
@@ -480,9 +498,68 @@ class ChangeLog(models.Model):
         help_text="Who made the change (staff only; never shown publicly).",
     )
 
+    objects = ChangeLogQuerySet.as_manager()
+
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["record_type", "slug"], name="changelog_record_idx")]
 
     def __str__(self):
         return f"#{self.id} {self.record_type} {self.slug} {self.action}"
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+class ApiTokenManager(models.Manager):
+    def issue(self, user, *, name, tier="standard"):
+        """Create a token; returns (token, key). The key is shown once and stored only as a hash."""
+        key = f"{ApiToken.KEY_PREFIX}{secrets.token_urlsafe(32)}"
+        token = self.create(user=user, name=name, tier=tier, prefix=key[: len(ApiToken.KEY_PREFIX) + 6],
+                            key_hash=ApiToken.hash_key(key))
+        return token, key
+
+    def authenticate(self, key):
+        token = (self.select_related("user").filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True,
+                                                    user__is_active=True).first())
+        if token is not None and (token.last_used_at is None
+                                  or timezone.now() - token.last_used_at > datetime.timedelta(minutes=5)):
+            # Recorded at most every five minutes, so reading never turns into a write per request.
+            self.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token
+
+
+class ApiToken(models.Model):
+    """A key for the API: hashed (SHA-256), several per user, shown once, revocable."""
+
+    KEY_PREFIX = "adr_"
+
+    class Tier(models.TextChoices):
+        STANDARD = "standard", "Standard"
+        PARTNER = "partner", "Partner (higher limit)"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
+                             help_text="Whose token this is.")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'newsroom sync job'.")
+    prefix = models.CharField(max_length=20, help_text="The first characters of the key, to recognise it.")
+    key_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the key; the key is never stored.")
+    tier = models.CharField(max_length=10, choices=Tier.choices, default=Tier.STANDARD,
+                            help_text="The rate limit tier.")
+    created_at = models.DateTimeField(default=timezone.now, help_text="When the token was issued.")
+    last_used_at = models.DateTimeField(null=True, blank=True, help_text="When it was last used (to five minutes).")
+    revoked_at = models.DateTimeField(null=True, blank=True, help_text="When it was revoked; a revoked token fails.")
+
+    objects = ApiTokenManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key):
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def revoke(self):
+        self.revoked_at = timezone.now()
+        self.save(update_fields=["revoked_at"])

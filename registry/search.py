@@ -4,6 +4,13 @@ PostgreSQL: one ``SearchVector(..., config="english")`` expression per type, wit
 exactly that expression (created by a migration step that runs only on PostgreSQL), queried with
 ``websearch_to_tsquery``. SQLite: the same syntax translated to ``icontains``. Highlights escape the
 text first, then mark matches with <mark>.
+
+Both databases read a query the same way, through ``parse_query``: space-separated groups are
+AND-ed, ``OR`` joins neighbours into one group, ``-`` excludes. So ``surveillance OR weapons
+-Anthropic`` is (surveillance OR weapons) AND NOT Anthropic, as in a web search engine. (Handing the
+raw text to ``websearch_to_tsquery`` would bind AND tighter than OR: surveillance OR (weapons AND NOT
+Anthropic), a different answer from SQLite's.) On PostgreSQL each term is one
+``websearch_to_tsquery`` of the quoted term, combined with ``&``, ``|`` and ``!!``.
 """
 
 import re
@@ -27,9 +34,15 @@ class Term:
     negated: bool = False
 
 
+def clean_query(text):
+    """The query as searched: control characters (PostgreSQL refuses NUL) out, at most 200 characters."""
+    text = "".join(c if c.isprintable() else " " for c in str(text or ""))
+    return text.strip()[:MAX_QUERY_LENGTH]
+
+
 def parse_query(text):
-    """AND-ed groups of OR-ed terms, as websearch_to_tsquery reads them: [[Term, …], …]."""
-    text = (text or "").strip()[:MAX_QUERY_LENGTH]
+    """AND-ed groups of OR-ed terms, as a web search engine reads them: [[Term, …], …]."""
+    text = clean_query(text)
     try:
         tokens = shlex.split(text.replace("'", " "))
     except ValueError:  # an unbalanced quote: read the words as they are
@@ -62,10 +75,25 @@ def search(queryset, text):
         return queryset
     fields = queryset.model.search_fields
     if connection.vendor == "postgresql":
-        return queryset.annotate(search_document=search_vector(fields)).filter(
-            search_document=SearchQuery(text[:MAX_QUERY_LENGTH], search_type="websearch", config=SEARCH_CONFIG)
-        )
+        return queryset.annotate(search_document=search_vector(fields)).filter(search_document=search_query(groups))
     return _search_with_icontains(queryset, fields, groups)
+
+
+def search_query(groups):
+    """The PostgreSQL query of parsed groups: AND of ORs, each term a quoted websearch (a phrase)."""
+
+    def term_query(term):
+        phrase = term.text.replace('"', " ")
+        query = SearchQuery(f'"{phrase}"', search_type="websearch", config=SEARCH_CONFIG)
+        return ~query if term.negated else query
+
+    combined = None
+    for group in groups:
+        either = None
+        for term in group:
+            either = term_query(term) if either is None else either | term_query(term)
+        combined = either if combined is None else combined & either
+    return combined
 
 
 def _search_with_icontains(queryset, fields, groups):

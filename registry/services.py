@@ -120,8 +120,13 @@ def _log(current, record, action):
         if action != ChangeLog.Action.UPDATED and existing.action == ChangeLog.Action.UPDATED:
             existing.action = action
         existing.history_id = history
-        existing.save(update_fields=["action", "history_id"])
+        existing.public = existing.public or record.published_at is not None
+        existing.save(update_fields=["action", "history_id", "public"])
         return existing
+    public = record.published_at is not None
+    if public and action == ChangeLog.Action.UPDATED and not ChangeLog.objects.public().filter(
+            record_type=record.record_type, slug=record.slug).exists():
+        action = ChangeLog.Action.CREATED  # first seen by the public: published just now
     entry = ChangeLog.objects.create(
         id=_next_change_id(),
         at=timezone.now(),
@@ -130,6 +135,7 @@ def _log(current, record, action):
         action=action,
         history_id=history,
         reason=current.reason,
+        public=public,
         credited_to=current.credited_to,
         user=current.user if getattr(current.user, "pk", None) else None,
     )
@@ -155,7 +161,8 @@ def _touch(parent):
 
 def _check_citations(records):
     for record in records:
-        if record.published_at and not record.citations.exists():
+        # A retraction never needs a new citation: it takes a record out of public view.
+        if record.published_at and not record.retracted_at and not record.citations.exists():
             raise ValidationError(
                 {"citations": f"{record.record_type} '{record.slug}' is published but has no citation; "
                               "add at least one source with a quote, or leave it unpublished."}

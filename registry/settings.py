@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "registry",
     "contracts",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "registry.api.ApiCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -197,3 +199,43 @@ LOGGING = {
 
 # The history view is read-only: a revert would bypass the change reason form; edit instead.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- the API --------------------------------------------------------------------------------
+# Requests per window for anonymous clients (by IP) and for token tiers; 429 with Retry-After beyond.
+API_RATES = {
+    "anonymous": os.environ.get("API_RATE_ANONYMOUS", "60/min"),
+    "standard": os.environ.get("API_RATE_STANDARD", "600/min"),
+    "partner": os.environ.get("API_RATE_PARTNER", "3000/min"),
+}
+REST_FRAMEWORK = {
+    "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
+    "ALLOWED_VERSIONS": ["v1"],
+    "DEFAULT_VERSION": "v1",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["registry.api.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["registry.api.RegistryRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "registry.api.exception_handler",
+    "NUM_PROXIES": NUM_PROXIES,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": "format",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AI Defense Agreements Registry API",
+    "DESCRIPTION": (
+        "Read everything the registry's pages show: agreements between defense agencies and AI companies, their "
+        "public terms, classified-addendum markers, designations, testing disclosures, events and sources, each "
+        "with citations. Anonymous reads are rate-limited; a token raises the limit. Data license: CC BY 4.0."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "LICENSE": {"name": "Data: CC BY 4.0; code: Apache-2.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
+}

@@ -220,3 +220,30 @@ def test_retraction_needs_a_reason(staff):
 
     agreement.refresh_from_db()
     assert agreement.retracted_at is None
+
+
+def test_changes_to_drafts_are_logged_but_not_public_and_publication_is_announced_as_created(staff):
+    agency = make_agency()
+    before = last_change_id()
+
+    draft = apply_change(Agreement(slug="quiet", title="Quiet deal", awarding_agency=agency), user=staff, reason="draft")
+    draft.title = "Still quiet"
+    apply_change(draft, user=staff, reason="draft edit")
+    with change_set(user=staff, reason="published after review"):
+        draft.published_at = "2026-01-01T00:00:00Z"
+        apply_change(draft)
+        make_citation(draft)
+
+    changes = [c for c in changes_since(before) if c.record_type == "agreement"]
+    assert [(c.action, c.public) for c in changes] == [("created", False), ("updated", False), ("created", True)]
+    assert list(ChangeLog.objects.public().filter(slug="quiet").values_list("action", flat=True)) == ["created"]
+
+
+def test_a_published_record_whose_citations_are_gone_can_still_be_retracted(staff):
+    agreement = make_agreement()
+    Citation.objects.filter(target_id=agreement.pk).delete()  # as if it had been published before the rule
+
+    retract(agreement, user=staff, reason="unsourced")
+
+    agreement.refresh_from_db()
+    assert agreement.retracted_at is not None

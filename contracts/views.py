@@ -1,0 +1,258 @@
+"""Pages for agreements, terms, classified-addendum markers, vendors and agencies."""
+
+from django.db.models import F, Prefetch
+
+from contracts import filters
+from contracts.models import Agency, Agreement, AgreementAgency, AgreementParty, ClassifiedAddendumMarker, PublicTerm
+from registry.pages import RecordCsvView, RecordDetailView, RecordListView
+
+CITATIONS = "citations__source"
+
+
+def public(model, *related):
+    return model.objects.public().select_related(*related)
+
+
+def disclosures_model(name):
+    # disclosures depends on contracts, never the reverse: look its models up by name at run time.
+    from django.apps import apps
+
+    return apps.get_model("disclosures", name)
+
+
+def linked_events(record):
+    """The public events linked to a record (prefetched ``event_links__event``), once each, oldest first."""
+    events = {link.event for link in record.event_links.all() if link.event}
+    return sorted(events, key=lambda e: (e.occurred_on is None, e.occurred_on, e.pk))
+
+
+def unique_targets(links, attribute):
+    """The public records behind prefetched links, once each, in link order (non-public are None)."""
+    seen = {}
+    for link in links:
+        target = getattr(link, attribute)
+        if target is not None:
+            seen.setdefault(target.pk, target)
+    return list(seen.values())
+
+
+# --- agreements ---------------------------------------------------------------------------
+
+class AgreementList(RecordListView):
+    record_type = "agreement"
+    filterset_class = filters.AgreementFilterSet
+    template_name = "contracts/agreement_list.html"
+    select_related = ("awarding_agency",)
+    prefetch_related = (
+        Prefetch("parties", queryset=AgreementParty.objects.select_related("vendor").order_by("role", "id")),
+        Prefetch("terms", queryset=public(PublicTerm), to_attr="public_terms"),
+        Prefetch("addendum_markers", queryset=public(ClassifiedAddendumMarker), to_attr="public_markers"),
+    )
+
+
+class AgreementCsv(AgreementList, RecordCsvView):
+    pass
+
+
+class AgreementDetail(RecordDetailView):
+    record_type = "agreement"
+    template_name = "contracts/agreement_detail.html"
+    select_related = ("awarding_agency", "parent")
+
+    @property
+    def prefetch_related(self):
+        designation, testing, event = (disclosures_model(n) for n in ("Designation", "TestingDisclosure", "Event"))
+        return (
+            Prefetch("parties", queryset=AgreementParty.objects.select_related("vendor").order_by("role", "id")),
+            "participating__agency",
+            Prefetch("children", queryset=public(Agreement), to_attr="public_children"),
+            Prefetch("terms", queryset=public(PublicTerm).order_by("category", "id"), to_attr="public_terms"),
+            Prefetch("addendum_markers", queryset=public(ClassifiedAddendumMarker), to_attr="public_markers"),
+            Prefetch("designation_links__designation", queryset=public(designation, "vendor")),
+            Prefetch("testing_links__disclosure", queryset=public(testing, "agency")),
+            Prefetch("event_links__event", queryset=public(event)),
+            CITATIONS,
+        )
+
+    def extra_context(self, record):
+        terms_by_category = {}
+        for term in record.public_terms:
+            terms_by_category.setdefault(term.get_category_display(), []).append(term)
+        return {
+            "terms_by_category": terms_by_category,
+            "designations": [link.designation for link in record.designation_links.all() if link.designation],
+            "testing_disclosures": [link.disclosure for link in record.testing_links.all() if link.disclosure],
+            "events": linked_events(record),
+        }
+
+
+# --- terms and markers ---------------------------------------------------------------------
+
+class PublicTermList(RecordListView):
+    record_type = "term"
+    filterset_class = filters.PublicTermFilterSet
+    template_name = "contracts/term_list.html"
+    select_related = ("agreement", "agency", "vendor")
+
+
+class PublicTermCsv(PublicTermList, RecordCsvView):
+    pass
+
+
+class PublicTermDetail(RecordDetailView):
+    record_type = "term"
+    template_name = "contracts/term_detail.html"
+    select_related = ("agreement", "agreement__awarding_agency", "agency", "vendor", "supersedes")
+
+    @property
+    def prefetch_related(self):
+        return (
+            Prefetch("superseded_by", queryset=public(PublicTerm), to_attr="public_superseded_by"),
+            Prefetch("event_links__event", queryset=public(disclosures_model("Event"))),
+            CITATIONS,
+        )
+
+    def extra_context(self, record):
+        supersedes = record.supersedes if record.supersedes and record.supersedes.is_public else None
+        return {"supersedes": supersedes, "events": linked_events(record)}
+
+
+class MarkerList(RecordListView):
+    record_type = "addendum-marker"
+    filterset_class = filters.ClassifiedAddendumMarkerFilterSet
+    template_name = "contracts/marker_list.html"
+    select_related = ("agreement", "agreement__awarding_agency")
+
+
+class MarkerCsv(MarkerList, RecordCsvView):
+    pass
+
+
+class MarkerDetail(RecordDetailView):
+    record_type = "addendum-marker"
+    template_name = "contracts/marker_detail.html"
+    select_related = ("agreement", "agreement__awarding_agency")
+
+    @property
+    def prefetch_related(self):
+        return (
+            Prefetch("agreement__parties", queryset=AgreementParty.objects.select_related("vendor").order_by("role", "id")),
+            Prefetch("event_links__event", queryset=public(disclosures_model("Event"))),
+            CITATIONS,
+        )
+
+    def extra_context(self, record):
+        return {"events": linked_events(record)}
+
+
+# --- vendors and agencies -------------------------------------------------------------------
+
+def public_agreements_of(links):
+    """[(agreement, [roles…])] from prefetched parties, once per agreement, in link order."""
+    rows = {}
+    for party in links:
+        if party.agreement is not None:
+            rows.setdefault(party.agreement.pk, (party.agreement, []))[1].append(party.get_role_display())
+    return list(rows.values())
+
+
+class VendorList(RecordListView):
+    record_type = "vendor"
+    filterset_class = filters.VendorFilterSet
+    template_name = "contracts/vendor_list.html"
+
+    @property
+    def prefetch_related(self):
+        designation = disclosures_model("Designation")
+        return (
+            Prefetch("parties", queryset=AgreementParty.objects.filter(agreement__in=Agreement.objects.public())
+                     .only("id", "vendor_id", "agreement_id"), to_attr="public_parties"),
+            Prefetch("designations", queryset=designation.objects.public().only("id", "vendor_id", "status"),
+                     to_attr="public_designations"),
+        )
+
+    def extra_context(self, page):
+        for vendor in page.items if page else []:
+            vendor.agreement_count = len({party.agreement_id for party in vendor.public_parties})
+        return {}
+
+
+class VendorCsv(VendorList, RecordCsvView):
+    pass
+
+
+class VendorDetail(RecordDetailView):
+    record_type = "vendor"
+    template_name = "contracts/vendor_detail.html"
+
+    @property
+    def prefetch_related(self):
+        designation, testing, event = (disclosures_model(n) for n in ("Designation", "TestingDisclosure", "Event"))
+        return (
+            Prefetch("parties", queryset=AgreementParty.objects.filter(agreement__in=Agreement.objects.public())
+                     .select_related("agreement", "agreement__awarding_agency")
+                     .order_by(F("agreement__announced_on").desc(nulls_last=True), "agreement_id", "role", "id")),
+            Prefetch("designations", queryset=public(designation, "issuing_agency")
+                     .order_by(F("announced_on").desc(nulls_last=True), "id"), to_attr="public_designations"),
+            Prefetch("testing_links__disclosure", queryset=public(testing, "agency")),
+            Prefetch("event_links__event", queryset=public(event)),
+            Prefetch("terms", queryset=public(PublicTerm).filter(agreement__isnull=True).order_by("category", "id"),
+                     to_attr="public_policies"),
+            CITATIONS,
+        )
+
+    def extra_context(self, record):
+        return {
+            "agreements": public_agreements_of(record.parties.all()),
+            "testing_disclosures": unique_targets(record.testing_links.all(), "disclosure"),
+            "events": linked_events(record),
+        }
+
+
+class AgencyList(RecordListView):
+    record_type = "agency"
+    filterset_class = filters.AgencyFilterSet
+    template_name = "contracts/agency_list.html"
+    select_related = ("parent",)
+    prefetch_related = (
+        Prefetch("awarded_agreements", queryset=Agreement.objects.public().only("id", "awarding_agency_id"),
+                 to_attr="public_awarded"),
+    )
+
+
+class AgencyCsv(AgencyList, RecordCsvView):
+    pass
+
+
+class AgencyDetail(RecordDetailView):
+    record_type = "agency"
+    template_name = "contracts/agency_detail.html"
+    select_related = ("parent",)
+
+    @property
+    def prefetch_related(self):
+        designation, testing, event = (disclosures_model(n) for n in ("Designation", "TestingDisclosure", "Event"))
+        newest_first = (F("announced_on").desc(nulls_last=True), "id")
+        return (
+            Prefetch("sub_agencies", queryset=public(Agency).order_by("name", "id"), to_attr="public_sub_agencies"),
+            Prefetch("awarded_agreements", queryset=public(Agreement).order_by(*newest_first),
+                     to_attr="public_awarded"),
+            Prefetch("participations", queryset=AgreementAgency.objects.filter(agreement__in=Agreement.objects.public())
+                     .select_related("agreement", "agreement__awarding_agency")
+                     .order_by(F("agreement__announced_on").desc(nulls_last=True), "id")),
+            Prefetch("designations_issued", queryset=public(designation, "vendor").order_by(*newest_first),
+                     to_attr="public_designations"),
+            Prefetch("testing_disclosures", queryset=public(testing).order_by(F("disclosed_on").desc(nulls_last=True),
+                                                                              "id"),
+                     to_attr="public_testing"),
+            Prefetch("event_links__event", queryset=public(event)),
+            Prefetch("terms", queryset=public(PublicTerm).filter(agreement__isnull=True).order_by("category", "id"),
+                     to_attr="public_policies"),
+            CITATIONS,
+        )
+
+    def extra_context(self, record):
+        return {
+            "participating": [link.agreement for link in record.participations.all()],
+            "events": linked_events(record),
+        }

@@ -1,0 +1,154 @@
+"""Pages for designations, testing disclosures and events."""
+
+import datetime
+
+from django.db.models import Prefetch
+
+from contracts.views import CITATIONS
+from disclosures import filters
+from disclosures.models import (
+    DesignationAgreement,
+    EventLink,
+    TestingDisclosureAgreement,
+    TestingDisclosureVendor,
+)
+from disclosures.services import disclosure_lag
+from registry.pages import RecordCsvView, RecordDetailView, RecordListView
+
+# The parents whose retraction hides a linked term or marker, loaded with the link.
+LINK_TARGET_PARENTS = ("term__agreement", "term__agency", "term__vendor", "addendum_marker__agreement")
+
+
+def public_links(model, target, *related):
+    """A through-model's rows whose ``target`` is public, with the target loaded (one query).
+
+    Filtering the links, rather than prefetching the targets through a filtered queryset, leaves no
+    link whose (non-null) foreign key is missing from the cache: reading it would raise.
+    """
+    target_model = model._meta.get_field(target).related_model
+    return model.objects.filter(**{f"{target}__in": target_model.objects.public()}).select_related(target, *related)
+
+
+def chronological(events):
+    """Events oldest first (same day: in the order recorded), each once; undated last."""
+    return sorted(set(events), key=lambda e: (e.occurred_on is None, e.occurred_on or datetime.date.min, e.id))
+
+
+def is_visible(record):
+    """Public, and no visibility parent (the agreement of a term, say) unpublished or retracted."""
+    if record is None or not record.is_public:
+        return False
+    parents = (getattr(record, name) for name in record.visibility_parents)
+    return all(parent is None or parent.is_public for parent in parents)
+
+
+def kind_of(record):
+    """'Agreement', 'Public term', 'Classified addendum marker'…"""
+    return record._meta.verbose_name.capitalize()
+
+
+# --- designations ----------------------------------------------------------------------------
+
+class DesignationList(RecordListView):
+    record_type = "designation"
+    filterset_class = filters.DesignationFilterSet
+    template_name = "disclosures/designation_list.html"
+    select_related = ("vendor", "issuing_agency")
+
+
+class DesignationCsv(DesignationList, RecordCsvView):
+    pass
+
+
+class DesignationDetail(RecordDetailView):
+    record_type = "designation"
+    template_name = "disclosures/designation_detail.html"
+    select_related = ("vendor", "issuing_agency")
+    prefetch_related = (
+        Prefetch("affected", queryset=public_links(DesignationAgreement, "agreement", "agreement__awarding_agency")
+                 .order_by("id")),
+        Prefetch("event_links", queryset=public_links(EventLink, "event")),
+        CITATIONS,
+    )
+
+    def extra_context(self, record):
+        return {
+            "affected_agreements": list(record.affected.all()),
+            "events": chronological(link.event for link in record.event_links.all()),
+        }
+
+
+# --- testing disclosures ---------------------------------------------------------------------
+
+class TestingDisclosureList(RecordListView):
+    record_type = "testing-disclosure"
+    filterset_class = filters.TestingDisclosureFilterSet
+    template_name = "disclosures/testing_list.html"
+    select_related = ("agency",)
+    prefetch_related = (Prefetch("vendor_links", queryset=public_links(TestingDisclosureVendor, "vendor")
+                                 .order_by("vendor__name", "id")),)
+
+    def extra_context(self, page):
+        for disclosure in page.items if page else ():
+            disclosure.lag = disclosure_lag(disclosure)
+        return {}
+
+
+class TestingDisclosureCsv(TestingDisclosureList, RecordCsvView):
+    pass
+
+
+class TestingDisclosureDetail(RecordDetailView):
+    record_type = "testing-disclosure"
+    template_name = "disclosures/testing_detail.html"
+    select_related = ("agency",)
+    prefetch_related = (
+        Prefetch("vendor_links", queryset=public_links(TestingDisclosureVendor, "vendor").order_by("vendor__name", "id")),
+        Prefetch("agreement_links", queryset=public_links(TestingDisclosureAgreement, "agreement",
+                                                          "agreement__awarding_agency").order_by("id")),
+        Prefetch("event_links", queryset=public_links(EventLink, "event")),
+        CITATIONS,
+    )
+
+    def extra_context(self, record):
+        return {
+            "lag": disclosure_lag(record),
+            "vendors": [link.vendor for link in record.vendor_links.all()],
+            "agreements": [link.agreement for link in record.agreement_links.all()],
+            "events": chronological(link.event for link in record.event_links.all()),
+        }
+
+
+# --- events -----------------------------------------------------------------------------------
+
+class EventList(RecordListView):
+    record_type = "event"
+    filterset_class = filters.EventFilterSet
+    template_name = "disclosures/event_list.html"
+
+
+class EventCsv(EventList, RecordCsvView):
+    pass
+
+
+class EventDetail(RecordDetailView):
+    record_type = "event"
+    template_name = "disclosures/event_detail.html"
+    prefetch_related = (
+        Prefetch("links", queryset=EventLink.objects.select_related(*EventLink.TARGET_FIELDS, *LINK_TARGET_PARENTS)
+                 .order_by("role", "id")),
+        Prefetch("linked_from", queryset=public_links(EventLink, "event")),
+        CITATIONS,
+    )
+
+    def extra_context(self, record):
+        # Links to records that are not public are not shown.
+        links = [link for link in record.links.all() if is_visible(link.target)]
+        groups = [(role.label, [(kind_of(link.target), link.target) for link in links if link.role == role])
+                  for role in EventLink.Role]
+        return {
+            "links": links,
+            "link_groups": [(label, targets) for label, targets in groups if targets],
+            "linked_from": chronological(link.event for link in record.linked_from.all()),
+        }
+

@@ -1,0 +1,33 @@
+"""/api/v1/: one router, kebab-case plural paths, URL path versioning."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from contracts.api_views import (
+    AgencyViewSet,
+    AgreementViewSet,
+    ClassifiedAddendumMarkerViewSet,
+    PublicTermViewSet,
+    VendorViewSet,
+)
+from disclosures.api_views import DesignationViewSet, EventViewSet, TestingDisclosureViewSet
+from registry.api_views import ApiRoot, ChangeFeed, SourceViewSet
+from registry.interchange import by_name
+
+app_name = "api"
+
+router = SimpleRouter(trailing_slash=True)
+for viewset in (AgreementViewSet, PublicTermViewSet, ClassifiedAddendumMarkerViewSet, AgencyViewSet, VendorViewSet,
+                DesignationViewSet, TestingDisclosureViewSet, EventViewSet, SourceViewSet):
+    router.register(by_name(viewset.record_type).path, viewset, basename=viewset.record_type)
+
+urlpatterns = [
+    path("", ApiRoot.as_view(), name="root"),
+    path("changes/", ChangeFeed.as_view(), name="changes"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    *router.urls,
+]
+

@@ -1,0 +1,263 @@
+"""Atom feeds, read from the ChangeLog: every change, new agreements, everything linked to a vendor
+or an agency, and the changes to the records of any list (the list's own FilterSet and query string).
+
+An entry is one change: the record's title and what happened, a link to the record's page, the
+time, the reason and who is credited; its id is unique per change. Feeds show what a record's own
+URL shows a reader: published records, retracted ones included (marked as such) — never drafts.
+Each feed runs a constant number of queries: the ChangeLog rows in one query, then the records
+they name in one query per record type.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.syndication.views import Feed
+from django.db.models import Q
+from django.http import Http404, HttpResponseBadRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import capfirst
+
+from registry.interchange import by_name, record_types
+from registry.models import ChangeLog
+
+FEED_SIZE = 50
+SITE_NAME = "AI Defense Agreements Registry"
+# How an action reads in an entry's title: "OpenAI prototype agreement — retracted".
+ACTION_WORDS = {ChangeLog.Action.CREATED: "added", ChangeLog.Action.UPDATED: "updated",
+                ChangeLog.Action.RETRACTED: "retracted"}
+
+
+class BadFeedQuery(Exception):
+    def __init__(self, errors):
+        super().__init__("malformed feed query")
+        self.errors = errors
+
+
+def readable(model):
+    """What a record's own URL shows anonymous readers: published records, retracted or not."""
+    return model.objects.reachable_by(AnonymousUser())
+
+
+def model_of(record_type):
+    return by_name(record_type).model
+
+
+@dataclass
+class Entry:
+    change: ChangeLog
+    record: object
+    guid: str
+
+    @property
+    def title(self):
+        title = f"{self.record} — {ACTION_WORDS.get(self.change.action, self.change.action)}"
+        if self.record.retracted_at and self.change.action != ChangeLog.Action.RETRACTED:
+            title += " (since retracted)"
+        return title
+
+    @property
+    def description(self):
+        kind = capfirst(self.record._meta.verbose_name)
+        parts = [f"{kind} {ACTION_WORDS.get(self.change.action, self.change.action)}.", f"Reason: {self.change.reason}"]
+        if self.record.retracted_at:
+            parts.append(f"This record was retracted: {self.record.retraction_reason}")
+        return " ".join(parts)
+
+
+@dataclass
+class Selection:
+    """What one request's feed shows: its title, its HTML page, and its entries."""
+
+    title: str
+    link: str
+    description: str
+    target: object = None  # what changes() narrows to: a record, or a list's (type, slug queryset)
+    feed_url: str = ""
+    entries: list = field(default_factory=list)
+
+
+def changes_of(selections):
+    """ChangeLog rows (newest first) of records named by ``{record_type: slug queryset}``, all in one query."""
+    matches = Q()
+    for record_type, slugs in selections.items():
+        matches |= Q(record_type=record_type, slug__in=slugs)
+    return list(ChangeLog.objects.public().filter(matches).order_by("-id")[:FEED_SIZE])
+
+
+def entries_for(changes, request):
+    """Each change with its record: one query per record type among the changes."""
+    slugs_by_type = {}
+    for change in changes:
+        slugs_by_type.setdefault(change.record_type, set()).add(change.slug)
+    records = {}
+    for record_type, slugs in slugs_by_type.items():
+        for record in readable(model_of(record_type)).filter(slug__in=slugs):
+            records[record_type, record.slug] = record
+    authority = request.get_host().split(":")[0] or "localhost"
+    return [Entry(change, records[change.record_type, change.slug], f"tag:{authority},2026:change/{change.id}")
+            for change in changes if (change.record_type, change.slug) in records]
+
+
+class ChangeFeed(Feed):
+    """Every change to a public or retracted record, newest first."""
+
+    feed_type = Atom1Feed
+    author_name = SITE_NAME
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except BadFeedQuery as error:
+            lines = [f"{name}: {' '.join(messages)}" for name, messages in error.errors.items()]
+            return HttpResponseBadRequest("This feed's query could not be read.\n" + "\n".join(lines),
+                                          content_type="text/plain; charset=utf-8")
+
+    def get_object(self, request, *args, **kwargs):
+        selection = self.select(request, *args, **kwargs)
+        selection.feed_url = request.get_full_path()
+        selection.entries = entries_for(self.changes(selection.target), request)
+        return selection
+
+    def select(self, request, *args, **kwargs):
+        return Selection(title=f"{SITE_NAME}: all changes", link=reverse("home"),
+                         description="Every record added, updated or retracted, newest first.")
+
+    def changes(self, target):
+        return changes_of({t.name: readable(t.model).values("slug") for t in record_types()})
+
+    # --- what Django's Feed asks for --------------------------------------------------------
+
+    def title(self, obj):
+        return obj.title
+
+    def link(self, obj):
+        return obj.link
+
+    def subtitle(self, obj):
+        return obj.description
+
+    def feed_url(self, obj):
+        return obj.feed_url
+
+    def items(self, obj):
+        return obj.entries
+
+    def item_title(self, entry):
+        return entry.title
+
+    def item_link(self, entry):
+        return entry.record.get_absolute_url()
+
+    def item_description(self, entry):
+        return entry.description
+
+    def item_guid(self, entry):
+        return entry.guid
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, entry):
+        return entry.change.at
+
+    def item_updateddate(self, entry):
+        return entry.change.at
+
+    def item_author_name(self, entry):
+        return entry.change.credited_to
+
+    def item_categories(self, entry):
+        return [entry.change.record_type, entry.change.action]
+
+
+class NewAgreementsFeed(ChangeFeed):
+    """Agreements as they are added to the registry."""
+
+    def select(self, request, *args, **kwargs):
+        return Selection(title=f"{SITE_NAME}: new agreements", link=reverse("agreement-list"),
+                         description="Agreements as they are added to the registry, newest first.")
+
+    def changes(self, target):
+        agreements = readable(model_of("agreement")).values("slug")
+        return list(ChangeLog.objects.public().filter(record_type="agreement", action=ChangeLog.Action.CREATED,
+                                             slug__in=agreements).order_by("-id")[:FEED_SIZE])
+
+
+class ListFeed(ChangeFeed):
+    """Changes to the records a list shows for the same query string (its own FilterSet).
+
+    Retracted records that match stay in the feed, so that their retraction reaches followers.
+    """
+
+    def __init__(self, list_view):
+        super().__init__()
+        self.list_view = list_view
+
+    def select(self, request, *args, **kwargs):
+        record_type = by_name(self.list_view.record_type)
+        filterset = self.list_view.filterset_class(request.GET, queryset=readable(record_type.model), request=request)
+        if not filterset.is_valid():
+            raise BadFeedQuery(filterset.errors)
+        summary = filterset.describe()
+        query = request.GET.urlencode()
+        return Selection(
+            title=f"{SITE_NAME}: {record_type.label.lower()}" + (f" where {'; '.join(summary)}" if summary else ""),
+            link=reverse(f"{record_type.name}-list") + (f"?{query}" if query else ""),
+            description=f"Changes to the {record_type.label.lower()} matching this list, newest first.",
+            target=(record_type.name, filterset.qs.values("slug")),
+        )
+
+    def changes(self, target):
+        record_type, slugs = target
+        return changes_of({record_type: slugs})
+
+
+class RelatedChangesFeed(ChangeFeed):
+    """Changes to a vendor or agency and to the records linked to it."""
+
+    record_type = None
+
+    def select(self, request, slug):
+        record = readable(model_of(self.record_type)).filter(slug=slug).first()
+        if record is None:
+            raise Http404(f"No {self.record_type} has the slug “{slug}”.")
+        return Selection(title=f"{SITE_NAME}: {record}", link=record.get_absolute_url(),
+                         description=f"Changes to {record} and to the records linked to it, newest first.",
+                         target=record)
+
+    def changes(self, record):
+        conditions = self.links(record)
+        conditions[self.record_type] = conditions.get(self.record_type, Q()) | Q(pk=record.pk)
+        return changes_of({name: readable(model_of(name)).filter(condition).values("slug")
+                           for name, condition in conditions.items()})
+
+    def links(self, record):
+        """{record_type: condition} selecting the records linked to ``record``."""
+        raise NotImplementedError
+
+
+class VendorFeed(RelatedChangesFeed):
+    record_type = "vendor"
+
+    def links(self, vendor):
+        return {
+            "agreement": Q(parties__vendor=vendor),
+            "term": Q(vendor=vendor),
+            "designation": Q(vendor=vendor),
+            "testing-disclosure": Q(vendor_links__vendor=vendor),
+            "event": Q(links__vendor=vendor),
+        }
+
+
+class AgencyFeed(RelatedChangesFeed):
+    record_type = "agency"
+
+    def links(self, agency):
+        return {
+            "agreement": Q(awarding_agency=agency) | Q(participating__agency=agency),
+            "term": Q(agency=agency),
+            "designation": Q(issuing_agency=agency),
+            "testing-disclosure": Q(agency=agency),
+            "event": Q(links__agency=agency),
+        }
+

@@ -1,0 +1,125 @@
+"""Every endpoint: lists and details answer, filters narrow with the pages' semantics, bad values
+are a 400, and the query count does not depend on the number of rows."""
+
+import pytest
+
+from disclosures.models import EventLink
+from tests.builders import (
+    make_agency,
+    make_agreement,
+    make_designation,
+    make_event,
+    make_marker,
+    make_source,
+    make_term,
+    make_testing_disclosure,
+    make_vendor,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def slugs(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    return {row["slug"] for row in response.json()["results"]}
+
+
+def test_agreements_filter_by_vendor_agency_with_sub_agencies_and_term(client):
+    parent = make_agency(slug="dod")
+    child = make_agency(slug="cdao", parent=parent)
+    acme = make_vendor(slug="acme")
+    make_vendor(slug="lab")
+    make_agreement(slug="by-child", awarding_agency=child, vendors=[acme])
+    make_agreement(slug="other", awarding_agency=make_agency())
+    make_term(agreement=make_agreement(slug="with-term"), category="domestic_surveillance", effect="prohibits")
+
+    assert slugs(client, "/api/v1/agreements/?agency=dod") == {"by-child"}
+    assert slugs(client, "/api/v1/agreements/?vendor=acme") == {"by-child"}
+    assert slugs(client, "/api/v1/agreements/?vendor__in=acme,lab") == {"by-child"}
+    assert "vendor" in client.get("/api/v1/agreements/?vendor__in=acme,nobody").json()["error"]["fields"]
+    assert slugs(client, "/api/v1/agreements/?term_category=domestic_surveillance&term_effect=prohibits") == {
+        "with-term"}
+
+
+def test_each_list_narrows_by_one_of_its_filters(client):
+    vendor = make_vendor(slug="acme", kind="cloud_provider")
+    make_vendor(slug="lab", kind="frontier_lab")
+    agency = make_agency(slug="army", kind="component")
+    make_agency(slug="white-house", kind="executive_office")
+    deal = make_agreement(slug="deal", awarding_agency=agency, vendors=[vendor])
+    make_term(slug="term-a", agreement=deal, category="autonomous_weapons")
+    make_term(slug="term-b", agreement=deal, category="data_rights")
+    make_marker(slug="marker-a", agreement=deal, classification="secret")
+    make_marker(slug="marker-b", classification="unknown")
+    make_designation(slug="scr", vendor=vendor, status="enjoined")
+    make_designation(slug="other-designation", status="in_effect")
+    make_testing_disclosure(slug="td-a", agency=agency, vendors=[vendor], channel="press_report")
+    make_testing_disclosure(slug="td-b", channel="official_release")
+    make_event(slug="lawsuit", kind="lawsuit", links=[(EventLink.Role.ACTOR, "vendor", vendor)])
+    make_event(slug="statement", kind="statement")
+    make_source(slug="court-doc", kind="court_filing")
+
+    assert slugs(client, "/api/v1/vendors/?kind=cloud_provider") == {"acme"}
+    assert slugs(client, "/api/v1/agencies/?kind=executive_office") == {"white-house"}
+    assert slugs(client, "/api/v1/terms/?category=autonomous_weapons") == {"term-a"}
+    assert slugs(client, "/api/v1/addendum-markers/?classification=secret") == {"marker-a"}
+    assert slugs(client, "/api/v1/designations/?status=enjoined") == {"scr"}
+    assert slugs(client, "/api/v1/designations/?vendor=acme") == {"scr"}
+    assert slugs(client, "/api/v1/testing-disclosures/?channel=press_report") == {"td-a"}
+    assert slugs(client, "/api/v1/testing-disclosures/?vendor=acme&agency=army") == {"td-a"}
+    assert slugs(client, "/api/v1/events/?kind=lawsuit") == {"lawsuit"}
+    assert slugs(client, "/api/v1/events/?vendor=acme") == {"lawsuit"}
+    assert slugs(client, "/api/v1/sources/?kind=court_filing") == {"court-doc"}
+
+
+@pytest.mark.parametrize(("resource", "query"), [
+    ("vendors", "kind=bakery"), ("agencies", "parent=nowhere"), ("terms", "effect=maybe"),
+    ("addendum-markers", "known_since_after=2025-00"), ("designations", "in_effect_on=someday"),
+    ("testing-disclosures", "confirmed=perhaps"), ("events", "occurred_before=1st May"),
+    ("sources", "verified=sometimes"), ("agreements", "ceiling_min=lots"),
+])
+def test_each_list_names_a_malformed_filter_in_a_400(client, resource, query):
+    response = client.get(f"/api/v1/{resource}/?{query}")
+
+    assert response.status_code == 400
+    assert query.split("=")[0] in response.json()["error"]["fields"]
+
+
+BUILDERS = {
+    "agreements": lambda: make_agreement(vendors=[make_vendor()], participating=[make_agency()]),
+    "terms": make_term,
+    "addendum-markers": make_marker,
+    "agencies": lambda: make_agency(parent=make_agency()),
+    "vendors": make_vendor,
+    "designations": lambda: make_designation(affected=[make_agreement()]),
+    "testing-disclosures": lambda: make_testing_disclosure(vendors=[make_vendor()], agreements=[make_agreement()]),
+    "events": lambda: make_event(links=[(EventLink.Role.ACTOR, "vendor", make_vendor())]),
+    "sources": make_source,
+}
+
+
+def count_queries(client, url, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/api/v1/")  # the throttle's first request in a window writes its counter: keep it out
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context)
+
+
+@pytest.mark.parametrize("resource", BUILDERS)
+def test_list_and_detail_run_the_same_queries_for_1_and_100_rows(client, resource, django_assert_num_queries):
+    first = BUILDERS[resource]()
+    few_list = count_queries(client, f"/api/v1/{resource}/?include=citations", django_assert_num_queries)
+    few_detail = count_queries(client, f"/api/v1/{resource}/{first.slug}/", django_assert_num_queries)
+    for _ in range(99):
+        BUILDERS[resource]()
+
+    many_list = count_queries(client, f"/api/v1/{resource}/?include=citations&page_size=500",
+                              django_assert_num_queries)
+    many_detail = count_queries(client, f"/api/v1/{resource}/{first.slug}/", django_assert_num_queries)
+
+    assert many_list == few_list
+    assert many_detail == few_detail
