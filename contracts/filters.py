@@ -13,36 +13,7 @@ from contracts.models import (
     PublicTerm,
     Vendor,
 )
-from registry.filters import RegistryFilterSet, SlugChoiceFilter, date_range
-
-YES_NO = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
-
-
-class StrictNullBooleanField(forms.NullBooleanField):
-    """Yes / no / any, where any other value is a form error instead of being silently ignored."""
-
-    TRUE, FALSE = ("true", "yes", "1"), ("false", "no", "0")
-
-    def __init__(self, *args, **kwargs):
-        kwargs["widget"] = forms.Select(choices=YES_NO.choices)
-        super().__init__(*args, **kwargs)
-
-    def to_python(self, value):
-        if value in (True, False, None, ""):
-            return None if value == "" else value
-        text = str(value).strip().lower()
-        if text in self.TRUE:
-            return True
-        if text in self.FALSE:
-            return False
-        raise forms.ValidationError("Choose yes (true) or no (false).", code="invalid")
-
-    def validate(self, value):
-        pass
-
-
-class YesNoFilter(django_filters.BooleanFilter):
-    field_class = StrictNullBooleanField
+from registry.filters import RegistryFilterSet, SlugChoiceFilter, StrictBooleanFilter, date_range
 
 
 def with_sub_agencies(agencies, *, include_self=True):
@@ -95,7 +66,7 @@ class AgreementFilterSet(RegistryFilterSet):
         choices=[*PublicTerm.Effect.choices, ("none", "No current term in that category")],
         method="filter_terms", label="…whose effect is",
         help_text="With a category: one current term with both. 'none': no current term in that category.")
-    has_addendum_marker = YesNoFilter(method="filter_has_addendum_marker", label="Has a classified-addendum marker")
+    has_addendum_marker = StrictBooleanFilter(method="filter_has_addendum_marker", label="Has a classified-addendum marker")
     announced_after, announced_before = date_range("announced_on", "Announced")
     ceiling_min = django_filters.NumberFilter(field_name="ceiling_amount", lookup_expr="gte",
                                               label="Ceiling at least (USD)", min_value=0)
@@ -169,7 +140,7 @@ class PublicTermFilterSet(RegistryFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=PublicTerm.Status.choices, label="Status",
                                                  widget=forms.SelectMultiple)
     text_form = django_filters.ChoiceFilter(choices=PublicTerm.TextForm.choices, label="Verbatim or paraphrase")
-    has_agreement = YesNoFilter(field_name="agreement", lookup_expr="isnull", exclude=True,
+    has_agreement = StrictBooleanFilter(field_name="agreement", lookup_expr="isnull", exclude=True,
                                 label="Part of an agreement")
     effective_after, effective_before = date_range("effective_on", "Effective")
 
@@ -243,7 +214,7 @@ class AgencyFilterSet(RegistryFilterSet):
 class VendorFilterSet(RegistryFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Vendor.Kind.choices, label="Kind", widget=forms.SelectMultiple)
     country = django_filters.CharFilter(lookup_expr="iexact", label="Country (ISO code)", max_length=2)
-    has_designation = YesNoFilter(method="filter_has_designation", label="Has a designation")
+    has_designation = StrictBooleanFilter(method="filter_has_designation", label="Has a designation")
 
     ordering_fields = {"name": "name", "updated": "updated_at"}
     default_ordering = "name"

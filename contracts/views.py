@@ -1,10 +1,12 @@
 """Pages for agreements, terms, classified-addendum markers, vendors and agencies."""
 
+import datetime
+
 from django.db.models import F, Prefetch
 
 from contracts import filters
 from contracts.models import Agency, Agreement, AgreementAgency, AgreementParty, ClassifiedAddendumMarker, PublicTerm
-from registry.pages import RecordCsvView, RecordDetailView, RecordListView
+from registry.pages import RecordCsvView, RecordDetailView, RecordListView, public_links
 
 CITATIONS = "citations__source"
 
@@ -21,9 +23,9 @@ def disclosures_model(name):
 
 
 def linked_events(record):
-    """The public events linked to a record (prefetched ``event_links__event``), once each, oldest first."""
-    events = {link.event for link in record.event_links.all() if link.event}
-    return sorted(events, key=lambda e: (e.occurred_on is None, e.occurred_on, e.pk))
+    """The public events linked to a record (prefetched public ``event_links``), once each, oldest first."""
+    events = {link.event for link in record.event_links.all()}
+    return sorted(events, key=lambda e: (e.occurred_on is None, e.occurred_on or datetime.date.min, e.pk))
 
 
 def unique_targets(links, attribute):
@@ -61,16 +63,17 @@ class AgreementDetail(RecordDetailView):
 
     @property
     def prefetch_related(self):
-        designation, testing, event = (disclosures_model(n) for n in ("Designation", "TestingDisclosure", "Event"))
         return (
             Prefetch("parties", queryset=AgreementParty.objects.select_related("vendor").order_by("role", "id")),
             "participating__agency",
             Prefetch("children", queryset=public(Agreement), to_attr="public_children"),
             Prefetch("terms", queryset=public(PublicTerm).order_by("category", "id"), to_attr="public_terms"),
             Prefetch("addendum_markers", queryset=public(ClassifiedAddendumMarker), to_attr="public_markers"),
-            Prefetch("designation_links__designation", queryset=public(designation, "vendor")),
-            Prefetch("testing_links__disclosure", queryset=public(testing, "agency")),
-            Prefetch("event_links__event", queryset=public(event)),
+            Prefetch("designation_links", queryset=public_links(
+                disclosures_model("DesignationAgreement"), "designation", "designation__vendor")),
+            Prefetch("testing_links", queryset=public_links(
+                disclosures_model("TestingDisclosureAgreement"), "disclosure", "disclosure__agency")),
+            Prefetch("event_links", queryset=public_links(disclosures_model("EventLink"), "event")),
             CITATIONS,
         )
 
@@ -80,8 +83,8 @@ class AgreementDetail(RecordDetailView):
             terms_by_category.setdefault(term.get_category_display(), []).append(term)
         return {
             "terms_by_category": terms_by_category,
-            "designations": [link.designation for link in record.designation_links.all() if link.designation],
-            "testing_disclosures": [link.disclosure for link in record.testing_links.all() if link.disclosure],
+            "designations": [link.designation for link in record.designation_links.all()],
+            "testing_disclosures": [link.disclosure for link in record.testing_links.all()],
             "events": linked_events(record),
         }
 
@@ -108,7 +111,7 @@ class PublicTermDetail(RecordDetailView):
     def prefetch_related(self):
         return (
             Prefetch("superseded_by", queryset=public(PublicTerm), to_attr="public_superseded_by"),
-            Prefetch("event_links__event", queryset=public(disclosures_model("Event"))),
+            Prefetch("event_links", queryset=public_links(disclosures_model("EventLink"), "event")),
             CITATIONS,
         )
 
@@ -137,7 +140,7 @@ class MarkerDetail(RecordDetailView):
     def prefetch_related(self):
         return (
             Prefetch("agreement__parties", queryset=AgreementParty.objects.select_related("vendor").order_by("role", "id")),
-            Prefetch("event_links__event", queryset=public(disclosures_model("Event"))),
+            Prefetch("event_links", queryset=public_links(disclosures_model("EventLink"), "event")),
             CITATIONS,
         )
 
@@ -187,15 +190,16 @@ class VendorDetail(RecordDetailView):
 
     @property
     def prefetch_related(self):
-        designation, testing, event = (disclosures_model(n) for n in ("Designation", "TestingDisclosure", "Event"))
+        designation = disclosures_model("Designation")
         return (
             Prefetch("parties", queryset=AgreementParty.objects.filter(agreement__in=Agreement.objects.public())
                      .select_related("agreement", "agreement__awarding_agency")
                      .order_by(F("agreement__announced_on").desc(nulls_last=True), "agreement_id", "role", "id")),
             Prefetch("designations", queryset=public(designation, "issuing_agency")
                      .order_by(F("announced_on").desc(nulls_last=True), "id"), to_attr="public_designations"),
-            Prefetch("testing_links__disclosure", queryset=public(testing, "agency")),
-            Prefetch("event_links__event", queryset=public(event)),
+            Prefetch("testing_links", queryset=public_links(
+                disclosures_model("TestingDisclosureVendor"), "disclosure", "disclosure__agency")),
+            Prefetch("event_links", queryset=public_links(disclosures_model("EventLink"), "event")),
             Prefetch("terms", queryset=public(PublicTerm).filter(agreement__isnull=True).order_by("category", "id"),
                      to_attr="public_policies"),
             CITATIONS,
@@ -231,7 +235,7 @@ class AgencyDetail(RecordDetailView):
 
     @property
     def prefetch_related(self):
-        designation, testing, event = (disclosures_model(n) for n in ("Designation", "TestingDisclosure", "Event"))
+        designation, testing = disclosures_model("Designation"), disclosures_model("TestingDisclosure")
         newest_first = (F("announced_on").desc(nulls_last=True), "id")
         return (
             Prefetch("sub_agencies", queryset=public(Agency).order_by("name", "id"), to_attr="public_sub_agencies"),
@@ -245,7 +249,7 @@ class AgencyDetail(RecordDetailView):
             Prefetch("testing_disclosures", queryset=public(testing).order_by(F("disclosed_on").desc(nulls_last=True),
                                                                               "id"),
                      to_attr="public_testing"),
-            Prefetch("event_links__event", queryset=public(event)),
+            Prefetch("event_links", queryset=public_links(disclosures_model("EventLink"), "event")),
             Prefetch("terms", queryset=public(PublicTerm).filter(agreement__isnull=True).order_by("category", "id"),
                      to_attr="public_policies"),
             CITATIONS,

@@ -13,20 +13,10 @@ from disclosures.models import (
     TestingDisclosureVendor,
 )
 from disclosures.services import disclosure_lag
-from registry.pages import RecordCsvView, RecordDetailView, RecordListView
+from registry.pages import RecordCsvView, RecordDetailView, RecordListView, public_links
 
 # The parents whose retraction hides a linked term or marker, loaded with the link.
 LINK_TARGET_PARENTS = ("term__agreement", "term__agency", "term__vendor", "addendum_marker__agreement")
-
-
-def public_links(model, target, *related):
-    """A through-model's rows whose ``target`` is public, with the target loaded (one query).
-
-    Filtering the links, rather than prefetching the targets through a filtered queryset, leaves no
-    link whose (non-null) foreign key is missing from the cache: reading it would raise.
-    """
-    target_model = model._meta.get_field(target).related_model
-    return model.objects.filter(**{f"{target}__in": target_model.objects.public()}).select_related(target, *related)
 
 
 def chronological(events):

@@ -1,6 +1,6 @@
 """/api/v1/: one router, kebab-case plural paths, URL path versioning."""
 
-from django.urls import path, re_path
+from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 

@@ -101,6 +101,10 @@ class SlugChoiceFilter(django_filters.ModelMultipleChoiceFilter):
         kwargs.setdefault("widget", forms.SelectMultiple)
         super().__init__(*args, **kwargs)
 
+    def get_filter_predicate(self, value):
+        # Match the chosen record itself, not its slug against the foreign key's id.
+        return {self.field_name: value}
+
 
 class RegistryFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="Search",
@@ -157,14 +161,13 @@ class RegistryFilterSet(django_filters.FilterSet):
         return parts
 
     def describe_value(self, name, value):
-        field = self.form.fields[name]
-        choices = dict(getattr(field, "choices", []) or [])
+        if hasattr(value, "model"):  # a queryset of chosen records: never read the whole choice list
+            return " or ".join(str(record) for record in value)
         if isinstance(value, PartialDate):
             return value.humanize()
         if isinstance(value, bool):
             return "yes" if value else "no"
-        if hasattr(value, "model"):  # a queryset of chosen records
-            return " or ".join(str(record) for record in value)
+        choices = dict(getattr(self.form.fields[name], "choices", []) or [])
         if isinstance(value, (list, tuple)):
             return " or ".join(str(choices.get(v, v)) for v in value)
         return f"“{value}”" if name == "q" else str(choices.get(value, value))

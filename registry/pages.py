@@ -111,3 +111,13 @@ def numbered_citations(record):
     if not hasattr(record, "citations"):
         return []
     return list(enumerate(record.citations.all(), start=1))
+
+
+def public_links(model, target, *related):
+    """A through-model's rows whose ``target`` is public, with the target loaded (one query).
+
+    Filtering the links, rather than prefetching the targets through a filtered queryset, leaves no
+    link whose (non-null) foreign key is missing from the cache: reading it would raise.
+    """
+    target_model = model._meta.get_field(target).related_model
+    return model.objects.filter(**{f"{target}__in": target_model.objects.public()}).select_related(target, *related)

@@ -119,7 +119,8 @@ def make_term(*, published=True, retracted=False, **fields):
 
 def make_marker(*, published=True, retracted=False, **fields):
     slug = fields.pop("slug", unique("marker"))
-    fields.setdefault("agreement", make_agreement())
+    if "agreement" not in fields:
+        fields["agreement"] = make_agreement()
     fields.setdefault("title", f"Marker {slug}")
     fields.setdefault("existence", ClassifiedAddendumMarker.Existence.REPORTED_BY_ONE_SOURCE)
     return _save(ClassifiedAddendumMarker(slug=slug, published_at=PUBLISHED if published else None, **fields),
@@ -128,7 +129,8 @@ def make_marker(*, published=True, retracted=False, **fields):
 
 def make_designation(*, published=True, retracted=False, affected=(), **fields):
     slug = fields.pop("slug", unique("designation"))
-    fields.setdefault("vendor", make_vendor())
+    if "vendor" not in fields:
+        fields["vendor"] = make_vendor()
     fields.setdefault("title", f"Designation {slug}")
     fields.setdefault("kind", Designation.Kind.SUPPLY_CHAIN_RISK_3252)
     fields.setdefault("status", Designation.Status.IN_EFFECT)
@@ -143,7 +145,8 @@ def make_designation(*, published=True, retracted=False, affected=(), **fields):
 
 def make_testing_disclosure(*, published=True, retracted=False, vendors=(), agreements=(), **fields):
     slug = fields.pop("slug", unique("testing"))
-    fields.setdefault("agency", make_agency())
+    if "agency" not in fields:
+        fields["agency"] = make_agency()
     fields.setdefault("title", f"Testing {slug}")
     fields.setdefault("models_tested", "GPT-4")
     disclosure = _save(TestingDisclosure(slug=slug, published_at=PUBLISHED if published else None, **fields))

@@ -1,7 +1,7 @@
 """Template filters for the registry's words: partial dates, money, Markdown, footnotes."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html_join
 
 from registry.markdown import render_markdown
 
@@ -34,9 +34,8 @@ def markdown(text):
 def footnotes(citations, claim=None):
     """Superscript links to the footnotes supporting a claim (all of them when claim is None)."""
     numbers = [n for n, citation in citations if claim is None or citation.claim == claim]
-    return format_html("".join(
-        format_html('<sup class="fn"><a href="#fn-{}" id="ref-{}-{}" aria-label="source {}">[{}]</a></sup>',
-                    n, n, claim or "all", n, n) for n in numbers))
+    return format_html_join("", '<sup class="fn"><a href="#fn-{}" id="ref-{}-{}" aria-label="source {}">[{}]</a></sup>',
+                            ((n, n, claim or "all", n, n) for n in numbers))
 
 
 @register.filter

@@ -252,8 +252,8 @@ class TestQueryCounts:
         # agreements · parties+vendors · public terms · public markers · count · latest change (footer) ·
         # the filter form's choices: agencies (agency, awarding agency) and vendors
         ("/agreements/", 9),
-        # … the same, plus: the chosen agency and vendor (slugs checked) · the agency tree · the summary
-        # reading the agency and vendor choices again (an exists() and a full read each)
+        # … the same, plus: the chosen agency and vendor (slugs checked, then read for the summary, two each) ·
+        # the agency tree · the form's two agency selects read the agency table apart
         ("/agreements/?vendor=hub-vendor&agency=department&term_category=autonomous_weapons", 16),
         ("/agreements/?page_size=2&ordering=-ceiling", 9),
         # terms (with agreement, agency, vendor) · count · latest change · agreement, vendor, agency choices
@@ -271,22 +271,23 @@ class TestQueryCounts:
 
     @pytest.mark.parametrize(("url", "queries"), [
         # agreement (with awarding agency, parent) · parties+vendors · participating links · their agencies ·
-        # public children · public terms · public markers · designation links · designations · testing links ·
-        # disclosures · event links · events · citations · sources · latest change
-        ("/agreements/hub/", 16),
-        # vendor · parties+agreements · designations · testing links · disclosures · event links · events ·
-        # own policies · citations · sources · latest change
-        ("/vendors/hub-vendor/", 11),
+        # public children · public terms · public markers · public designation links with designations ·
+        # public testing links with disclosures · public event links with events · citations · sources ·
+        # latest change
+        ("/agreements/hub/", 13),
+        # vendor · parties+agreements · designations · public testing links with disclosures ·
+        # public event links with events · own policies · citations · sources · latest change
+        ("/vendors/hub-vendor/", 9),
         # agency · sub-agencies · awarded agreements · participations+agreements · designations issued ·
-        # testing disclosures · event links · events · policies · citations · sources · latest change
-        ("/agencies/office/", 12),
-        ("/agencies/department/", 12),
-        # term (with agreement, its agency, agency, vendor, supersedes) · superseded by · event links · events ·
-        # citations · sources · latest change
-        ("/terms/hub-term/", 7),
-        # marker (with agreement and its agency) · the agreement's parties+vendors · event links · events ·
-        # citations · sources · latest change
-        ("/addendum-markers/hub-marker/", 7),
+        # testing disclosures · public event links with events · policies · citations · sources · latest change
+        ("/agencies/office/", 11),
+        ("/agencies/department/", 11),
+        # term (with agreement, its agency, agency, vendor, supersedes) · superseded by ·
+        # public event links with events · citations · sources · latest change
+        ("/terms/hub-term/", 6),
+        # marker (with agreement and its agency) · the agreement's parties+vendors ·
+        # public event links with events · citations · sources · latest change
+        ("/addendum-markers/hub-marker/", 6),
     ])
     def test_a_detail_page_runs_the_same_queries_for_any_number_of_related_rows(
             self, client, django_assert_num_queries, hub, url, queries):
