@@ -189,6 +189,8 @@ if env_bool("BEHIND_TLS_PROXY", False):
 DATA_LICENSE = {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"}
 CODE_LICENSE = {"name": "Apache-2.0", "url": "https://www.apache.org/licenses/LICENSE-2.0"}
 OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-xxxxxx")
+# Where readers write to the editors (shown on the about page); empty shows no address.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
 
 LOGGING = {
     "version": 1,

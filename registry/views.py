@@ -1,15 +1,22 @@
 """Core pages: home, health checks."""
 
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchRank
 from django.db import DatabaseError, connection
-from django.db.models import Prefetch
+from django.db.models import Count, F, Prefetch, Window
 from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.utils.module_loading import import_string
 from django.views.generic import TemplateView
 
 from registry.filters import SourceFilterSet
-from registry.interchange import record_types
-from registry.models import ChangeLog, Citation
+from registry.interchange import by_name, record_types
+from registry.models import ChangeLog, Citation, HistoricalLink
 from registry.pages import RecordCsvView, RecordDetailView, RecordListView
+from registry.search import clean_query, highlight, parse_query, search, search_query
 
 # The order in which the home page lists what the registry holds.
 HOME_ORDER = ["agreement", "term", "addendum-marker", "designation", "testing-disclosure", "event",
@@ -22,9 +29,33 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         types = sorted(record_types(), key=lambda t: HOME_ORDER.index(t.name))
-        context["counts"] = [(t.label, t.model.objects.public().count()) for t in types]
-        context["latest_changes"] = ChangeLog.objects.order_by("-id")[:10]
+        context["counts"] = [(t, t.model.objects.public().count()) for t in types]
+        context["latest_changes"] = changes_with_titles(ChangeLog.objects.public().order_by("-id")[:10])
+        # The designations FilterSet owns what "in effect" means; the home page asks it, by name, so the
+        # core app does not import the disclosures app.
+        designation_filters = import_string("disclosures.filters.DesignationFilterSet")
+        today = timezone.now().date().isoformat()
+        in_effect = designation_filters({"in_effect_on": today}, queryset=by_name("designation").model.objects.public())
+        context["designations_in_effect"] = list(in_effect.qs.select_related("vendor", "issuing_agency")[:10])
+        context["latest_testing"] = list(by_name("testing-disclosure").model.objects.public().select_related("agency")
+                                         .order_by(F("disclosed_on").desc(nulls_last=True), "-id")[:5])
+        context["today"] = today
         return context
+
+
+def changes_with_titles(changes):
+    """Change rows with their record (title, URL), one query per record type present."""
+    changes = list(changes)
+    wanted = {}
+    for change in changes:
+        wanted.setdefault(change.record_type, set()).add(change.slug)
+    records = {}
+    for record_type, slugs in wanted.items():
+        for record in by_name(record_type).model.objects.filter(slug__in=slugs):
+            records[(record_type, record.slug)] = record
+    for change in changes:
+        change.record = records.get((change.record_type, change.slug))
+    return changes
 
 
 @never_cache
@@ -100,16 +131,8 @@ class SourceDetail(RecordDetailView):
 # --- search and about pages ---
 # (Imported here so that this part of the file can be edited apart from the part above.)
 
-from dataclasses import dataclass  # noqa: E402
 
-from django.conf import settings  # noqa: E402
-from django.contrib.postgres.search import SearchRank  # noqa: E402
-from django.db.models import Count, F, Window  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from registry.interchange import by_name  # noqa: E402
-from registry.models import HistoricalLink  # noqa: E402
-from registry.search import clean_query, highlight, parse_query, search, search_query  # noqa: E402
 
 SEARCH_RESULTS_PER_TYPE = 10
 

@@ -75,8 +75,8 @@ def test_the_home_page_says_what_the_registry_is_and_counts_public_records(clien
 
     assert "AI Defense Agreements Registry" in page
     assert "classified addenda" in page
-    assert '<th scope="row">Agreements</th><td>1</td>' in page
-    assert 'href="/admin/"' in page
+    assert '<a href="/agreements/">Agreements</a></th><td class="number">1</td>' in page
+    assert 'href="/search/"' in page and 'href="/about/api/"' in page and 'href="/about/data/"' in page
 
 
 def test_markdown_is_sanitised():
@@ -86,3 +86,36 @@ def test_markdown_is_sanitised():
     assert "<script>" not in html
     assert "javascript:" not in html
     assert 'href="https://example.org"' in html
+
+
+@pytest.mark.django_db
+def test_the_home_page_shows_designations_in_effect_latest_testing_and_public_changes_only(client):
+    from tests.builders import make_designation, make_testing_disclosure
+
+    make_designation(title="Supply-chain risk of Acme", status="in_effect", effective_on="2026-01-02",
+                     effective_on_precision="day")
+    make_designation(title="Enjoined one", status="enjoined", effective_on="2026-01-02", effective_on_precision="day")
+    make_testing_disclosure(title="Red-teaming of Acme-1")
+    make_agreement(slug="quiet-draft", published=False)
+
+    page = client.get("/").content.decode()
+
+    assert "Supply-chain risk of Acme" in page
+    assert "Red-teaming of Acme-1" in page
+    assert "quiet-draft" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows", [1, 6])
+def test_the_home_page_runs_the_same_queries_for_any_number_of_records(client, django_assert_num_queries, rows):
+    from tests.builders import make_designation, make_testing_disclosure
+
+    for _ in range(rows):
+        make_designation(status="in_effect", effective_on="2026-01-02", effective_on_precision="day")
+        make_testing_disclosure()
+    client.get("/")
+    # 9 counts · latest public changes · their records, one query per type among them (here: source, agency,
+    # vendor, designation, testing disclosure) · designations in effect · latest testing disclosures ·
+    # latest change (footer)
+    with django_assert_num_queries(18):
+        client.get("/")
