@@ -8,8 +8,8 @@ from django.db import DatabaseError, connection
 from django.db.models import Count, F, Prefetch, Window
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
 from django.utils.module_loading import import_string
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from registry.filters import SourceFilterSet
