@@ -13,7 +13,7 @@ from contracts.models import (
     PublicTerm,
     Vendor,
 )
-from registry.filters import RegistryFilterSet, SlugChoiceFilter, StrictBooleanFilter, date_range
+from registry.filters import RegistryFilterSet, SlugChoiceFilter, StrictBooleanFilter, TextFilter, date_range
 
 
 def with_sub_agencies(agencies, *, include_self=True):
@@ -196,7 +196,7 @@ class AgencyFilterSet(RegistryFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Agency.Kind.choices, label="Kind", widget=forms.SelectMultiple)
     parent = SlugChoiceFilter(queryset=Agency.objects.public(), method="filter_parent", label="Part of",
                               help_text="Agencies anywhere below it, not the agency itself.")
-    country = django_filters.CharFilter(lookup_expr="iexact", label="Country (ISO code)", max_length=2)
+    country = TextFilter(lookup_expr="iexact", label="Country (ISO code)", max_length=2)
 
     ordering_fields = {"name": "name", "updated": "updated_at"}
     default_ordering = "name"
@@ -213,7 +213,7 @@ class AgencyFilterSet(RegistryFilterSet):
 
 class VendorFilterSet(RegistryFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Vendor.Kind.choices, label="Kind", widget=forms.SelectMultiple)
-    country = django_filters.CharFilter(lookup_expr="iexact", label="Country (ISO code)", max_length=2)
+    country = TextFilter(lookup_expr="iexact", label="Country (ISO code)", max_length=2)
     has_designation = StrictBooleanFilter(method="filter_has_designation", label="Has a designation")
 
     ordering_fields = {"name": "name", "updated": "updated_at"}

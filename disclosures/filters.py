@@ -19,6 +19,7 @@ from registry.filters import (
     RegistryFilterSet,
     SlugChoiceFilter,
     StrictBooleanFilter,
+    TextFilter,
     date_range,
 )
 
@@ -124,7 +125,7 @@ class EventFilterSet(RegistryFilterSet):
     agreement = SlugChoiceFilter(queryset=Agreement.objects.public(), method="filter_agreement", label="Agreement")
     designation = SlugChoiceFilter(queryset=Designation.objects.public(), method="filter_designation",
                                    label="Designation")
-    court = django_filters.CharFilter(lookup_expr="icontains", label="Court contains")
+    court = TextFilter(lookup_expr="icontains", label="Court contains")
     occurred_after, occurred_before = date_range("occurred_on", "Happened")
 
     ordering_fields = {"occurred": "occurred_on", "title": "title", "updated": "updated_at"}

@@ -41,7 +41,7 @@ class ParameterError(exceptions.ValidationError):
 
 def parse_boolean(request, name, errors, default=False):
     value = request.query_params.get(name)
-    if value is None:
+    if not value:
         return default
     if value.lower() in TRUE_VALUES:
         return True
@@ -52,7 +52,8 @@ def parse_boolean(request, name, errors, default=False):
 
 
 def check_parameters(request, allowed, errors):
-    """Unknown parameters and empty values are errors: an API client never means them."""
+    """Unknown parameters and empty values are errors: an API client never means them (the schema
+    says so with minLength / patterns). The pages, whose forms send empty fields, ignore them."""
     for name in request.query_params:
         base = name[: -len("__in")] if name.endswith("__in") else name
         if name not in allowed and base not in allowed:
@@ -76,6 +77,9 @@ class StrictFilterBackend(DjangoFilterBackend):
         else:
             allowed = DETAIL_PARAMETERS
         check_parameters(request, allowed, errors)
+        fmt = request.query_params.get("format") or None
+        if fmt and fmt not in ({"json", "csv"} if view.action == "list" else {"json"}):
+            errors.setdefault("format", ["Use json or csv." if view.action == "list" else "A record is json."])
         if view.action != "list":
             if errors:
                 raise ParameterError(errors)
@@ -129,7 +133,7 @@ class KeysetPagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
         errors = {}
         try:
-            size = int(request.query_params.get("page_size", DEFAULT_PAGE_SIZE))
+            size = int(request.query_params.get("page_size") or DEFAULT_PAGE_SIZE)
             if not 1 <= size <= MAX_PAGE_SIZE:
                 raise ValueError
         except ValueError:

@@ -294,6 +294,12 @@ class RecordSerializer(serializers.ModelSerializer):
     common_fields = ["slug", "url", "html_url", "confidence", "notes", "published_at", "updated_at",
                      "last_verified_on", "retracted_at", "retraction_reason"]
 
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            field.read_only = True  # a read serializer; and fields= / omit= may leave any field out
+        return fields
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         chosen = self.context.get("chosen_fields")
@@ -302,9 +308,11 @@ class RecordSerializer(serializers.ModelSerializer):
                 if name not in chosen:
                     self.fields.pop(name)
 
+    @extend_schema_field({"type": "string", "format": "uri"})
     def get_url(self, record):
         return api_url(record, self.context.get("request"))
 
+    @extend_schema_field({"type": "string", "format": "uri"})
     def get_html_url(self, record):
         request = self.context.get("request")
         path = record.get_absolute_url()

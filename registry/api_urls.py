@@ -1,6 +1,6 @@
 """/api/v1/: one router, kebab-case plural paths, URL path versioning."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
@@ -12,7 +12,7 @@ from contracts.api_views import (
     VendorViewSet,
 )
 from disclosures.api_views import DesignationViewSet, EventViewSet, TestingDisclosureViewSet
-from registry.api_views import ApiRoot, ChangeFeed, SourceViewSet
+from registry.api_views import ApiRoot, ChangeFeed, SourceViewSet, api_not_found
 from registry.interchange import by_name
 
 app_name = "api"
@@ -29,5 +29,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     *router.urls,
+    re_path(r"^.*$", api_not_found),
 ]
 

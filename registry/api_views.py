@@ -4,7 +4,7 @@ feed, and the API root."""
 from django.conf import settings
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import renderers, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
@@ -36,18 +36,6 @@ ROOT_ORDER = ["agreement", "term", "addendum-marker", "agency", "vendor", "desig
               "event", "source"]
 
 
-class CsvRenderer(renderers.BaseRenderer):
-    """Lets ``?format=csv`` through content negotiation; lists stream their CSV themselves."""
-
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        # Only errors reach here (lists stream CSV directly): say them as plain text.
-        return str(data).encode()
-
-
 class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     """A public record type, read by anyone: lists with the pages' FilterSet, details with as_of."""
 
@@ -57,14 +45,13 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
     filter_backends = [StrictFilterBackend]
     pagination_class = KeysetPagination
-    renderer_classes = [renderers.JSONRenderer, CsvRenderer]
 
     # --- shaping ---
     def chosen_fields(self):
         """The fields to return: fields= / omit= / include= applied to the default set."""
         serializer_class = self.get_serializer_class()
         every = serializer_class.all_field_names()
-        params = self.request.query_params
+        params = {name: value for name, value in self.request.query_params.items() if value != ""}
         default = [f for f in every if self.action != "list" or f not in serializer_class.optional_in_lists]
         errors = {}
         include = self.split(params.get("include"))
@@ -116,6 +103,8 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
 
     # --- protocol ---
     def initial(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            raise exceptions.MethodNotAllowed(request.method)  # before reading any parameter
         super().initial(request, *args, **kwargs)  # authentication, then throttles
         self._chosen_fields = self.chosen_fields()
         change_id, self._last_modified = latest_change()
@@ -144,11 +133,9 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         self.filter_queryset(self.get_queryset())  # checks the parameters
-        if request.query_params.get("format") == "csv":
-            raise ParameterError({"format": ["CSV is for lists; a record is JSON."]})
         if not_modified(request, self._etag, self._last_modified):
             return Response(status=status.HTTP_304_NOT_MODIFIED)
-        as_of = request.query_params.get("as_of")
+        as_of = request.query_params.get("as_of") or None
         if as_of:
             moment = parse_moment(as_of, end_of_day=True)
             if moment is None:
@@ -195,8 +182,9 @@ class ChangeFeed(APIView):
                     "change id, then call this with `after=<id>` and re-fetch each `url` (created, updated) or "
                     "mark it retracted. Ids are gapless and commit in order, so `after` never skips a change.",
         parameters=[
-            OpenApiParameter("after", int, description="Only changes with a larger id."),
-            OpenApiParameter("page_size", int, description=f"Changes per page, 1–{MAX_PAGE_SIZE} (default 50)."),
+            OpenApiParameter("after", {"type": "integer", "minimum": 0}, description="Only changes with a larger id."),
+            OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+                             description=f"Changes per page, 1–{MAX_PAGE_SIZE} (default 50)."),
             OpenApiParameter("type", str, description="Only changes to this type of record.",
                              enum=["agreement", "term", "addendum-marker", "agency", "vendor", "designation",
                                    "testing-disclosure", "event", "source"]),
@@ -214,7 +202,7 @@ class ChangeFeed(APIView):
             errors["page_size"] = [f"Use a whole number from 1 to {MAX_PAGE_SIZE}."]
         if after < 0:
             errors["after"] = ["Use a change id, 0 or more."]
-        record_type = request.query_params.get("type")
+        record_type = request.query_params.get("type") or None
         if record_type and record_type not in {t.name for t in record_types()}:
             errors["type"] = [f"Unknown record type. Use one of: {', '.join(ROOT_ORDER)}."]
         if errors:
@@ -238,7 +226,7 @@ class ChangeFeed(APIView):
     @staticmethod
     def integer(request, name, default, errors):
         value = request.query_params.get(name)
-        if value is None:
+        if not value:
             return default
         try:
             return int(value)
@@ -267,3 +255,11 @@ class ApiRoot(APIView):
                               "guide": request.build_absolute_uri("/about/api/")},
             "data_license": settings.DATA_LICENSE,
         })
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any other path under /api/v1/: a 404 in the API's error shape, never an HTML page."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"error": {"status": 404, "code": "not_found",
+                                   "message": "No such API resource: see /api/v1/ for the list."}}, status=404)

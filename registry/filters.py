@@ -106,9 +106,13 @@ class SlugChoiceFilter(django_filters.ModelMultipleChoiceFilter):
         return {self.field_name: value}
 
 
+@extend_schema_field({"type": "string", "minLength": 1})
+class TextFilter(django_filters.CharFilter):
+    """Free text. (Documented non-empty: the API refuses empty values; the pages ignore them.)"""
+
+
 class RegistryFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label="Search",
-                                  help_text='Words, "exact phrases", OR, and -exclusions.')
+    q = TextFilter(method="filter_search", label="Search", help_text='Words, "exact phrases", OR, and -exclusions.')
     confidence = django_filters.MultipleChoiceFilter(choices=Confidence.choices, label="Confidence",
                                                      widget=forms.SelectMultiple)
 
@@ -176,7 +180,7 @@ class RegistryFilterSet(django_filters.FilterSet):
 class SourceFilterSet(RegistryFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Source.Kind.choices, label="Kind", widget=forms.SelectMultiple)
     verified = StrictBooleanFilter(label="Read by the registry")
-    publisher = django_filters.CharFilter(lookup_expr="icontains", label="Publisher contains")
+    publisher = TextFilter(lookup_expr="icontains", label="Publisher contains")
     published_after, published_before = date_range("published_on", "Published")
 
     ordering_fields = {"title": "title", "published": "published_on", "updated": "updated_at"}

@@ -222,7 +222,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "registry.api.exception_handler",
     "NUM_PROXIES": NUM_PROXIES,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "URL_FORMAT_OVERRIDE": "format",
+    # `format` is the registry's own parameter (json or csv), checked with the others: not DRF's override.
+    "URL_FORMAT_OVERRIDE": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "AI Defense Agreements Registry API",
@@ -238,6 +239,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # fields= and omit= can leave out any field, so no response field is "required".
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
     "ENUM_NAME_OVERRIDES": {},
     "LICENSE": {"name": "Data: CC BY 4.0; code: Apache-2.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
 }

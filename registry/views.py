@@ -1,4 +1,4 @@
-"""Core pages: home, health checks."""
+"""Core pages: home, health checks, sources, search and about."""
 
 from dataclasses import dataclass
 

@@ -288,11 +288,28 @@ def test_writes_are_not_allowed_here(client, method):
     assert error_of(response)["code"] == "method_not_allowed"
 
 
-def test_an_unsupported_format_is_a_404_or_406_in_the_error_shape(client):
-    response = client.get("/api/v1/agreements/?format=xml")
+@pytest.mark.parametrize(("url", "message"), [("/api/v1/agreements/?format=xml", "Use json or csv."),
+                                              ("/api/v1/agreements/deal/?format=csv", "A record is json.")])
+def test_an_unsupported_format_is_a_400_naming_it(client, url, message):
+    make_agreement(slug="deal")
 
-    assert response.status_code in {404, 406}
-    assert error_of(response)["status"] == response.status_code
+    error = error_of(client.get(url))
+
+    assert error["fields"]["format"] == [message]
+
+
+def test_asking_for_something_other_than_json_is_a_406(client):
+    response = client.get("/api/v1/agreements/", HTTP_ACCEPT="application/xml")
+
+    assert response.status_code == 406
+    assert error_of(response)["code"] == "not_acceptable"
+
+
+def test_an_unknown_api_path_is_a_json_404(client):
+    response = client.get("/api/v1/widgets/")
+
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
 
 
 def test_record_parts_pointing_at_drafts_are_not_leaked(client):
