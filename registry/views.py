@@ -229,6 +229,11 @@ class AboutDataView(TemplateView):
 class AboutApiView(AboutDataView):
     template_name = "registry/about_api.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(base=self.request.build_absolute_uri("/api/v1/").rstrip("/"), rates=settings.API_RATES)
+        return context
+
 
 # Vocabulary, generated from the models so that the methodology page never drifts from them.
 # Fields every record shares are explained once, in their own sections.

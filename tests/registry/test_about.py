@@ -91,9 +91,15 @@ def test_the_data_page_links_the_csv_of_every_list_and_says_bulk_files_come_late
     assert "CC BY 4.0" in page
 
 
-def test_the_api_page_says_the_api_is_being_built_and_links_the_csv_exports(client):
+def test_the_api_page_explains_filtering_paging_syncing_as_of_limits_and_the_license(client, settings):
+    settings.API_RATES = {"anonymous": "60/min", "standard": "600/min", "partner": "3000/min"}
     page = client.get("/about/api/").content.decode()
 
-    assert "being built" in page
-    assert 'href="/agreements/csv/"' in page
-    assert 'href="/about/data/"' in page
+    for anchor in ("filters", "paging", "sync", "as-of", "limits", "license"):
+        assert f'id="{anchor}"' in page
+    assert "curl &#x27;http://testserver/api/v1/agreements/?agency=dod" in page or \
+        "curl 'http://testserver/api/v1/agreements/?agency=dod" in page
+    assert "60/min" in page and "Retry-After" in page
+    assert 'href="/api/v1/schema/"' in page and 'href="/about/data/"' in page
+    for path in ("agreements", "terms", "addendum-markers", "testing-disclosures", "sources"):
+        assert f'href="/api/v1/{path}/"' in page
