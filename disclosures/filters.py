@@ -75,6 +75,7 @@ class DesignationFilterSet(RegistryFilterSet):
 
 
 class TestingDisclosureFilterSet(RegistryFilterSet):
+    __test__ = False  # not a pytest test class, despite its name
     agency = SlugChoiceFilter(queryset=Agency.objects.public(), method="filter_agency",
                               label="Agency", help_text="Includes sub-agencies.")
     vendor = SlugChoiceFilter(queryset=Vendor.objects.public(), method="filter_vendor", label="Vendor")
