@@ -3,7 +3,7 @@ from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry.admin_base import LinkAdmin, RecordAdmin
-from registry.models import ChangeLog, Citation, Membership, Organization, Source, Submission
+from registry.models import ApiToken, ChangeLog, Citation, Membership, Organization, Source, Submission
 
 
 @admin.register(Source)
@@ -74,3 +74,35 @@ class ChangeLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued with `manage.py create_token` (the key is shown once); here they are seen and revoked."""
+
+    list_display = ("name", "user", "prefix", "tier", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("tier",)
+    search_fields = ("name", "prefix", "user__username")
+    readonly_fields = ("user", "prefix", "key_hash", "created_at", "last_used_at", "revoked_at")
+    fields = ("name", "tier", *readonly_fields)
+    actions = ["revoke_selected"]
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request):
+        return False  # a key must be shown once: create_token prints it
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead, so the record of who held it stays
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="Revoke selected tokens", permissions=["change"])
+    def revoke_selected(self, request, queryset):
+        revoked = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            token.revoke()
+            revoked += 1
+        self.message_user(request, f"Revoked {revoked} token(s).")

@@ -1,6 +1,7 @@
 """API tokens: hashed, several per user, shown once, revocable; they raise the rate limit."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 
 from registry.models import ApiToken
@@ -69,3 +70,19 @@ def test_the_key_never_appears_in_urls_or_logs(client, alice, capsys, caplog):
     client.get("/api/v1/nothing/", HTTP_AUTHORIZATION=f"Token {key}")
 
     assert key not in caplog.text
+
+
+def test_staff_see_and_revoke_tokens_in_the_admin_but_cannot_add_or_delete_them(client, staff, alice, capsys):
+    key = issue(capsys, "alice")
+    token = ApiToken.objects.get()
+    staff.user_permissions.add(*Permission.objects.filter(codename__endswith="apitoken"))
+    client.force_login(staff)
+
+    listing = client.get("/admin/registry/apitoken/").content.decode()
+    assert token.prefix in listing and key not in listing
+    assert client.get("/admin/registry/apitoken/add/").status_code == 403
+    client.post("/admin/registry/apitoken/", {"action": "revoke_selected", "_selected_action": [token.pk]})
+
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert ApiToken.objects.count() == 1
