@@ -27,7 +27,9 @@ from registry.normalize import normalize_url
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RESEARCH_NAME = "research-facts-2026-11.json"
-DEFAULT_RESEARCH = PROJECT_ROOT.parent / "shared" / "data" / RESEARCH_NAME
+# A copy of the shared research file ships with the project, so the seed can be rebuilt (and checked)
+# on any clone. tests/registry/test_convert_research.py checks the copy against ../shared when present.
+DEFAULT_RESEARCH = Path(__file__).resolve().parent / "research" / RESEARCH_NAME
 DEFAULT_OUT = Path(__file__).resolve().parent
 
 # The research compile date: a fixed publication time keeps reruns byte-identical.

@@ -2,8 +2,6 @@
 with the real seed data: each shows the facts it should, in words a reader can cite."""
 
 import re
-from html import unescape
-from html.parser import HTMLParser
 
 import pytest
 
@@ -18,6 +16,8 @@ from tests.builders import (
     make_term,
     make_vendor,
 )
+from tests.pages import facts, main
+from tests.pages import words as text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
@@ -25,48 +25,6 @@ NO_CLASSIFIED_CONTENT = "holds no classified content"
 
 
 # --- reading a page ------------------------------------------------------------------------
-
-class FactsParser(HTMLParser):
-    """The <dt>/<dd> pairs of a page's definition lists, as plain text."""
-
-    def __init__(self):
-        super().__init__()
-        self.facts, self.current, self.buffer, self.inside = {}, None, [], None
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("dt", "dd"):
-            self.inside, self.buffer = tag, []
-
-    def handle_endtag(self, tag):
-        if tag == self.inside:
-            text = " ".join("".join(self.buffer).split())
-            if tag == "dt":
-                self.current = text
-            elif self.current is not None:
-                self.facts[self.current] = text
-            self.inside = None
-
-    def handle_data(self, data):
-        if self.inside:
-            self.buffer.append(data)
-
-
-def facts(html):
-    parser = FactsParser()
-    parser.feed(html)
-    return parser.facts
-
-
-def text(html):
-    """The page's visible words, tags removed, entities decoded, whitespace collapsed."""
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    html = re.sub(r"</?(?:a|span|strong|em|code|time|sup|mark|abbr)\b[^>]*>", "", html)  # inline: no gap
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-
-
-def main(html):
-    return html[html.index('<main id="main">'):html.index("</main>")]
-
 
 def page(client, url, status=200):
     response = client.get(url)

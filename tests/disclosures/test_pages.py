@@ -4,7 +4,6 @@ data: each shows the facts it should, in words a reader can cite."""
 import datetime
 import re
 from html import unescape
-from html.parser import HTMLParser
 
 import pytest
 from django.utils import timezone
@@ -24,6 +23,7 @@ from tests.builders import (
     make_testing_disclosure,
     make_vendor,
 )
+from tests.pages import facts, main, words
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
@@ -35,42 +35,9 @@ OPENAI_MIRROR = "openai-dotcom-dun-vercel-app-index-our-agreement-with-the-depar
 
 # --- reading a page ------------------------------------------------------------------------
 
-class FactsParser(HTMLParser):
-    """The <dt>/<dd> pairs of a page's definition lists, as plain text."""
-
-    def __init__(self):
-        super().__init__()
-        self.facts, self.current, self.buffer, self.inside = {}, None, [], None
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("dt", "dd"):
-            self.inside, self.buffer = tag, []
-
-    def handle_endtag(self, tag):
-        if tag == self.inside:
-            words = " ".join("".join(self.buffer).split())
-            if tag == "dt":
-                self.current = words
-            elif self.current is not None:
-                self.facts[self.current] = words
-            self.inside = None
-
-    def handle_data(self, data):
-        if self.inside:
-            self.buffer.append(data)
-
-
-def facts(html):
-    parser = FactsParser()
-    parser.feed(html)
-    return parser.facts
-
-
 def text(html):
-    """The visible words of the page's main content, tags removed, entities decoded."""
-    html = html[html.index('<main id="main">'):html.index("</main>")]
-    html = re.sub(r"</?(?:a|span|strong|em|code|time|sup|mark|abbr)\b[^>]*>", "", html)  # inline: no gap
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    """The visible words of the page's main content."""
+    return words(main(html))
 
 
 def get(client, url, status=200):

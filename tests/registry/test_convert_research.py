@@ -12,7 +12,8 @@ import pytest
 from registry.seed import convert_research as converter
 
 ROOT = Path(__file__).resolve().parents[2]
-RESEARCH_PATH = ROOT.parent / "shared" / "data" / "research-facts-2026-11.json"
+RESEARCH_PATH = ROOT / "registry" / "seed" / "research" / "research-facts-2026-11.json"
+SHARED_RESEARCH = ROOT.parent / "shared" / "data" / "research-facts-2026-11.json"
 SEED_DIR = ROOT / "registry" / "seed"
 
 RESEARCH_TO_PLURAL = {
@@ -426,3 +427,8 @@ def test_free_text_dates_keep_only_what_they_vouch_for():
     assert converter.tested_period("began early March 2026") == ("2026-03", None)
     assert converter.tested_period("planned from late 2024 / 2025") == (None, None)
     assert converter.tested_period("evaluation under way in January 2025") == (None, None)
+
+
+@pytest.mark.skipif(not SHARED_RESEARCH.exists(), reason="no ../shared beside this clone (CI has one)")
+def test_the_shipped_research_copy_is_the_shared_research_file():
+    assert RESEARCH_PATH.read_bytes() == SHARED_RESEARCH.read_bytes()

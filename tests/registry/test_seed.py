@@ -12,7 +12,7 @@ from registry.interchange import record_types
 from registry.models import ChangeLog, Citation, Source
 
 ROOT = Path(__file__).resolve().parents[2]
-RESEARCH = json.loads((ROOT.parent / "shared" / "data" / "research-facts-2026-11.json").read_text())
+RESEARCH = json.loads((ROOT / "registry" / "seed" / "research" / "research-facts-2026-11.json").read_text())
 SEED = json.loads((ROOT / "registry" / "seed" / "seed.json").read_text())
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,48 @@
+"""Reading rendered pages in tests: the facts of definition lists and the visible words."""
+
+import re
+from html import unescape
+from html.parser import HTMLParser
+
+
+class FactsParser(HTMLParser):
+    """The <dt>/<dd> pairs of a page's definition lists, as plain text."""
+
+    def __init__(self):
+        super().__init__()
+        self.facts, self.current, self.buffer, self.inside = {}, None, [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("dt", "dd"):
+            self.inside, self.buffer = tag, []
+
+    def handle_endtag(self, tag):
+        if tag == self.inside:
+            words = " ".join("".join(self.buffer).split())
+            if tag == "dt":
+                self.current = words
+            elif self.current is not None:
+                self.facts[self.current] = words
+            self.inside = None
+
+    def handle_data(self, data):
+        if self.inside:
+            self.buffer.append(data)
+
+
+def facts(html):
+    parser = FactsParser()
+    parser.feed(html)
+    return parser.facts
+
+
+def words(html):
+    """The page's visible words, tags removed, entities decoded, whitespace collapsed."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r"</?(?:a|span|strong|em|code|time|sup|mark|abbr)\b[^>]*>", "", html)  # inline: no gap
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def main(html):
+    """The page's <main> element."""
+    return html[html.index('<main id="main">'):html.index("</main>")]
