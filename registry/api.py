@@ -231,10 +231,9 @@ class RegistryRateThrottle(BaseThrottle):
         self.reset = max(1, math.ceil(window_start + window - now))
         key = f"rate:{scope}:{ident}:{window_start}"
         cache = caches["throttle"]
-        cache.add(key, 0, timeout=window + 5)
         try:
-            used = cache.incr(key)
-        except ValueError:  # expired between add and incr
+            used = cache.incr(key)  # atomic on Redis; on the database cache, a read and a write
+        except ValueError:  # the first request of this window
             cache.set(key, 1, timeout=window + 5)
             used = 1
         self.remaining = max(0, self.limit - used)
