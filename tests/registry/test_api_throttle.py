@@ -78,3 +78,16 @@ def test_two_server_processes_share_one_limit(tmp_path):
 
     assert [status for status, _ in results] == [200, 200, 200, 200, 429]
     assert int(results[-1][1]["Retry-After"]) >= 1
+
+
+@pytest.mark.django_db
+def test_the_throttle_works_on_redis_too(client, settings):
+    # REDIS_URL switches both caches to Redis; the machine and CI run one on 127.0.0.1:6379.
+    settings.CACHES = {**settings.CACHES, "throttle": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15",
+        "KEY_PREFIX": f"throttle-test-{time.time_ns()}"}}
+    settings.API_RATES = {**settings.API_RATES, "anonymous": "2/hour"}
+
+    statuses = [client.get("/api/v1/agencies/").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
