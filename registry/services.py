@@ -31,6 +31,7 @@ class ChangeSet:
     credited_to: str = STAFF_CREDIT
     logged: dict = field(default_factory=dict)  # (record_type, pk) -> ChangeLog
     published: list = field(default_factory=list)  # records that must have a citation at the end
+    newly_public: list = field(default_factory=list)  # records published in this change: check their parts
 
 
 @contextmanager
@@ -48,6 +49,8 @@ def change_set(*, user, reason, credited_to=STAFF_CREDIT):
         with transaction.atomic():
             yield current
             _check_citations(current.published)
+            for record in current.newly_public:
+                _check_parts_are_public(record)
     finally:
         _current_change_set.reset(token)
 
@@ -65,6 +68,8 @@ def apply_change(record, *, user=None, reason=None, action=None, validate=True, 
             action = ChangeLog.Action.CREATED if is_new else ChangeLog.Action.UPDATED
         if validate:
             record.full_clean()
+        if _check_publication(record):
+            current.newly_public.append(record)
         if hasattr(record, "updated_at"):
             record.updated_at = timezone.now()
         record._history_user = user
@@ -101,14 +106,90 @@ def remove_part(part, *, user=None, reason=None, credited_to=STAFF_CREDIT):
 
 
 def retract(record, *, user, reason):
-    """Retract a public record: it keeps its URL, leaves lists, and the feed says so."""
+    """Retract a public record: it keeps its URL, leaves lists, and the feed says so.
+
+    Records shown only through this one (the terms and markers of an agreement) are retracted with
+    it, each with its own history, notice and change row, so that no page or sync client keeps a
+    part of a withdrawn record as if it stood.
+    """
     if not (reason or "").strip():
         raise ValidationError({"retraction_reason": "A retraction needs a reason."})
     if record.retracted_at:
         raise ValidationError({"retracted_at": f"{record} is already retracted."})
-    record.retracted_at = timezone.now()
-    record.retraction_reason = reason.strip()
-    return apply_change(record, user=user, reason=f"retracted: {reason.strip()}", action=ChangeLog.Action.RETRACTED)
+    reason = reason.strip()
+    with change_set(user=user, reason=f"retracted: {reason}"):  # a nested retraction joins its parent's change
+        record.retracted_at = timezone.now()
+        record.retraction_reason = reason
+        apply_change(record, action=ChangeLog.Action.RETRACTED)
+        for child in _visibility_children(record):
+            retract(child, user=user, reason=f"Retracted with its {record.record_type} “{record}”: {reason}")
+    return record
+
+
+def _visibility_children(record):
+    """Published, unretracted records whose visibility depends on ``record`` (see ``visibility_parents``)."""
+    for relation in record._meta.related_objects:
+        model = relation.related_model
+        if relation.field.name in getattr(model, "visibility_parents", ()):
+            yield from model.objects.filter(**{relation.field.name: record}, published_at__isnull=False,
+                                            retracted_at__isnull=True)
+
+
+def _is_public_record_model(model):
+    return hasattr(model, "record_type") and hasattr(model, "published_at") and model.record_type is not None
+
+
+def _check_publication(record):
+    """What is shown shows only published records, and a published record is never unpublished
+    (it is retracted). Returns True when ``record`` becomes public with this change."""
+    errors = {}
+    became_public = False
+    if _is_public_record_model(type(record)):
+        was_published = (not record._state.adding and type(record).objects.filter(
+            pk=record.pk, published_at__isnull=False).exists())
+        if was_published and record.published_at is None:
+            errors["published_at"] = "A published record cannot be unpublished: retract it, with a reason, instead."
+        became_public = record.published_at is not None and not was_published
+        shown = record.published_at is not None
+    else:  # a part: shown when the record it belongs to is published
+        parent = record.change_parent
+        shown = parent is not None and getattr(parent, "published_at", None) is not None
+    if shown:
+        errors.update(_draft_references(record))
+    if errors:
+        raise ValidationError(errors)
+    return became_public
+
+
+def _draft_references(row, *, skip=()):
+    """{field: message} for each foreign key of ``row`` that points at an unpublished record."""
+    errors = {}
+    for model_field in row._meta.concrete_fields:
+        if not model_field.is_relation or model_field.name in skip:
+            continue
+        if not _is_public_record_model(model_field.related_model):
+            continue
+        target = getattr(row, model_field.name)
+        if target is not None and target.published_at is None:
+            errors[model_field.name] = (f"{model_field.related_model._meta.verbose_name} “{target}” is a draft: "
+                                        "publish it first, or leave it out.")
+    return errors
+
+
+def _check_parts_are_public(record):
+    """A record published in this change may not show drafts through its parts (parties, links, citations)."""
+    for relation in record._meta.related_objects:
+        model = relation.related_model
+        if getattr(model, "change_parent_field", None) != relation.field.name or _is_public_record_model(model):
+            continue
+        for part in model.objects.filter(**{relation.field.name: record}):
+            problems = _draft_references(part, skip=(relation.field.name,))
+            if problems:
+                raise ValidationError({relation.get_accessor_name(): list(problems.values())})
+    if hasattr(record, "citations"):
+        drafts = [c.source for c in record.citations.select_related("source") if c.source.published_at is None]
+        if drafts:
+            raise ValidationError({"citations": [f"The source “{s}” is a draft: publish it first." for s in drafts]})
 
 
 def _log(current, record, action):

@@ -162,7 +162,7 @@ def build_deals():
             slug=slug, title="Frontier pilot strategic", awarding_agency=a["cdao"], vendors=list(v.values()),
             vehicle="ot_prototype", status="active", confidence="high", ceiling_amount=Decimal("50000000"),
             **dated("announced_on", "2025-07-15"), **extra)
-        make_marker(agreement=hidden)
+        make_marker(agreement=hidden, published="published" not in extra)  # a draft shows no public part
     return {"pilot": pilot, "enterprise": enterprise, "strategic": strategic, "alliance": alliance}
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from contracts.models import (
     Agency,
@@ -310,9 +311,14 @@ def test_a_part_of_a_retracted_agreement_is_hidden(build):
 
 
 @pytest.mark.parametrize("build", [make_term, make_marker], ids=["term", "marker"])
-def test_a_part_of_an_unpublished_agreement_is_hidden(build):
-    part = build(agreement=make_agreement(published=False))
+def test_a_part_of_an_unpublished_agreement_is_refused_by_the_write_path_and_hidden_anyway(build):
+    draft = make_agreement(published=False)
 
+    with pytest.raises(ValidationError, match="is a draft"):
+        build(agreement=draft)  # a published part would show its draft agreement
+
+    part = build(agreement=draft, published=False)
+    type(part).objects.filter(pk=part.pk).update(published_at=timezone.now())  # bypassing the write path
     assert part.slug not in public_slugs(type(part))
 
 
@@ -342,11 +348,22 @@ def test_a_policy_term_with_no_agreement_is_shown(owner):
 
 
 @pytest.mark.parametrize("owner", ["vendor", "agency"])
-@pytest.mark.parametrize("hidden", [{"retracted": True}, {"published": False}], ids=["retracted", "unpublished"])
-def test_a_policy_term_of_a_hidden_vendor_or_agency_is_hidden(owner, hidden):
+def test_a_policy_term_of_a_retracted_vendor_or_agency_is_hidden(owner):
     build = {"agency": make_agency, "vendor": make_vendor}[owner]
-    term = make_term(**{owner: build(**hidden)})
+    term = make_term(**{owner: build(retracted=True)})
 
+    assert term.slug not in public_slugs(PublicTerm)
+
+
+@pytest.mark.parametrize("owner", ["vendor", "agency"])
+def test_a_policy_term_of_an_unpublished_vendor_or_agency_is_refused_and_hidden_anyway(owner):
+    build = {"agency": make_agency, "vendor": make_vendor}[owner]
+    draft_owner = build(published=False)
+
+    with pytest.raises(ValidationError, match="is a draft"):
+        make_term(**{owner: draft_owner})
+    term = make_term(**{owner: draft_owner}, published=False)
+    PublicTerm.objects.filter(pk=term.pk).update(published_at=timezone.now())  # bypassing the write path
     assert term.slug not in public_slugs(PublicTerm)
 
 

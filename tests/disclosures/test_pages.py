@@ -230,7 +230,8 @@ def test_the_event_page_shows_its_court_case_and_linked_records(client):
 def test_the_event_page_hides_links_to_records_that_are_not_public(client):
     event = Event.objects.get(slug=INJUNCTION)
     retract(Designation.objects.get(slug=ANTHROPIC_3252), user=builder_user(), reason="test")
-    hidden_term = make_term(agreement=make_agreement(published=False), title="Term of a draft agreement")
+    hidden_term = make_term(agreement=make_agreement(), title="Term of a retracted agreement")
+    retract(hidden_term.agreement, user=builder_user(), reason="test")  # retracts its terms with it
     apply_change(EventLink(event=event, term=hidden_term), user=builder_user(), reason="t")
 
     page = get(client, event.get_absolute_url())

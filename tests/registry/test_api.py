@@ -312,11 +312,14 @@ def test_an_unknown_api_path_is_a_json_404(client):
     assert error_of(response)["code"] == "not_found"
 
 
-def test_record_parts_pointing_at_drafts_are_not_leaked(client):
+def test_a_published_record_cannot_show_a_draft_so_none_is_leaked(client):
+    from django.core.exceptions import ValidationError
+
     draft_vendor = make_vendor(slug="secret-vendor", published=False)
     deal = make_agreement(slug="deal")
-    make_party(deal, draft_vendor)
 
+    with pytest.raises(ValidationError, match="is a draft"):
+        make_party(deal, draft_vendor)
     assert client.get("/api/v1/agreements/deal/").json()["parties"] == []
 
 

@@ -247,3 +247,60 @@ def test_a_published_record_whose_citations_are_gone_can_still_be_retracted(staf
 
     agreement.refresh_from_db()
     assert agreement.retracted_at is not None
+
+
+def test_a_published_record_cannot_point_at_a_draft(staff):
+    draft_agency = make_agency(published=False)
+
+    with pytest.raises(ValidationError, match="is a draft"):
+        make_agreement(awarding_agency=draft_agency)
+    assert not Agreement.objects.filter(awarding_agency=draft_agency).exists()
+
+
+def test_publishing_a_record_whose_parts_show_drafts_is_refused(staff):
+    draft_vendor = make_vendor(published=False)
+    deal = make_agreement(published=False)
+    make_party(deal, draft_vendor)  # fine while both are drafts
+    make_citation(deal)
+
+    deal.published_at = "2026-01-01T00:00:00Z"
+    with pytest.raises(ValidationError, match="is a draft"):
+        apply_change(deal, user=staff, reason="publish")
+    assert Agreement.objects.get(pk=deal.pk).published_at is None
+
+
+def test_a_citation_of_a_draft_source_on_a_published_record_is_refused(staff):
+    deal = make_agreement()
+
+    with pytest.raises(ValidationError, match="is a draft"):
+        make_citation(deal, source=make_source(published=False))
+
+
+def test_a_published_record_is_retracted_never_unpublished(staff):
+    deal = make_agreement()
+
+    deal.published_at = None
+    with pytest.raises(ValidationError, match="retract it"):
+        apply_change(deal, user=staff, reason="hide it")
+    assert Agreement.objects.public().filter(pk=deal.pk).exists()
+
+
+def test_retracting_an_agreement_retracts_its_terms_and_markers_each_with_history_and_a_change(staff):
+    from contracts.models import ClassifiedAddendumMarker, PublicTerm
+    from tests.builders import make_marker
+
+    term = make_term()
+    deal = term.agreement
+    marker = make_marker(agreement=deal)
+    before = last_change_id()
+
+    retract(deal, user=staff, reason="the award was never made")
+
+    changes = {(c.record_type, c.slug): c for c in changes_since(before)}
+    for record in (PublicTerm.objects.get(pk=term.pk), ClassifiedAddendumMarker.objects.get(pk=marker.pk)):
+        assert record.retracted_at is not None
+        assert record.retraction_reason.startswith("Retracted with its agreement")
+        assert "the award was never made" in record.retraction_reason
+        assert changes[(record.record_type, record.slug)].action == "retracted"
+        assert record.history.first().history_change_reason == "retracted: the award was never made"
+    assert changes[("agreement", deal.slug)].action == "retracted"
