@@ -51,12 +51,12 @@ def parse_boolean(request, name, errors, default=False):
     return default
 
 
-def check_parameters(request, allowed, errors):
+def check_parameters(request, allowed, errors, in_aliases=()):
     """Unknown parameters and empty values are errors: an API client never means them (the schema
     says so with minLength / patterns). The pages, whose forms send empty fields, ignore them."""
     for name in request.query_params:
         base = name[: -len("__in")] if name.endswith("__in") else name
-        if name not in allowed and base not in allowed:
+        if name not in allowed and (base == name or base not in in_aliases):
             errors[name] = ["Unknown parameter."]
         elif any(value == "" for value in request.query_params.getlist(name)):
             errors[name] = ["This parameter may not be empty: leave it out instead."]
@@ -74,9 +74,10 @@ class StrictFilterBackend(DjangoFilterBackend):
         errors = {}
         if view.action == "list":
             allowed = LIST_PARAMETERS | set(filterset_class.base_filters) | {"ordering"}
+            in_aliases = set(filterset_class.base_filters)  # vendor__in=a,b means vendor=a&vendor=b
         else:
-            allowed = DETAIL_PARAMETERS
-        check_parameters(request, allowed, errors)
+            allowed, in_aliases = DETAIL_PARAMETERS, ()
+        check_parameters(request, allowed, errors, in_aliases)
         fmt = request.query_params.get("format") or None
         if fmt and fmt not in ({"json", "csv"} if view.action == "list" else {"json"}):
             errors.setdefault("format", ["Use json or csv." if view.action == "list" else "A record is json."])
@@ -116,13 +117,11 @@ def parse_moment(text, *, end_of_day):
             clock = datetime.time.max if end_of_day else datetime.time.min
             return datetime.datetime.combine(day, clock, tzinfo=datetime.UTC)
         moment = parse_datetime(text)
-        if moment is None:
-            return None
-    except ValueError:
+        if moment is None or timezone.is_naive(moment):
+            return None  # RFC 3339 requires an offset
+        return moment.astimezone(datetime.UTC)  # overflows here, not later in the database
+    except (ValueError, OverflowError):
         return None
-    if timezone.is_naive(moment):
-        return None  # RFC 3339 requires an offset
-    return moment
 
 
 # --- pagination -------------------------------------------------------------------------------
@@ -193,18 +192,25 @@ def etag_for(request, change_id):
     return f'"{digest}"'
 
 
+def settled(last_modified):
+    """HTTP dates have whole seconds: a change in the current second could be followed by another in
+    the same second, so Last-Modified is only stated (and If-Modified-Since only honoured) once the
+    latest change is a second old. The ETag always works."""
+    return last_modified is not None and (timezone.now() - last_modified).total_seconds() >= 1
+
+
 def not_modified(request, etag, last_modified):
     """True when the client's copy is current (If-None-Match wins over If-Modified-Since)."""
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match:
         return etag in {tag.strip() for tag in if_none_match.split(",")} or if_none_match.strip() == "*"
     since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
-    return bool(since and last_modified and math.floor(last_modified.timestamp()) <= since)
+    return bool(since and settled(last_modified) and math.floor(last_modified.timestamp()) <= since)
 
 
 def with_validators(response, etag, last_modified):
     response["ETag"] = etag
-    if last_modified:
+    if settled(last_modified):
         response["Last-Modified"] = http_date(last_modified.timestamp())
     response["Cache-Control"] = "public, max-age=0, must-revalidate"
     return response

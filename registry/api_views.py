@@ -173,7 +173,17 @@ class ChangeSerializer(serializers.ModelSerializer):
                        request=self.context.get("request"))
 
 
-class ChangeFeed(APIView):
+class RegistryAPIView(APIView):
+    """An API view outside the record resources: it still reports the caller's rate limit."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        for header, value in (getattr(request, "rate_limit", None) or {}).items():
+            response[header] = value
+        return response
+
+
+class ChangeFeed(RegistryAPIView):
     """The change log, oldest first: follow it with `after=<the last id you saw>`."""
 
     @extend_schema(
@@ -200,7 +210,7 @@ class ChangeFeed(APIView):
         after, size = self.integer(request, "after", 0, errors), self.integer(request, "page_size", 50, errors)
         if not 1 <= size <= MAX_PAGE_SIZE:
             errors["page_size"] = [f"Use a whole number from 1 to {MAX_PAGE_SIZE}."]
-        if after < 0:
+        if not 0 <= after < 2**63:
             errors["after"] = ["Use a change id, 0 or more."]
         record_type = request.query_params.get("type") or None
         if record_type and record_type not in {t.name for t in record_types()}:
@@ -235,7 +245,7 @@ class ChangeFeed(APIView):
             return default
 
 
-class ApiRoot(APIView):
+class ApiRoot(RegistryAPIView):
     """What the API holds, its documentation, and the data license."""
 
     @extend_schema(summary="The API root", responses={200: inline_serializer("ApiRoot", {

@@ -9,6 +9,7 @@ used: it breaks on NULL sort values.
 
 import base64
 import binascii
+import datetime
 import json
 from dataclasses import dataclass
 
@@ -61,11 +62,17 @@ def decode_cursor(cursor, model, ordering):
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
         pk = payload["id"]
         raw = payload["v"]
-        if not isinstance(pk, int) or isinstance(pk, bool) or not (raw is None or isinstance(raw, str)):
+        if not isinstance(pk, int) or isinstance(pk, bool) or not 0 <= pk < 2**63 \
+                or not (raw is None or isinstance(raw, str)):
             raise ValueError
+        if raw is not None and "\x00" in raw:
+            raise ValueError  # PostgreSQL refuses NUL in text
         value = None if raw is None else model._meta.get_field(ordering.field).to_python(raw)
+        if isinstance(value, datetime.datetime):
+            value = value.astimezone(datetime.UTC)  # an offset that overflows fails here, not in the query
         return value, pk, bool(payload.get("b"))
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError, ValidationError, AttributeError):
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError, ValidationError, AttributeError,
+            OverflowError):
         raise InvalidCursor("This cursor is not valid: start again from the first page.") from None
 
 

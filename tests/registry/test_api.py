@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from contracts.models import Agreement
 from registry.models import ChangeLog
+from registry.pagination import encode_cursor
 from registry.services import apply_change, retract
 from tests.builders import (
     builder_user,
@@ -232,7 +233,10 @@ def test_a_date_alone_means_the_end_of_that_day(client):
 
 
 def test_etags_give_304_until_something_changes(client):
+    import time
+
     deal = make_agreement(slug="deal")
+    time.sleep(1.1)  # Last-Modified is stated once the latest change is a second old
     first = client.get("/api/v1/agreements/deal/")
     etag = first["ETag"]
 
@@ -341,3 +345,41 @@ def test_agreement_model_is_unchanged_by_reads(client):
 
     assert ChangeLog.objects.count() == before
     assert Agreement.objects.get(slug="deal").history.count() == 1
+
+
+@pytest.mark.parametrize("url", [
+    "/api/v1/agreements/?updated_after=9999-12-31T23:59:59-05:00",
+    "/api/v1/agreements/deal/?as_of=9999-12-31T23:59:59-05:00",
+    "/api/v1/agreements/?ordering=updated&cursor=" + encode_cursor(
+        "9999-12-31 23:59:59-05:00", 1),
+    "/api/v1/agreements/?ordering=title&cursor=" + encode_cursor(
+        "a\x00b", 1),
+    "/api/v1/agreements/?cursor=" + encode_cursor(None, 10**30),
+    "/api/v1/changes/?after=1000000000000000000000000",
+    "/api/v1/agreements/?format__in=csv",
+    "/api/v1/agreements/deal/?as_of__in=2026-01-01",
+])
+def test_out_of_range_or_misplaced_values_are_a_400_never_a_500(client, url):
+    make_agreement(slug="deal")
+
+    response = client.get(url)
+
+    assert response.status_code == 400
+    assert error_of(response)["fields"]
+
+
+def test_last_modified_is_stated_only_once_the_latest_change_is_a_second_old(client):
+    import time
+
+    make_agreement(slug="deal")
+    fresh = client.get("/api/v1/agreements/deal/")
+    time.sleep(1.1)
+    settled = client.get("/api/v1/agreements/deal/")
+
+    assert "Last-Modified" not in fresh  # a second change within this second could not be told apart
+    assert "Last-Modified" in settled and "ETag" in fresh
+
+
+def test_every_api_response_reports_the_rate_limit(client):
+    for url in ("/api/v1/", "/api/v1/changes/", "/api/v1/agreements/"):
+        assert "RateLimit-Remaining" in client.get(url)
