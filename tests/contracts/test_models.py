@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
@@ -30,25 +30,9 @@ from tests.builders import (
     make_vendor,
     unique,
 )
+from tests.checks import assert_duplicate_refused_by_database, assert_refused_by_database, clean_errors
 
 pytestmark = pytest.mark.django_db
-
-
-def clean_errors(record):
-    with pytest.raises(ValidationError) as error:
-        record.full_clean()
-    return error.value.message_dict
-
-
-def assert_refused_by_database(record, constraint):
-    """Save without clean(): the database itself must refuse, naming the constraint."""
-    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
-        record.save()
-
-
-def assert_duplicate_refused_by_database(record):
-    with pytest.raises(IntegrityError, match="(?i)unique|duplicate"), transaction.atomic():
-        record.save()
 
 
 def new_agreement(**fields):

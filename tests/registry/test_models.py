@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, models, transaction
 
 from contracts.models import Agency, Agreement, ClassifiedAddendumMarker, PublicTerm, Vendor
@@ -32,6 +32,7 @@ from tests.builders import (
     make_vendor,
     unique,
 )
+from tests.checks import assert_refused_by_database, clean_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -76,18 +77,6 @@ def draft(model, **fields):
                         "occurred_on": datetime.date(2026, 3, 1), "occurred_on_precision": "day"},
     }[model]()
     return model(slug=slug, **{**defaults, **fields})
-
-
-def clean_errors(record):
-    with pytest.raises(ValidationError) as error:
-        record.full_clean()
-    return error.value.message_dict
-
-
-def assert_refused_by_database(record, constraint):
-    """Save without clean(): the database itself must refuse, naming the constraint."""
-    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
-        record.save()
 
 
 def constraint_name(model, rule):
