@@ -172,6 +172,8 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# A static file missing from the manifest is served under its plain name rather than failing the page.
+WHITENOISE_MANIFEST_STRICT = False
 EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / "exports"))
 
 # --- security -------------------------------------------------------------------------------
