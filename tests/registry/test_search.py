@@ -191,10 +191,16 @@ def test_the_migrations_index_exactly_the_fields_each_model_searches():
         assert tuple(fields) == tuple(record_type.model.search_fields), record_type.name
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index exists on PostgreSQL only")
-def test_on_postgresql_each_type_has_a_gin_index_its_search_uses():
+def test_each_type_has_a_gin_index_its_search_uses_on_postgresql_and_none_on_sqlite():
     indexes = search_indexes()
     with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            # The migrations do nothing here: SQLite searches with icontains and has no such index.
+            for record_type in record_types():
+                model = record_type.model
+                index_name, _ = indexes[model._meta.label_lower]
+                assert index_name not in connection.introspection.get_constraints(cursor, model._meta.db_table)
+            return
         cursor.execute("SET LOCAL enable_seqscan = off")
         for record_type in record_types():
             model = record_type.model
