@@ -6,8 +6,6 @@ from dataclasses import dataclass
 
 from django.http import StreamingHttpResponse
 
-from registry.interchange import by_name
-
 CHUNK_SIZE = 500
 
 
@@ -29,13 +27,6 @@ def slug_of(attribute):
     def read(record):
         related = getattr(record, attribute)
         return related.slug if related else ""
-    return read
-
-
-def joined(attribute, key="slug"):
-    """Slugs of a prefetched relation, joined by '; '."""
-    def read(record):
-        return "; ".join(getattr(item, key) for item in getattr(record, attribute))
     return read
 
 
@@ -115,10 +106,6 @@ def csv_response(record_type, queryset, filename):
     response = StreamingHttpResponse(stream_rows(export, queryset), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def model_of(record_type):
-    return by_name(record_type).model
 
 
 def parties(record):

@@ -85,8 +85,8 @@ def changes_of(selections):
     return list(ChangeLog.objects.public().filter(matches).order_by("-id")[:FEED_SIZE])
 
 
-def entries_for(changes, request):
-    """Each change with its record: one query per record type among the changes."""
+def records_of(changes):
+    """{(record type, slug): record} for the changes' records that readers may open: one query per type."""
     slugs_by_type = {}
     for change in changes:
         slugs_by_type.setdefault(change.record_type, set()).add(change.slug)
@@ -94,6 +94,12 @@ def entries_for(changes, request):
     for record_type, slugs in slugs_by_type.items():
         for record in readable(model_of(record_type)).filter(slug__in=slugs):
             records[record_type, record.slug] = record
+    return records
+
+
+def entries_for(changes, request):
+    """Each change with its record: one query per record type among the changes."""
+    records = records_of(changes)
     authority = request.get_host().split(":")[0] or "localhost"
     return [Entry(change, records[change.record_type, change.slug], f"tag:{authority},2026:change/{change.id}")
             for change in changes if (change.record_type, change.slug) in records]

@@ -49,7 +49,3 @@ def record_types():
 
 def by_name(name):
     return _TYPES[name]
-
-
-def by_plural(plural):
-    return next(t for t in _TYPES.values() if t.plural == plural)

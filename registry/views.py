@@ -12,6 +12,7 @@ from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from registry.feeds import records_of
 from registry.filters import SourceFilterSet
 from registry.interchange import by_name, record_types
 from registry.models import ChangeLog, Citation, HistoricalLink
@@ -46,13 +47,7 @@ class HomeView(TemplateView):
 def changes_with_titles(changes):
     """Change rows with their record (title, URL), one query per record type present."""
     changes = list(changes)
-    wanted = {}
-    for change in changes:
-        wanted.setdefault(change.record_type, set()).add(change.slug)
-    records = {}
-    for record_type, slugs in wanted.items():
-        for record in by_name(record_type).model.objects.filter(slug__in=slugs):
-            records[(record_type, record.slug)] = record
+    records = records_of(changes)
     for change in changes:
         change.record = records.get((change.record_type, change.slug))
     return changes
