@@ -1,7 +1,7 @@
 """/api/v1/: one router, kebab-case plural paths, URL path versioning."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from contracts.api_views import (
@@ -12,6 +12,7 @@ from contracts.api_views import (
     VendorViewSet,
 )
 from disclosures.api_views import DesignationViewSet, EventViewSet, TestingDisclosureViewSet
+from registry.api_doc_pages import RedocView, SwaggerView
 from registry.api_views import ApiRoot, ChangeFeed, SourceViewSet, api_not_found
 from registry.interchange import by_name
 
@@ -26,8 +27,8 @@ urlpatterns = [
     path("", ApiRoot.as_view(), name="root"),
     path("changes/", ChangeFeed.as_view(), name="changes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs/", SwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
+    path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     *router.urls,
     re_path(r"^.*$", api_not_found),
 ]
