@@ -6,8 +6,13 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registry (sources, submissions, change log)"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         import registry.api_docs  # noqa: F401 - registers the token scheme with drf-spectacular
         from registry.interchange import register
+        from registry.search import repair_fts
+
+        post_migrate.connect(repair_fts, sender=self, dispatch_uid="registry.search.repair_fts")
 
         register(name="source", plural="sources", label="Sources", model_path="registry.Source",
                  serializer_path="registry.api_serializers.SourceWriteSerializer", order=10)

@@ -2,8 +2,12 @@
 
 PostgreSQL: one ``SearchVector(..., config="english")`` expression per type, with a GIN index over
 exactly that expression (created by a migration step that runs only on PostgreSQL), queried with
-``websearch_to_tsquery``. SQLite: the same syntax translated to ``icontains``. Highlights escape the
-text first, then mark matches with <mark>.
+``websearch_to_tsquery``. SQLite: an FTS5 external-content table per type (``<table>_fts``, tokenizer
+``porter unicode61``) kept in step by INSERT/UPDATE/DELETE triggers, created by a migration step that
+runs only on SQLite (``install_fts``); the query is translated to an FTS5 MATCH expression in which
+every term is a quoted string, so no user input is ever read as FTS5 syntax. Both databases match
+whole words, with English stemming ("contracts" finds "contract"); neither matches inside a word.
+Highlights escape the text first, then mark whole matching words with <mark>.
 
 Both databases read a query the same way, through ``parse_query``: space-separated groups are
 AND-ed, ``OR`` joins neighbours into one group, ``-`` excludes. So ``surveillance OR weapons
@@ -15,17 +19,20 @@ Anthropic), a different answer from SQLite's.) On PostgreSQL each term is one
 
 import re
 import shlex
+import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Q, TextField
-from django.db.models.functions import Cast
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200
+# A word, as both databases' tokenizers read one: letters and digits ("§", "-", "*" and quotes are not).
+WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,8 @@ def parse_query(text):
             continue
         negated = token.startswith("-") and len(token) > 1
         term = Term(token[1:] if negated else token, negated)
-        if not term.text.strip("-"):
+        if not WORD.search(term.text):  # "§", "-", "*": nothing either database could find
+            joining = False
             continue
         if joining:
             groups[-1].append(term)
@@ -73,10 +81,10 @@ def search(queryset, text):
     groups = parse_query(text)
     if not groups:
         return queryset
-    fields = queryset.model.search_fields
     if connection.vendor == "postgresql":
+        fields = queryset.model.search_fields
         return queryset.annotate(search_document=search_vector(fields)).filter(search_document=search_query(groups))
-    return _search_with_icontains(queryset, fields, groups)
+    return _search_with_fts(queryset, groups)
 
 
 def search_query(groups):
@@ -96,41 +104,223 @@ def search_query(groups):
     return combined
 
 
-def _search_with_icontains(queryset, fields, groups):
-    json_fields = [f for f in fields if queryset.model._meta.get_field(f).get_internal_type() == "JSONField"]
-    queryset = queryset.annotate(**{f"{f}_text": Cast(f, TextField()) for f in json_fields})
-    columns = [f"{f}_text" if f in json_fields else f for f in fields]
+# --- SQLite: FTS5 ---------------------------------------------------------------------------------
 
-    def matches(term):
-        found = Q()
-        for column in columns:
-            found |= Q(**{f"{column}__icontains": term.text})
-        return ~found if term.negated else found
+FTS_TOKENIZER = "porter unicode61"
 
+
+def fts_table(model):
+    return f"{model._meta.db_table}_fts"
+
+
+def _fts_phrase(term):
+    """An FTS5 string: whatever the user typed is read as words, never as FTS5 syntax."""
+    return '"' + term.text.replace('"', '""') + '"'
+
+
+def _fts_matching(queryset, expression):
+    table = fts_table(queryset.model)
+    return Q(pk__in=RawSQL(f'SELECT rowid FROM "{table}" WHERE "{table}" MATCH %s', [expression]))
+
+
+def fts_expression(groups):
+    """The FTS5 MATCH expression of groups without exclusions: ("a" OR "b c") AND "d"."""
+    return " AND ".join("(" + " OR ".join(_fts_phrase(t) for t in group) + ")" for group in groups)
+
+
+def _search_with_fts(queryset, groups):
+    """Groups of words only go into one MATCH; a group with an exclusion becomes its own condition
+    (FTS5's NOT is binary, so "-x" alone is "not among the rows matching x")."""
+    plain = [group for group in groups if not any(t.negated for t in group)]
+    if plain:
+        queryset = queryset.filter(_fts_matching(queryset, fts_expression(plain)))
     for group in groups:
-        either = Q()
+        if group in plain:
+            continue
+        either = Q(pk__in=[])
+        words = [t for t in group if not t.negated]
+        if words:
+            either |= _fts_matching(queryset, fts_expression([words]))
         for term in group:
-            either |= matches(term)
+            if term.negated:
+                either |= ~_fts_matching(queryset, _fts_phrase(term))
         queryset = queryset.filter(either)
     return queryset
 
 
+def _fts_value(model, field_name, row):
+    """The SQL of one indexed value of ``row`` ("new", "old" or the table): a JSON list (aliases) as its
+    strings joined by spaces, so that the index holds the words and not the JSON escapes (\\u00e9)."""
+    field = model._meta.get_field(field_name)
+    column = f'{row}."{field.column}"'
+    if field.get_internal_type() != "JSONField":
+        return column
+    return (f"(SELECT group_concat(value, ' ') FROM json_each(CASE WHEN json_valid({column}) THEN {column} "
+            f"ELSE json_array({column}) END))")
+
+
+def fts_statements(model, fields):
+    """{name: SQL} of the FTS5 table and its three triggers for ``model``'s searched ``fields``."""
+    table, fts = model._meta.db_table, fts_table(model)
+    pk = model._meta.pk.column
+    columns = ", ".join(f'"{model._meta.get_field(f).column}"' for f in fields)
+
+    def values(row):
+        return ", ".join(_fts_value(model, f, row) for f in fields)
+
+    insert = f'INSERT INTO "{fts}"(rowid, {columns}) VALUES (new."{pk}", {values("new")});'
+    delete = f'INSERT INTO "{fts}"("{fts}", rowid, {columns}) VALUES (\'delete\', old."{pk}", {values("old")});'
+    return {
+        fts: f'CREATE VIRTUAL TABLE "{fts}" USING fts5({columns}, content="{table}", content_rowid="{pk}", '
+             f"tokenize='{FTS_TOKENIZER}')",
+        f"{fts}_insert": f'CREATE TRIGGER "{fts}_insert" AFTER INSERT ON "{table}" BEGIN {insert} END',
+        f"{fts}_delete": f'CREATE TRIGGER "{fts}_delete" AFTER DELETE ON "{table}" BEGIN {delete} END',
+        f"{fts}_update": f'CREATE TRIGGER "{fts}_update" AFTER UPDATE ON "{table}" BEGIN {delete} {insert} END',
+    }
+
+
+def install_fts(connection, model, fields):
+    """Create (or re-create) ``model``'s FTS5 table and triggers and index every existing row."""
+    statements = fts_statements(model, fields)
+    fts, pk = fts_table(model), model._meta.pk.column
+    columns = ", ".join(f'"{model._meta.get_field(f).column}"' for f in fields)
+    values = ", ".join(_fts_value(model, f, f'"{model._meta.db_table}"') for f in fields)
+    with connection.cursor() as cursor:
+        uninstall_fts(connection, model, cursor=cursor)
+        for sql in statements.values():
+            cursor.execute(sql)
+        cursor.execute(f'INSERT INTO "{fts}"(rowid, {columns}) '
+                       f'SELECT "{pk}", {values} FROM "{model._meta.db_table}"')
+
+
+def uninstall_fts(connection, model, cursor=None):
+    fts = fts_table(model)
+    if cursor is None:
+        with connection.cursor() as cursor:
+            return uninstall_fts(connection, model, cursor=cursor)
+    for trigger in ("insert", "delete", "update"):
+        cursor.execute(f'DROP TRIGGER IF EXISTS "{fts}_{trigger}"')
+    cursor.execute(f'DROP TABLE IF EXISTS "{fts}"')
+
+
+def fts_in_step(connection, model, fields):
+    """True when ``model``'s FTS5 table and triggers are exactly the ones ``fields`` need."""
+    statements = fts_statements(model, fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT name, sql FROM sqlite_master WHERE name IN ({', '.join(['%s'] * len(statements))})",
+                       list(statements))
+        existing = dict(cursor.fetchall())
+    return existing == statements
+
+
+def repair_fts(sender, using="default", apps=None, **kwargs):
+    """post_migrate: on SQLite, re-create an FTS5 table whose triggers or columns are not the ones the
+    model's ``search_fields`` need — SQLite's schema editor rebuilds a table for most ALTERs, which
+    drops its triggers — and index its rows again. Creating the tables is the migrations' job: a type
+    without one (a database migrated backwards) is left alone."""
+    from django.db import connections
+
+    from registry.interchange import record_types
+
+    connection = connections[using]
+    if connection.vendor != "sqlite" or getattr(sender, "name", None) != "registry" or apps is None:
+        return
+    tables = set(connection.introspection.table_names())
+    for record_type in record_types():
+        label = record_type.model._meta.label
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        fields = record_type.model.search_fields
+        if fts_table(model) not in tables or not all(_has_field(model, f) for f in fields):
+            continue
+        if not fts_in_step(connection, model, fields):
+            install_fts(connection, model, fields)
+
+
+def _has_field(model, name):
+    try:
+        model._meta.get_field(name)
+    except LookupError:
+        return False
+    return True
+
+
+# --- highlights -----------------------------------------------------------------------------------
+
+
+def _fold(word):
+    """Lower case without diacritics, as unicode61 reads a word ("Café" is "cafe")."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _stem(word):
+    """A light English stem, for marking: "contracts", "contracted" → "contract". The databases decide
+    what matches (Porter on SQLite, Snowball on PostgreSQL); this only finds the words to mark."""
+    word = _fold(word)
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes", "zes")):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if len(word) > 5 and word.endswith("ing"):
+        word = word[:-3]
+    elif len(word) > 4 and word.endswith("ed"):
+        word = word[:-2]
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def _searched_phrases(query):
+    """The stems of each searched word or phrase of ``query``, longest first; exclusions left out."""
+    phrases = {tuple(_stem(w) for w in WORD.findall(t.text)) for group in parse_query(query) for t in group
+               if not t.negated}
+    return sorted((p for p in phrases if p), key=len, reverse=True)
+
+
+def match_spans(text, query):
+    """(start, end) of each whole word or phrase of ``text`` that ``query`` searches for."""
+    phrases = _searched_phrases(query)
+    if not phrases:
+        return []
+    words = [(m.start(), m.end(), _stem(m.group())) for m in WORD.finditer(str(text or ""))]
+    spans, i = [], 0
+    while i < len(words):
+        length = next((len(p) for p in phrases if tuple(w[2] for w in words[i:i + len(p)]) == p), 0)
+        if length:
+            spans.append((words[i][0], words[i + length - 1][1]))
+            i += length
+        else:
+            i += 1
+    return spans
+
+
+def mentions(text, query):
+    """Whether ``text`` holds a searched word or phrase, as a whole word (not "war" in "award")."""
+    return bool(match_spans(text, query))
+
+
 def highlight(text, query, *, width=240):
-    """An escaped excerpt of ``text`` around the first match, with matches in <mark>."""
+    """An escaped excerpt of ``text`` around the first match, with whole matching words in <mark>."""
     text = str(text or "")
-    words = [t.text for group in parse_query(query) for t in group if not t.negated]
-    if not words:
-        return escape(text[:width])
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.IGNORECASE)
-    first = pattern.search(text)
-    start = max(0, first.start() - width // 3) if first else 0
-    excerpt = text[start:start + width]
-    pieces, last = [], 0
-    for match in pattern.finditer(excerpt):
-        pieces.append(escape(excerpt[last:match.start()]))
-        pieces.append(f"<mark>{escape(match.group())}</mark>")
-        last = match.end()
-    pieces.append(escape(excerpt[last:]))
+    spans = match_spans(text, query)
+    start = max(0, spans[0][0] - width // 3) if spans else 0
+    if start:  # begin at a word
+        space = text.rfind(" ", 0, start)
+        start = space + 1 if space >= 0 and start - space < 20 else start
+    end = start + width
+    pieces, last = [], start
+    for span_start, span_end in spans:
+        if span_start < start or span_end > end:
+            continue
+        pieces.append(escape(text[last:span_start]))
+        pieces.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        last = span_end
+    pieces.append(escape(text[last:end]))
     prefix = "…" if start else ""
-    suffix = "…" if start + width < len(text) else ""
+    suffix = "…" if end < len(text) else ""
     return mark_safe(prefix + "".join(pieces) + suffix)  # every piece escaped above

@@ -17,7 +17,7 @@ from registry.filters import SourceFilterSet
 from registry.interchange import by_name, record_types
 from registry.models import ChangeLog, Citation, HistoricalLink
 from registry.pages import RecordCsvView, RecordDetailView, RecordListView
-from registry.search import clean_query, highlight, parse_query, search, search_query
+from registry.search import clean_query, highlight, mentions, parse_query, search, search_query
 
 # The order in which the home page lists what the registry holds.
 HOME_ORDER = ["agreement", "term", "addendum-marker", "designation", "testing-disclosure", "event",
@@ -157,7 +157,7 @@ def search_excerpt(record, query, words):
     """The first searched field (after the title) that holds a searched word, else the first non-empty one."""
     title_field = "title" if "title" in record.search_fields else "name"
     texts = [(f, searchable_text(record, f)) for f in record.search_fields if f != title_field]
-    found = next((text for _, text in texts if any(w.lower() in text.lower() for w in words)), None)
+    found = next((text for _, text in texts if mentions(text, query)), None)  # whole words
     if found is None:  # the match is in the title, or a stem only PostgreSQL saw: describe, skip registry notes
         found = next((text for f, text in texts if text and f != "notes"), "")
     return highlight(found, query)

@@ -1,15 +1,25 @@
-"""Search: one syntax on both databases (words, "phrases", OR, -exclusion), aliases searched,
-escaped highlights, a page that never fails, and on PostgreSQL a GIN index the queries can use."""
+"""Search: one syntax on both databases (words, "phrases", OR, -exclusion), whole words with English
+stemming, aliases searched, escaped highlights, a page that never fails, on PostgreSQL a GIN index
+the queries can use and on SQLite FTS5 tables kept in step by triggers."""
 
 import importlib
 
 import pytest
 from django.db import connection
 
-from contracts.models import Agency, Agreement
+from contracts.models import Agency, Agreement, Vendor
 from registry.interchange import record_types
-from registry.search import highlight, parse_query, search
-from tests.builders import make_agency, make_agreement, make_event, make_term, make_vendor
+from registry.search import fts_in_step, fts_table, highlight, mentions, parse_query, repair_fts, search
+from registry.services import apply_change
+from tests.builders import (
+    PUBLISHED,
+    builder_user,
+    make_agency,
+    make_agreement,
+    make_event,
+    make_term,
+    make_vendor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -195,7 +205,7 @@ def test_each_type_has_a_gin_index_its_search_uses_on_postgresql_and_none_on_sql
     indexes = search_indexes()
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
-            # The migrations do nothing here: SQLite searches with icontains and has no such index.
+            # The migrations do nothing here: SQLite searches its FTS5 tables and has no such index.
             for record_type in record_types():
                 model = record_type.model
                 index_name, _ = indexes[model._meta.label_lower]
@@ -211,3 +221,167 @@ def test_each_type_has_a_gin_index_its_search_uses_on_postgresql_and_none_on_sql
             plan = search(model.objects.order_by(), "surveillance").explain()
 
             assert index_name in plan, plan
+
+
+# --- whole words, stemming and hostile queries, on both databases -----------------------------
+
+
+@pytest.fixture
+def words():
+    make_agreement(slug="ledger", title="Ledger upgrade", summary="A transaction processing system.")
+    make_agreement(slug="signals", title="Signals pilot", summary="Shared with the NSA for evaluation.")
+    make_agreement(slug="grant", title="Research grant", summary="The award covers software licenses.")
+    make_agreement(slug="wargame", title="Tabletop exercise", summary="A war game for planners.")
+    make_agreement(slug="statute", title="Risk designation notice", summary="Under 10 U.S.C. § 3252 (supply chain).")
+
+
+def test_it_matches_whole_words_never_inside_a_word(words):
+    assert agreements("NSA") == {"signals"}  # not "transaction"
+    assert agreements("war") == {"wargame"}  # not "award" nor "software"
+    assert agreements("ward") == set()
+
+
+def test_punctuation_is_not_a_word_and_a_section_sign_finds_the_number(words):
+    assert agreements("§ 3252") == agreements("3252") == {"statute"}
+    assert agreements('"§ 3252"') == {"statute"}
+    assert agreements("§") == agreements("*") == set(Agreement.objects.public().values_list("slug", flat=True))
+
+
+def test_it_stems_english_words(words):
+    make_agreement(slug="contract", title="Support contract", summary="Cloud services.")
+
+    assert agreements("contracts") == {"contract"}
+    assert agreements("licensed") == agreements("license") == {"grant"}
+
+
+def test_phrases_or_and_exclusions_match_whole_words(words):
+    assert agreements('"war game"') == {"wargame"}
+    assert agreements('"award game"') == set()
+    assert agreements("war OR NSA") == {"wargame", "signals"}
+    assert agreements("pilot OR exercise -war") == {"signals"}
+    assert agreements("-war") == {"ledger", "signals", "grant", "statute"}
+
+
+def test_it_searches_each_alias_as_words():
+    make_vendor(slug="quoll", name="Quoll Systems", aliases=["Pentagon Analytics LLC", "QS Federal"])
+    make_vendor(slug="other", name="Other Systems", aliases=[])
+
+    assert found(Vendor.objects.public(), "pentagon") == {"quoll"}
+    assert found(Vendor.objects.public(), '"QS Federal"') == {"quoll"}
+    assert found(Vendor.objects.public(), "systems -analytics") == {"other"}
+
+
+def test_records_written_again_or_deleted_are_found_by_their_current_words():
+    deal = make_agreement(slug="renamed", title="Echidna pilot")
+    deal.title = "Platypus pilot"
+    apply_change(deal, user=builder_user(), reason="renamed in a test")
+
+    assert agreements("platypus") == {"renamed"}
+    assert agreements("echidna") == set()
+
+    Agreement.objects.filter(pk=deal.pk).delete()
+    assert agreements("platypus") == set()
+
+
+def test_rows_written_in_bulk_are_found():
+    agency = make_agency()
+    Agreement.objects.bulk_create([Agreement(slug=f"bulk-{n}", title=f"Bandicoot batch {n}", awarding_agency=agency,
+                                             published_at=PUBLISHED) for n in range(3)])
+
+    assert agreements("bandicoot") == {"bulk-0", "bulk-1", "bulk-2"}
+
+
+HOSTILE = ['"unbalanced', 'war"', '(war', 'war)', '"(" ")"', "war*", "*", "NEAR(war nsa)", "war NEAR nsa",
+           "title:war", ":", "war:", "^war", "war AND", "AND", "NOT war", "war OR OR", "OR war", '""', '"-"',
+           "- -war", "{war}", "[war]", "war + nsa", "'war'", "x\\", "\u200b", "a" * 300, '"' + "war " * 100]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_a_hostile_query_finds_what_it_can_and_never_fails(client, query):
+    make_agreement(title="Tabletop war game")
+
+    assert client.get("/search/", {"q": query}).status_code == 200
+    assert client.get("/agreements/", {"q": query}).status_code == 200
+    assert client.get("/vendors/", {"q": query}).status_code == 200
+    assert client.get("/api/v1/agreements/", {"q": query}).status_code == 200
+    assert client.get("/api/v1/sources/", {"q": query}).status_code == 200
+
+
+def test_hostile_queries_are_read_as_words(words):
+    assert agreements('"war') == agreements("(war") == agreements("war*") == {"wargame"}
+    assert agreements("NEAR(war nsa)") == set()  # "near", "war" and "nsa": no record has all three
+    assert agreements("title:war") == set()  # "title" and "war": a column filter is just a word
+
+
+def test_the_search_page_and_list_pages_find_whole_words(client, words):
+    page = client.get("/search/", {"q": "war"}).content.decode()
+    listing = client.get("/agreements/", {"q": "war"}).content.decode()
+    api = client.get("/api/v1/agreements/", {"q": "war"}).json()
+
+    assert "A <mark>war</mark> game for planners." in page
+    assert "Research grant" not in page and "<mark>war</mark>d" not in page
+    assert "Tabletop exercise" in listing and "Research grant" not in listing
+    assert [row["slug"] for row in api["results"]] == ["wargame"]
+
+
+def test_highlight_marks_whole_words_and_their_stems_only():
+    assert str(highlight("The award covers software; war is declared.", "war")) == (
+        "The award covers software; <mark>war</mark> is declared.")
+    assert str(highlight("Two contracts, one contract.", "contract")) == (
+        "Two <mark>contracts</mark>, one <mark>contract</mark>.")
+    assert str(highlight("Under 10 U.S.C. § 3252.", "§ 3252")) == "Under 10 U.S.C. § <mark>3252</mark>."
+
+
+def test_the_excerpt_is_a_field_holding_the_word_not_one_holding_it_inside_another():
+    make_agreement(title="War planning", summary="An award for software.", status_note="Ongoing war games.")
+
+    assert mentions("Ongoing war games.", "war") and not mentions("An award for software.", "war")
+
+
+def test_the_search_help_lists_the_differences_between_the_databases(client):
+    page = client.get("/search/").content.decode()
+
+    assert "stop words" in page and "SQLite" in page and "PostgreSQL" in page
+
+
+# --- the SQLite index ------------------------------------------------------------------------
+
+FTS_MIGRATIONS = ["registry.migrations.0006_sqlite_fts", "contracts.migrations.0004_sqlite_fts",
+                  "disclosures.migrations.0004_sqlite_fts"]
+
+
+def test_the_fts_migrations_index_exactly_the_fields_each_model_searches():
+    fields = {}
+    for path in FTS_MIGRATIONS:
+        module = importlib.import_module(path)
+        for model_name, spec in module.SEARCH_FIELDS.items():
+            fields[f"{path.split('.')[0]}.{model_name}"] = spec
+
+    assert fields == {t.model._meta.label_lower: tuple(t.model.search_fields) for t in record_types()}
+
+
+def test_each_type_has_its_fts_table_and_triggers_on_sqlite_and_none_on_postgresql():
+    tables = set(connection.introspection.table_names())
+    for record_type in record_types():
+        model = record_type.model
+        if connection.vendor != "sqlite":
+            assert fts_table(model) not in tables
+            continue
+        assert fts_in_step(connection, model, model.search_fields), record_type.name
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 is SQLite's")
+def test_a_table_whose_triggers_were_dropped_is_repaired_after_migrate():
+    from django.apps import apps
+
+    make_agreement(slug="kept", title="Kookaburra deal")
+    with connection.cursor() as cursor:  # what SQLite's schema editor does when it rebuilds a table
+        for trigger in ("insert", "update", "delete"):
+            cursor.execute(f'DROP TRIGGER "contracts_agreement_fts_{trigger}"')
+    make_agreement(slug="missed", title="Kookaburra addendum")
+    assert agreements("kookaburra") == {"kept"}
+
+    repair_fts(sender=apps.get_app_config("registry"), using="default", apps=apps)
+
+    assert fts_in_step(connection, Agreement, Agreement.search_fields)
+    assert agreements("kookaburra") == {"kept", "missed"}
