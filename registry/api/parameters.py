@@ -179,7 +179,6 @@ class RecordShaping(forms.Form):
 class ListParameters(RecordShaping):
     kind = "Lists"
     in_lists = True
-    field_order = ["cursor", "page_size", "count", "include_retracted", "updated_after"]
 
     cursor = Parameter("Opaque cursor from `next` or `previous`; an invalid cursor is a 400.")
     page_size = WholeNumber(f"Rows per page, 1–{MAX_PAGE_SIZE} (default 50).", minimum=1, maximum=MAX_PAGE_SIZE,
@@ -194,7 +193,6 @@ class ListParameters(RecordShaping):
 
 class RecordParameters(RecordShaping):
     kind = "Records"
-    field_order = ["as_of"]
 
     as_of = Moment("The record as the registry stated it then: an RFC 3339 time, or a date (the end of that day, "
                    "UTC). 404 if it did not exist publicly yet.", end_of_day=True,
