@@ -78,7 +78,8 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
             raise exceptions.MethodNotAllowed(request.method)  # before reading any parameter
         super().initial(request, *args, **kwargs)  # authentication, then throttles
         change_id, self._last_modified = latest_change()
-        self.parse_parameters(request)  # a 400 is never a 304
+        if request.method != "OPTIONS":  # OPTIONS says what the resource allows, whatever the query
+            self.parse_parameters(request)  # a 400 is never a 304
         self._etag = etag_for(request, change_id)
 
     def finalize_response(self, request, response, *args, **kwargs):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from registry.api.errors import ParameterError
-from registry.pagination import MAX_PAGE_SIZE, InvalidCursor, Ordering, decode_cursor
+from registry.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, InvalidCursor, Ordering, decode_cursor
 
 NON_EMPTY = {"type": "string", "minLength": 1}
 PAGE_SIZE_MESSAGE = f"Use a whole number from 1 to {MAX_PAGE_SIZE}."
@@ -181,8 +181,8 @@ class ListParameters(RecordShaping):
     in_lists = True
 
     cursor = Parameter("Opaque cursor from `next` or `previous`; an invalid cursor is a 400.")
-    page_size = WholeNumber(f"Rows per page, 1–{MAX_PAGE_SIZE} (default 50).", minimum=1, maximum=MAX_PAGE_SIZE,
-                            invalid=PAGE_SIZE_MESSAGE)
+    page_size = WholeNumber(f"Rows per page, 1–{MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}).", minimum=1,
+                            maximum=MAX_PAGE_SIZE, invalid=PAGE_SIZE_MESSAGE)
     count = Boolean("`true` adds the total number of matching records.")
     include_retracted = Boolean("`true` adds retracted records (with their retraction) to the list.")
     updated_after = Moment("Only records changed after this RFC 3339 time (or date: its start, UTC).",
@@ -207,7 +207,7 @@ class ChangeParameters(forms.Form):
     after = WholeNumber("Only changes with a larger id.", minimum=0, maximum=2**63 - 1,
                         invalid="Use a whole number.", out_of_range="Use a change id, 0 or more.",
                         schema={"type": "integer", "minimum": 0})
-    page_size = WholeNumber(f"Changes per page, 1–{MAX_PAGE_SIZE} (default 50).", minimum=1,
+    page_size = WholeNumber(f"Changes per page, 1–{MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}).", minimum=1,
                             maximum=MAX_PAGE_SIZE, invalid=PAGE_SIZE_MESSAGE)
     type = Choice("Only changes to this type of record.", choices=RECORD_TYPES,
                   invalid=f"Unknown record type. Use one of: {', '.join(RECORD_TYPES)}.")

@@ -77,7 +77,7 @@ def test_it_names_every_bad_parameter_of_the_change_feed_at_once(client):
     assert fields["type"][0].startswith("Unknown record type. Use one of: agreement, term,")
 
 
-def test_a_bad_cursor_is_named_with_a_bad_filter_and_read_in_the_ordering_asked_for(client):
+def test_it_names_a_bad_cursor_with_a_bad_filter_reading_it_in_the_ordering_asked_for(client):
     make_agreement()
     title_cursor = encode_cursor("A title", 1)
 
@@ -91,14 +91,14 @@ def test_a_bad_cursor_is_named_with_a_bad_filter_and_read_in_the_ordering_asked_
         "cursor"}
 
 
-def test_a_bad_ordering_is_named_and_the_cursor_is_not_judged_against_it(client):
+def test_it_names_a_bad_ordering_without_judging_the_cursor_against_it(client):
     assert set(fields_of(client.get("/api/v1/agreements/?ordering=price&cursor=" + encode_cursor("x", 1)))) == {
         "ordering"}
 
 
 @pytest.mark.parametrize("url", ["/api/v1/agreements/?vendor=nobody", "/api/v1/agreements/deal/?as_of=soon",
                                  "/api/v1/changes/?after=x"])
-def test_a_bad_parameter_is_a_400_even_when_the_client_has_a_copy(client, url):
+def test_it_answers_a_bad_parameter_with_a_400_even_when_the_client_has_a_copy(client, url):
     make_agreement(slug="deal")
 
     assert client.get(url, HTTP_IF_NONE_MATCH="*").status_code == 400
@@ -118,7 +118,7 @@ def guide_table(client):
     return kinds, rows
 
 
-def test_the_guide_tabulates_the_shared_parameters_by_kind_of_endpoint(client):
+def test_it_tabulates_the_shared_parameters_by_kind_of_endpoint_in_the_guide(client):
     kinds, rows = guide_table(client)
 
     assert kinds == ["Lists", "Records", "Change feed"]
@@ -136,7 +136,7 @@ def test_the_guide_tabulates_the_shared_parameters_by_kind_of_endpoint(client):
 KIND_URLS = {"Lists": "/api/v1/agreements/", "Records": "/api/v1/agreements/deal/", "Change feed": "/api/v1/changes/"}
 
 
-def test_each_kind_of_endpoint_takes_exactly_the_parameters_its_column_lists(client):
+def test_it_takes_on_each_kind_of_endpoint_exactly_the_parameters_its_column_lists(client):
     make_agreement(slug="deal")
     kinds, rows = parameter_table()
 
@@ -148,12 +148,12 @@ def test_each_kind_of_endpoint_takes_exactly_the_parameters_its_column_lists(cli
             assert unknown == (cell is None), (kind, name)
 
 
-def test_every_list_takes_the_filterset_parameters_the_table_lists():
+def test_it_lists_only_filterset_parameters_every_list_takes():
     for _, viewset, _ in router.registry:
         assert set(FILTERSET_SHARED) <= set(viewset.filterset_class().filters), viewset
 
 
-def test_the_openapi_document_declares_the_same_parameters(client):
+def test_it_declares_the_same_parameters_in_the_openapi_document(client):
     kinds, rows = parameter_table()
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
 
@@ -164,3 +164,10 @@ def test_the_openapi_document_declares_the_same_parameters(client):
     assert declared["Lists"] <= documented("/api/v1/agreements/")
     assert declared["Records"] == documented("/api/v1/agreements/{slug}/")
     assert declared["Change feed"] == documented("/api/v1/changes/")
+
+
+def test_it_answers_options_without_reading_the_query(client):
+    make_agreement(slug="deal")
+
+    assert client.options("/api/v1/agreements/?page_size=2").status_code == 200
+    assert client.options("/api/v1/agreements/deal/?as_of=2026-01-01").status_code == 200
