@@ -1,10 +1,12 @@
 """OpenAPI documentation shared by every resource: the parameters every list and detail takes
-(declared once here) and the one error shape."""
+(declared once, in registry.api.parameters) and the one error shape."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
+
+from registry.api.parameters import FILTERSET_SHARED, ListParameters, RecordParameters, openapi_parameters
 
 ERROR = inline_serializer("Error", {
     "error": inline_serializer("ErrorBody", {
@@ -28,34 +30,14 @@ ERRORS = {
 }
 NOT_FOUND = {404: OpenApiResponse(ERROR, description="No such record (or it did not exist yet at as_of).")}
 
-NON_EMPTY = {"type": "string", "minLength": 1}
+LIST_PARAMETERS = openapi_parameters(ListParameters)
+DETAIL_PARAMETERS = openapi_parameters(RecordParameters)
 
-SHAPING = [
-    OpenApiParameter("fields", NON_EMPTY, description="Comma-separated fields to return (others are not read from the "
-                     "database), e.g. `slug,title,ceiling`."),
-    OpenApiParameter("omit", NON_EMPTY, description="Comma-separated fields to leave out."),
-    OpenApiParameter("include", str, enum=["citations"], description="Optional parts to add: `citations` "
-                     "(always on details)."),
-]
-FORMAT = OpenApiParameter("format", str, enum=["json", "csv"],
-                          description="`csv` streams every matching row with the site's CSV columns.")
-LIST_PARAMETERS = [
-    OpenApiParameter("cursor", NON_EMPTY, description="Opaque cursor from `next` or `previous`; an invalid cursor is a 400."),
-    OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": 500},
-                     description="Rows per page, 1–500 (default 50)."),
-    OpenApiParameter("count", bool, description="`true` adds the total number of matching records."),
-    OpenApiParameter("include_retracted", bool, description="`true` adds retracted records (with their "
-                     "retraction) to the list."),
-    OpenApiParameter("updated_after", OpenApiTypes.DATETIME, description="Only records changed after this RFC 3339 "
-                     "time (or date: its start, UTC)."),
-    *SHAPING, FORMAT,
-]
-DETAIL_PARAMETERS = [
-    OpenApiParameter("as_of", str, description="The record as the registry stated it then: an RFC 3339 time, or a "
-                     "date (the end of that day, UTC). 404 if it did not exist publicly yet.",
-                     pattern=r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$"),
-    *SHAPING,
-]
+
+def ordering_parameter(filterset_class):
+    """A list's ``ordering``: its FilterSet's public names, ascending or descending."""
+    names = [name for public in filterset_class.ordering_fields for name in (public, f"-{public}")]
+    return OpenApiParameter("ordering", str, enum=names, description=FILTERSET_SHARED["ordering"])
 
 
 def document_resource(label):
@@ -69,7 +51,7 @@ def document_resource(label):
                 description=f"Public {label}, filtered by the same FilterSet as the site's pages. Multi-value "
                             "filters take repeated keys (`?vendor=a&vendor=b`) or `name__in=a,b`; dates take YYYY, "
                             "YYYY-MM or YYYY-MM-DD, inclusive. Unknown or empty parameters are a 400 naming each.",
-                parameters=LIST_PARAMETERS,
+                parameters=[*LIST_PARAMETERS, ordering_parameter(viewset.filterset_class)],
                 responses={(200, "application/json"): serializer(many=True),
                            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR,
                                                               description="With format=csv: every matching row."),
@@ -87,7 +69,7 @@ def document_resource(label):
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
-    target_class = "registry.api.TokenAuthentication"
+    target_class = "registry.api.authentication.TokenAuthentication"
     name = "token"
 
     def get_security_definition(self, auto_schema):

@@ -3,25 +3,23 @@ feed, and the API root."""
 
 from django.conf import settings
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from registry import api_serializers
-from registry.api import (
-    KeysetPagination,
-    ParameterError,
-    StrictFilterBackend,
-    check_parameters,
-    etag_for,
-    latest_change,
-    not_modified,
-    parse_boolean,
-    parse_moment,
-    retracted_or_public,
-    with_validators,
+from registry.api.caching import etag_for, latest_change, not_modified, with_validators
+from registry.api.filtering import ValidatedFilterBackend
+from registry.api.pagination import KeysetPagination
+from registry.api.parameters import (
+    RECORD_TYPES,
+    ChangeParameters,
+    openapi_parameters,
+    parse_changes,
+    parse_list,
+    parse_record,
 )
 from registry.api_docs import ERRORS, document_resource
 from registry.exports import csv_response
@@ -29,60 +27,37 @@ from registry.filters import SourceFilterSet
 from registry.history import record_as_of
 from registry.interchange import record_types
 from registry.models import ChangeLog
-from registry.pagination import MAX_PAGE_SIZE, Ordering
+from registry.pagination import DEFAULT_PAGE_SIZE
 
 # The order the API root lists its resources in.
-ROOT_ORDER = ["agreement", "term", "addendum-marker", "agency", "vendor", "designation", "testing-disclosure",
-              "event", "source"]
+ROOT_ORDER = RECORD_TYPES
 
 
 class RecordViewSet(viewsets.ReadOnlyModelViewSet):
-    """A public record type, read by anyone: lists with the pages' FilterSet, details with as_of."""
+    """A public record type, read by anyone: lists with the pages' FilterSet, details with as_of.
+
+    Every parameter is read once, in ``initial`` (registry.api.parameters): a request with any bad
+    parameter is one 400 naming each, before the ETag is compared."""
 
     record_type = None
     filterset_class = None
     lookup_field = "slug"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
-    filter_backends = [StrictFilterBackend]
+    filter_backends = [ValidatedFilterBackend]
     pagination_class = KeysetPagination
 
-    # --- shaping ---
-    def chosen_fields(self):
-        """The fields to return: fields= / omit= / include= applied to the default set."""
-        serializer_class = self.get_serializer_class()
-        every = serializer_class.all_field_names()
-        params = {name: value for name, value in self.request.query_params.items() if value != ""}
-        default = [f for f in every if self.action != "list" or f not in serializer_class.optional_in_lists]
-        errors = {}
-        include = self.split(params.get("include"))
-        unknown = [name for name in include if name not in serializer_class.optional_in_lists]
-        if unknown:
-            errors["include"] = [f"Unknown: {', '.join(unknown)}. Allowed: "
-                                 f"{', '.join(serializer_class.optional_in_lists)}."]
-        chosen = default + [f for f in include if f not in default and f in every]
-        if "fields" in params:
-            fields = self.split(params.get("fields"))
-            unknown = [name for name in fields if name not in every]
-            if unknown:
-                errors["fields"] = [f"Unknown field(s): {', '.join(unknown)}."]
-            chosen = [f for f in every if f in fields]
-        if "omit" in params:
-            omit = self.split(params.get("omit"))
-            unknown = [name for name in omit if name not in every]
-            if unknown:
-                errors["omit"] = [f"Unknown field(s): {', '.join(unknown)}."]
-            chosen = [f for f in chosen if f not in omit]
-        if errors:
-            raise ParameterError(errors)
-        return chosen
-
-    @staticmethod
-    def split(value):
-        return [part.strip() for part in (value or "").split(",") if part.strip()]
+    def parse_parameters(self, request):
+        """The request's parameters; on a list also its validated FilterSet and keyset ordering."""
+        if self.action == "list":
+            self.parameters, self.filterset, self.keyset_ordering = parse_list(
+                request, self.get_serializer_class(), self.filterset_class)
+        else:
+            self.parameters = parse_record(request, self.get_serializer_class())
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["chosen_fields"] = getattr(self, "_chosen_fields", None)
+        parameters = getattr(self, "parameters", None)
+        context["chosen_fields"] = parameters["chosen_fields"] if parameters else None
         return context
 
     # --- querysets ---
@@ -91,14 +66,10 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the view
             return model.objects.none()
         if self.action == "list":
-            errors = {}
-            include_retracted = parse_boolean(self.request, "include_retracted", errors)
-            if errors:
-                raise ParameterError(errors)
-            queryset = retracted_or_public(model.objects.all(), include_retracted)
+            queryset = model.objects.listed(include_retracted=self.parameters["include_retracted"])
         else:
             queryset = model.objects.filter(published_at__isnull=False)  # retracted keep their URL
-        columns, prefetches = self.get_serializer_class().requirements(self._chosen_fields)
+        columns, prefetches = self.get_serializer_class().requirements(self.parameters["chosen_fields"])
         return queryset.only(*columns).prefetch_related(*prefetches)
 
     # --- protocol ---
@@ -106,8 +77,9 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             raise exceptions.MethodNotAllowed(request.method)  # before reading any parameter
         super().initial(request, *args, **kwargs)  # authentication, then throttles
-        self._chosen_fields = self.chosen_fields()
         change_id, self._last_modified = latest_change()
+        if request.method != "OPTIONS":  # OPTIONS says what the resource allows, whatever the query
+            self.parse_parameters(request)  # a 400 is never a 304
         self._etag = etag_for(request, change_id)
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -123,28 +95,21 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         if not_modified(request, self._etag, self._last_modified):
             return Response(status=status.HTTP_304_NOT_MODIFIED)
         queryset = self.filter_queryset(self.get_queryset())
-        if request.query_params.get("format") == "csv":
-            ordering = getattr(self, "keyset_ordering", None) or Ordering("id")
+        if self.parameters["format"] == "csv":
             model = queryset.model
-            rows = model.objects.filter(pk__in=queryset.values("pk")).order_by(*ordering.order_by())
+            rows = model.objects.filter(pk__in=queryset.values("pk")).order_by(*self.keyset_ordering.order_by())
             return csv_response(self.record_type, rows, f"{self.record_type}s.csv")
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
-        self.filter_queryset(self.get_queryset())  # checks the parameters
         if not_modified(request, self._etag, self._last_modified):
             return Response(status=status.HTTP_304_NOT_MODIFIED)
-        as_of = request.query_params.get("as_of") or None
-        if as_of:
-            moment = parse_moment(as_of, end_of_day=True)
-            if moment is None:
-                raise ParameterError({"as_of": ["Use an RFC 3339 time (2026-03-01T12:00:00Z) or a date (2026-03-01)."]})
-            record = self.record_as_of(kwargs["slug"], moment)
-        else:
-            record = self.get_queryset().filter(slug=kwargs["slug"]).first()
+        as_of = self.parameters["as_of"]
+        slug = kwargs["slug"]
+        record = self.record_as_of(slug, as_of) if as_of else self.get_queryset().filter(slug=slug).first()
         if record is None:
-            raise Http404(f"No {self.record_type} has the slug '{kwargs['slug']}'"
+            raise Http404(f"No {self.record_type} has the slug '{slug}'"
                           + (" at that time." if as_of else "."))
         return Response(self.get_serializer(record).data)
 
@@ -191,32 +156,16 @@ class ChangeFeed(RegistryAPIView):
         description="Every public change, in id order. Sync recipe: pull every list in full, note the newest "
                     "change id, then call this with `after=<id>` and re-fetch each `url` (created, updated) or "
                     "mark it retracted. Ids are gapless and commit in order, so `after` never skips a change.",
-        parameters=[
-            OpenApiParameter("after", {"type": "integer", "minimum": 0}, description="Only changes with a larger id."),
-            OpenApiParameter("page_size", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
-                             description=f"Changes per page, 1–{MAX_PAGE_SIZE} (default 50)."),
-            OpenApiParameter("type", str, description="Only changes to this type of record.",
-                             enum=["agreement", "term", "addendum-marker", "agency", "vendor", "designation",
-                                   "testing-disclosure", "event", "source"]),
-        ],
+        parameters=openapi_parameters(ChangeParameters),
         responses={200: inline_serializer("ChangePage", {
             "next": serializers.URLField(allow_null=True, help_text="The next page, null when you are up to date."),
             "results": ChangeSerializer(many=True),
         }), **ERRORS},
     )
     def get(self, request, *args, **kwargs):
-        errors = {}
-        check_parameters(request, {"after", "page_size", "type", "format"}, errors)
-        after, size = self.integer(request, "after", 0, errors), self.integer(request, "page_size", 50, errors)
-        if not 1 <= size <= MAX_PAGE_SIZE:
-            errors["page_size"] = [f"Use a whole number from 1 to {MAX_PAGE_SIZE}."]
-        if not 0 <= after < 2**63:
-            errors["after"] = ["Use a change id, 0 or more."]
-        record_type = request.query_params.get("type") or None
-        if record_type and record_type not in {t.name for t in record_types()}:
-            errors["type"] = [f"Unknown record type. Use one of: {', '.join(ROOT_ORDER)}."]
-        if errors:
-            raise ParameterError(errors)
+        parameters = parse_changes(request)
+        after, size = parameters["after"] or 0, parameters["page_size"] or DEFAULT_PAGE_SIZE
+        record_type = parameters["type"]
         change_id, last_modified = latest_change()
         etag = etag_for(request, change_id)
         if not_modified(request, etag, last_modified):
@@ -232,17 +181,6 @@ class ChangeFeed(RegistryAPIView):
                                                   + (f"&type={record_type}" if record_type else ""))
         data = {"next": next_url, "results": ChangeSerializer(page, many=True, context={"request": request}).data}
         return with_validators(Response(data), etag, last_modified)
-
-    @staticmethod
-    def integer(request, name, default, errors):
-        value = request.query_params.get(name)
-        if not value:
-            return default
-        try:
-            return int(value)
-        except ValueError:
-            errors[name] = ["Use a whole number."]
-            return default
 
 
 class ApiRoot(RegistryAPIView):

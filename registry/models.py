@@ -54,6 +54,13 @@ class PublicRecordQuerySet(models.QuerySet):
             return self
         return self.filter(published_at__isnull=False)
 
+    def listed(self, include_retracted=False):
+        """What an API list shows: public records; with include_retracted also the retracted (published) ones."""
+        if not include_retracted:
+            return self.public()
+        return self.filter(Q(pk__in=self.public().values("pk"))
+                           | Q(published_at__isnull=False, retracted_at__isnull=False))
+
 
 class PublicRecord(models.Model):
     """What every public record has: a stable slug, times, confidence, retraction, history."""
