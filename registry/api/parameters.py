@@ -168,6 +168,8 @@ class RecordShaping(forms.Form):
             unknown = [n for n in names or [] if n not in every]
             if unknown:
                 self.add_error(name, f"Unknown field(s): {', '.join(unknown)}.")
+        if data.get("fields") == []:  # only commas or spaces: an empty record is never what a client means
+            self.add_error("fields", "Name at least one field.")
         if data.get("fields") is not None:
             chosen = [f for f in every if f in data["fields"]]
         if data.get("omit") is not None:

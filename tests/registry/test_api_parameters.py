@@ -171,3 +171,10 @@ def test_it_answers_options_without_reading_the_query(client):
 
     assert client.options("/api/v1/agreements/?page_size=2").status_code == 200
     assert client.options("/api/v1/agreements/deal/?as_of=2026-01-01").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/v1/agreements/?fields=,", "/api/v1/agreements/deal/?fields=%1F"])
+def test_it_refuses_fields_that_name_no_field(client, url):
+    make_agreement(slug="deal")
+
+    assert fields_of(client.get(url)) == {"fields": ["Name at least one field."]}
