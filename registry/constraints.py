@@ -22,7 +22,13 @@ FIELD_OVERRIDES = {
     "contracts_agreement_not_own_parent": "parent",
     "contracts_publicterm_not_superseding_itself": "supersedes",
     "registry_changelog_public_id_iff_public": "public_id",
+    "contracts_party_once": "vendor",
+    "registry_submission_decision_has_reason": "decision_reason",
+    "registry_submission_target_for_changes": "target_slug",
+    "disclosures_eventlink_exactly_one_target": "__all__",
 }
+# Otherwise: "…_<end>_not_before_<start>" (registry.fields.date_order_constraint) names the end, as
+# clean() does; "…_<money>_has_currency" names the currency; any other, its first column.
 
 
 def _condition_fields(node):
@@ -47,8 +53,15 @@ def constraint_table():
                 name = constraint.name
                 if isinstance(constraint, models.UniqueConstraint):
                     field = FIELD_OVERRIDES.get(name, constraint.fields[-1])
+                elif name in FIELD_OVERRIDES:
+                    field = FIELD_OVERRIDES[name]
+                elif "_not_before_" in name:
+                    end = name.split("_not_before_")[0]
+                    field = next(f for f in _condition_fields(constraint.condition) if end.endswith(f"_{f}"))
+                elif name.endswith("_has_currency"):
+                    field = next(f for f in _condition_fields(constraint.condition) if f.endswith("_currency"))
                 else:
-                    field = FIELD_OVERRIDES.get(name) or _condition_fields(constraint.condition)[0]
+                    field = _condition_fields(constraint.condition)[0]
                 message = constraint.violation_error_message or constraint.get_violation_error_message()
                 table[name] = (model, field, str(message))
             for model_field in model._meta.concrete_fields:
@@ -76,7 +89,7 @@ def _constraint_key(error):
     match = re.search(r"CHECK constraint failed: (\w+)", text)  # SQLite
     if match:
         return match.group(1)
-    match = re.search(r"UNIQUE constraint failed: ([\w.]+)", text)
+    match = re.search(r"UNIQUE constraint failed: ([\w., ]+)", text)
     if match:
         columns = match.group(1).split(", ")
         if len(columns) == 1:
