@@ -11,7 +11,7 @@ from contracts.models import Agreement
 from registry.loader import load_records
 from registry.management.commands.load_seed import SEED_FILE
 from registry.models import ChangeLog, Citation
-from registry.services import apply_change, change_set
+from registry.services import apply_change, apply_changes, change_set
 from tests.builders import make_source
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +79,25 @@ def test_a_reload_that_changes_nothing_costs_at_most_one_query_per_row_type_per_
 
     assert not report.changed
     assert len(queries) <= allowance, "\n".join(q["sql"][:120] for q in queries.captured_queries)
+
+
+def bulk_write_cost(staff, count):
+    records = [Agreement(slug=f"bulk-{count}-{n}", title=f"Deal {n}") for n in range(count)]
+    with CaptureQueriesContext(connection) as queries:
+        apply_changes(records, user=staff, reason="many at once")
+    return len(queries)
+
+
+def test_the_bulk_variant_costs_a_few_queries_per_batch_however_many_records(staff):
+    # A batch is what the database takes in one INSERT (PostgreSQL: all 200; SQLite: its parameter limit).
+    fields = Agreement.history.model._meta.concrete_fields
+    batch = connection.ops.bulk_batch_size(fields, [None] * 200) or 200
+    batches = -(-200 // min(batch, 500))
+
+    few, many = bulk_write_cost(staff, 5), bulk_write_cost(staff, 200)
+
+    assert few <= 10
+    assert many <= few + 3 * (batches - 1)  # records, their history rows, their ChangeLog rows
+    assert Agreement.history.filter(slug__startswith="bulk-200-").count() == 200
+    assert ChangeLog.objects.filter(slug__startswith="bulk-200-").count() == 200
+    assert len(set(ChangeLog.objects.filter(slug__startswith="bulk-200-").values_list("change_set", flat=True))) == 1
