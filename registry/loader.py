@@ -186,7 +186,7 @@ class Load:
             setattr(record, name, value)
         newly_retracted = self.retraction(record, before, instance)
         changed = instance is None or snapshot(record) != before
-        public_now = check_record(record) if changed else False
+        public_now = check_record(record, stored_published_at=before.get("published_at")) if changed else False
         if isinstance(record, Source):
             self.source_urls[record.url] = record.pk or f"new:{record.slug}"
         if instance is None:
@@ -259,8 +259,9 @@ class Load:
 
     def retract(self, user):
         for record, at, reason in self.to_retract:
-            if record.retracted_at is None:  # not already retracted with a parent earlier in the list
-                retract(record, user=user, reason=reason, at=at)
+            if type(record).objects.filter(pk=record.pk, retracted_at__isnull=False).exists():
+                continue  # already retracted with its agreement, earlier in this load
+            retract(record, user=user, reason=reason, at=at)
 
 
 def part_relations(model):

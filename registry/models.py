@@ -120,15 +120,6 @@ class PublicRecord(models.Model):
             ),
         ]
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        # What the write path compares a change with (a published record is never unpublished),
-        # remembered when the record is read so that checking it costs no query.
-        instance = super().from_db(db, field_names, values)
-        instance._stored_values = {name: getattr(instance, name) for name in ("published_at", "retracted_at")
-                                   if name in field_names}
-        return instance
-
     @property
     def is_public(self):
         return self.published_at is not None and self.retracted_at is None

@@ -100,7 +100,10 @@ post_create_historical_record.connect(_remember_history, dispatch_uid="registry.
 
 # --- checks ---------------------------------------------------------------------------------
 
-def check_record(record):
+_UNKNOWN = object()
+
+
+def check_record(record, *, stored_published_at=_UNKNOWN):
     """Every check a record must pass before it is written, in Python (no query for a record whose
     references are loaded). Raises ValidationError naming each field; returns True when the record
     becomes public with this change.
@@ -108,7 +111,8 @@ def check_record(record):
     ``full_clean`` runs without ``validate_unique`` and ``validate_constraints``: each model's
     ``clean()`` makes its constraints' checks (with the field named), the database enforces the
     constraints and unique columns, and ``registry.constraints`` names the field of any refusal. A
-    foreign key whose record is in hand is not looked up again.
+    foreign key whose record is in hand is not looked up again. ``stored_published_at``: what the
+    caller read of the stored record in this transaction (else it is read here, one query).
     """
     errors = {}
     slug = getattr(record, "slug", None)
@@ -122,30 +126,29 @@ def check_record(record):
             errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationError(errors)
-    return _check_publication(record)
+    return _check_publication(record, stored_published_at)
 
 
 def _is_public_record_model(model):
     return hasattr(model, "record_type") and hasattr(model, "published_at") and model.record_type is not None
 
 
-def _stored_published_at(record):
-    """published_at as stored: remembered when the record was read, else one query."""
+def _stored_published_at(record, known=_UNKNOWN):
+    """published_at as stored (read in this transaction by the caller, or here)."""
     if record._state.adding:
         return None
-    stored = getattr(record, "_stored_values", None)
-    if stored is not None and "published_at" in stored:
-        return stored["published_at"]
+    if known is not _UNKNOWN:
+        return known
     return type(record).objects.filter(pk=record.pk).values_list("published_at", flat=True).first()
 
 
-def _check_publication(record):
+def _check_publication(record, stored_published_at=_UNKNOWN):
     """What is shown shows only published records, and a published record is never unpublished
     (it is retracted). Returns True when ``record`` becomes public with this change."""
     errors = {}
     became_public = False
     if _is_public_record_model(type(record)):
-        was_published = _stored_published_at(record) is not None
+        was_published = _stored_published_at(record, stored_published_at) is not None
         if was_published and record.published_at is None:
             errors["published_at"] = "A published record cannot be unpublished: retract it, with a reason, instead."
         became_public = record.published_at is not None and not was_published
@@ -245,7 +248,6 @@ def apply_change(record, *, user=None, reason=None, action=None, validate=True, 
                 record.save()
         finally:
             del record._history_user, record._change_reason
-        _remember_stored(record)
         _after_write(current, record, became_public,
                      action or (ChangeLog.Action.CREATED if is_new else ChangeLog.Action.UPDATED))
     return record
@@ -256,11 +258,16 @@ def apply_changes(records, *, user=None, reason=None, credited_to=STAFF_CREDIT, 
     history rows and logged, in one change set. A bad record stores nothing."""
     records = list(records)
     with change_set(user=user, reason=reason, credited_to=credited_to):
-        became_public = {}
-        errors = []
+        became_public, errors, stored = {}, [], {}
+        for model, group in _by_model(records).items():  # what is stored, one query per type
+            if hasattr(model, "published_at") and any(not r._state.adding for r in group):
+                stored.update({(model, pk): at for pk, at in model.objects.filter(
+                    pk__in=[r.pk for r in group if not r._state.adding]).values_list("pk", "published_at")})
         for record in records:
+            known = stored.get((type(record), record.pk), _UNKNOWN)
             try:
-                became_public[id(record)] = check_record(record) if validate else _check_publication(record)
+                became_public[id(record)] = (check_record(record, stored_published_at=known) if validate
+                                             else _check_publication(record, known))
             except ValidationError as error:
                 errors.append(error)
         if errors:
@@ -300,7 +307,6 @@ def write_records(model, records, *, became_public=None):
         for record, row in zip(group, rows, strict=True):
             current.history[model, record.pk] = row.history_id
             record._state.adding = False
-            _remember_stored(record)
             _after_write(current, record, became_public.get(id(record), False),
                          ChangeLog.Action.CREATED if created else ChangeLog.Action.UPDATED)
     return records
@@ -454,11 +460,6 @@ def _announce_first_publication(entries):
 
 def _user(current):
     return current.user if getattr(current.user, "pk", None) else None
-
-
-def _remember_stored(record):
-    if hasattr(record, "published_at"):
-        record._stored_values = {"published_at": record.published_at, "retracted_at": record.retracted_at}
 
 
 @contextmanager

@@ -111,3 +111,15 @@ def test_a_file_never_unretracts_a_record_and_names_it():
     assert "agreements[1] (base-deal): retracted_at:" in str(error.value)
     assert "never un-retracts" in str(error.value)
     assert Agreement.objects.get(slug="base-deal").retracted_at is not None
+
+
+def test_a_file_retracting_an_agreement_and_its_term_retracts_the_term_once():
+    load_records(small_document())
+    document = retracting_document()
+    document["terms"][0].update(retracted_at="2026-11-30T00:00:00Z", retraction_reason="its own reason")
+
+    load_records(document)
+
+    term = PublicTerm.objects.get(slug="no-surveillance")
+    assert term.retracted_at is not None
+    assert term.history.filter(retracted_at__isnull=False).count() == 1
