@@ -12,7 +12,14 @@ from disclosures.models import (
     TestingDisclosureAgreement,
     TestingDisclosureVendor,
 )
-from registry.api_serializers import PartialDateField, PartSet, RecordWriteSerializer, StrictSerializer, slug_reference
+from registry.api_serializers import (
+    PartialDateField,
+    PartSet,
+    RecordWriteSerializer,
+    StrictSerializer,
+    find_by_slug,
+    slug_reference,
+)
 
 BASE_FIELDS = RecordWriteSerializer.Meta.fields
 
@@ -102,7 +109,7 @@ class EventLinkWriteSerializer(StrictSerializer):
 
     def validate(self, attrs):
         model, field = EVENT_LINK_TYPES[attrs["type"]]
-        target = model.objects.filter(slug=attrs["slug"]).first()
+        target = find_by_slug(self.context, model, attrs["slug"])
         if target is None:
             raise serializers.ValidationError({"slug": f"No {attrs['type']} has the slug '{attrs['slug']}'."})
         return {"role": attrs["role"], "field": field, "target": target}

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry.models import Citation
-from registry.services import apply_change, change_set, retract
+from registry.services import RESERVED_SLUGS, apply_change, change_set, retract
 
 REASON_HELP = "Why you are making this change. It is kept in the record's history and the public change log."
 
@@ -23,6 +23,9 @@ class StableSlugForm(forms.ModelForm):
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:  # the write path refuses it too; said here, on the field
+            raise ValidationError("“%(slug)s” is reserved: it is the address of a page. Choose another slug.",
+                                  params={"slug": slug}, code="slug_reserved")
         stored = self.instance
         if stored.pk and stored.published_at and slug != stored.slug:
             raise ValidationError(

@@ -5,7 +5,6 @@ and its parts (citations, parties, links). ``registry.loader`` applies plans thr
 write path; later the API's submissions and ``import_bulk`` reuse the same serializers.
 """
 
-from django.contrib.contenttypes.models import ContentType
 from rest_framework import serializers
 
 from registry.fields import Money, PartialDate, parse_amount
@@ -60,9 +59,29 @@ class MoneyField(serializers.Field):
         return value.as_json() if value else None
 
 
+def find_by_slug(context, model, slug):
+    """The record of ``model`` with ``slug``, or None: from the loader's records read in bulk
+    (``context["by_slug"]``) when it has them, else one query."""
+    known = (context.get("by_slug") or {}).get(model)
+    if known is not None:
+        return known.get(slug)
+    return model.objects.filter(slug=slug).first()
+
+
+class SlugReference(serializers.SlugRelatedField):
+    def to_internal_value(self, data):
+        model = self.get_queryset().model
+        if isinstance(data, str) and model in (self.context.get("by_slug") or {}):
+            found = find_by_slug(self.context, model, data)
+            if found is None:
+                self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+            return found
+        return super().to_internal_value(data)
+
+
 def slug_reference(queryset, **kwargs):
     """A reference to another record by its slug."""
-    return serializers.SlugRelatedField(slug_field="slug", queryset=queryset, **kwargs)
+    return SlugReference(slug_field="slug", queryset=queryset, **kwargs)
 
 
 class CitationWriteSerializer(serializers.Serializer):
@@ -142,7 +161,12 @@ class SourceWriteSerializer(RecordWriteSerializer):
 
     def validate_url(self, value):
         url = normalize_url(value)
-        if Source.objects.filter(url=url).exclude(pk=getattr(self.instance, "pk", None)).exists():
+        known = self.context.get("source_urls")  # the loader's {url: pk}, read in bulk
+        if known is not None:
+            taken = known.get(url) not in (None, getattr(self.instance, "pk", None))
+        else:
+            taken = Source.objects.filter(url=url).exclude(pk=getattr(self.instance, "pk", None)).exists()
+        if taken:
             raise serializers.ValidationError(f"Another source already has the URL {url}.")
         return url
 
@@ -152,8 +176,7 @@ class SourceWriteSerializer(RecordWriteSerializer):
 
 def citation_rows(record, citations):
     """Citation objects (unsaved) for a record, in order, from validated citation dicts."""
-    content_type = ContentType.objects.get_for_model(type(record))
-    return [Citation(target_type=content_type, target_id=record.pk, source=c["source"], quote=c["quote"],
+    return [Citation(target=record, source=c["source"], quote=c["quote"],
                      locator=c.get("locator", ""), claim=c.get("claim", ""), position=n)
             for n, c in enumerate(citations)]
 
@@ -175,9 +198,7 @@ class PartSet:
 
 
 def citation_part_set(record, citations):
-    content_type = ContentType.objects.get_for_model(type(record))
-    existing = Citation.objects.filter(target_type=content_type, target_id=record.pk)
-    return PartSet(existing, citation_rows(record, citations),
+    return PartSet(record.citations.all(), citation_rows(record, citations),
                    key=("source_id", "quote", "locator", "claim", "position"))
 
 

@@ -126,6 +126,7 @@ class SourceViewSet(RecordViewSet):
 
 
 class ChangeSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="public_id", help_text="Gapless public change number; resume with `after=<id>`.")
     type = serializers.CharField(source="record_type", help_text="The type of record changed.")
     url = serializers.SerializerMethodField(help_text="The record in the API.")
 
@@ -170,14 +171,14 @@ class ChangeFeed(RegistryAPIView):
         etag = etag_for(request, change_id)
         if not_modified(request, etag, last_modified):
             return Response(status=status.HTTP_304_NOT_MODIFIED)
-        changes = ChangeLog.objects.public().filter(id__gt=after).order_by("id")
+        changes = ChangeLog.objects.public().filter(public_id__gt=after).order_by("public_id")
         if record_type:
             changes = changes.filter(record_type=record_type)
         page = list(changes[: size + 1])
         more, page = len(page) > size, page[:size]
         next_url = None
         if more:
-            next_url = request.build_absolute_uri(f"{request.path}?after={page[-1].id}&page_size={size}"
+            next_url = request.build_absolute_uri(f"{request.path}?after={page[-1].public_id}&page_size={size}"
                                                   + (f"&type={record_type}" if record_type else ""))
         data = {"next": next_url, "results": ChangeSerializer(page, many=True, context={"request": request}).data}
         return with_validators(Response(data), etag, last_modified)

@@ -82,7 +82,7 @@ def changes_of(selections):
     matches = Q()
     for record_type, slugs in selections.items():
         matches |= Q(record_type=record_type, slug__in=slugs)
-    return list(ChangeLog.objects.public().filter(matches).order_by("-id")[:FEED_SIZE])
+    return list(ChangeLog.objects.public().filter(matches).order_by("-public_id")[:FEED_SIZE])
 
 
 def records_of(changes):
@@ -101,7 +101,7 @@ def entries_for(changes, request):
     """Each change with its record: one query per record type among the changes."""
     records = records_of(changes)
     authority = request.get_host().split(":")[0] or "localhost"
-    return [Entry(change, records[change.record_type, change.slug], f"tag:{authority},2026:change/{change.id}")
+    return [Entry(change, records[change.record_type, change.slug], f"tag:{authority},2026:change/{change.public_id}")
             for change in changes if (change.record_type, change.slug) in records]
 
 

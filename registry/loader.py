@@ -5,15 +5,17 @@ nothing, and every error names the record and the field) and idempotent (a recor
 says what the file says is left alone: no history, no change log row).
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
+from rest_framework.validators import UniqueValidator
 
 from registry.interchange import record_types
-from registry.models import ChangeLog
-from registry.services import apply_change, change_set, remove_part
+from registry.models import Citation, Source
+from registry.services import change_set, check_record, remove_part, retract, write_records
 
 # Keys that are not changed by a load when the file leaves them out.
 KEPT_WHEN_ABSENT = {"created_at"}
@@ -60,37 +62,221 @@ def load_records(data, *, user=None, reason="seed data"):
 
 def load_all(data, report, errors, *, user, reason):
     """Two passes in one change set: every record's own columns first, then the parts (citations,
-    parties, links), so that parts may point at any record of the file, even in a cycle."""
-    outcomes = {}
+    parties, links), so that parts may point at any record of the file, even in a cycle. Records
+    newly retracted by the file are retracted last, through the one retraction and its cascade."""
     with change_set(user=user, reason=reason):
-        for phase in ("columns", "parts"):
-            for record_type in record_types():
-                for index, item in in_dependency_order(record_type.name, data.get(record_type.plural, [])):
-                    key = (record_type.name, index)
-                    if phase == "parts" and key not in outcomes:
-                        continue  # its columns failed: already reported
-                    where = f"{record_type.plural}[{index}]" + (
-                        f" ({item['slug']})" if isinstance(item, dict) and isinstance(item.get("slug"), str) else "")
-                    try:
-                        with transaction.atomic():
-                            outcome = load_one(record_type, item, phase)
-                    except RecordError as error:
-                        errors.extend(f"{where}: {message}" for message in error.messages)
-                        outcomes.pop(key, None)
-                        continue
-                    except (ValidationError, IntegrityError) as error:
-                        errors.extend(f"{where}: {message}" for message in django_messages(error))
-                        outcomes.pop(key, None)
-                        continue
-                    outcomes[key] = max(outcomes.get(key, "unchanged"), outcome, key=OUTCOMES.index)
+        load = Load(errors)
+        for record_type in record_types():
+            load.columns(record_type, data.get(record_type.plural, []))
+        for record_type in record_types():
+            load.parts(record_type, data.get(record_type.plural, []))
         if errors:
             raise LoadError(errors)  # rolls the whole change set back
-    for (type_name, _), outcome in outcomes.items():
+        load.retract(user)
+    for (type_name, _), outcome in load.outcomes.items():
         getattr(report, outcome)[type_name] += 1
 
 
 # The stronger outcome of a record's two passes wins: created > updated > unchanged.
 OUTCOMES = ("unchanged", "updated", "created")
+
+
+class Load:
+    """One load's state: every existing record read once per type (with its parts), so that
+    checking references and comparing with the file costs no query per record; writes go through
+    the write path's bulk variant, a few queries per type and batch."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        self.outcomes = {}  # (type name, index) -> outcome
+        self.by_slug = {}  # model -> {slug: record}
+        self.source_urls = {}  # normalised url -> pk (or a marker for a source new in this file)
+        self.to_retract = []  # (record, retracted_at, reason)
+        self.context = {"by_slug": self.by_slug, "source_urls": self.source_urls}
+        self.read_existing()
+
+    def read_existing(self):
+        models = [t.model for t in record_types()]
+        citations = defaultdict(list)
+        content_types = ContentType.objects.get_for_models(*models)
+        model_of_type = {ct.pk: model for model, ct in content_types.items()}
+        for model in models:
+            records = list(model.objects.all())
+            for relation in part_relations(model):
+                prefetch_related_objects(records, relation)
+            self.by_slug[model] = {record.slug: record for record in records}
+        if any(hasattr(model, "citations") for model in models):
+            for citation in Citation.objects.order_by("position", "id"):
+                model = model_of_type.get(citation.target_type_id)
+                if model is not None:
+                    citations[model, citation.target_id].append(citation)
+            for model in models:
+                if hasattr(model, "citations"):
+                    for record in self.by_slug[model].values():
+                        prime(record, "citations", citations.get((model, record.pk), []))
+        self.source_urls.update({source.url: source.pk for source in self.by_slug.get(Source, {}).values()})
+
+    def where(self, record_type, index, item):
+        return f"{record_type.plural}[{index}]" + (
+            f" ({item['slug']})" if isinstance(item, dict) and isinstance(item.get("slug"), str) else "")
+
+    def serializer(self, record_type, item, instance):
+        serializer = record_type.write_serializer(instance=instance, data=item, context=self.context)
+        for name in ("slug", "url"):  # uniqueness is checked against the records read in bulk, not per record
+            if name in serializer.fields:
+                serializer.fields[name].validators = [v for v in serializer.fields[name].validators
+                                                      if not isinstance(v, UniqueValidator)]
+        return serializer
+
+    def fail(self, where, messages):
+        self.errors.extend(f"{where}: {message}" for message in messages)
+
+    def columns(self, record_type, items):
+        model = record_type.model
+        known = self.by_slug[model]
+        seen = set()
+        for wave in dependency_waves(record_type.name, items):
+            pending, became_public = [], {}
+            for index, item in wave:
+                where = self.where(record_type, index, item)
+                try:
+                    record, outcome, public_now = self.record_columns(record_type, item, seen)
+                except RecordError as error:
+                    self.fail(where, error.messages)
+                    continue
+                except ValidationError as error:
+                    self.fail(where, django_messages(error))
+                    continue
+                self.outcomes[record_type.name, index] = outcome
+                known[record.slug] = record
+                if outcome != "unchanged":
+                    became_public[id(record)] = public_now
+                    pending.append(record)
+            # Written even when another record failed (the load is rolled back at the end), so
+            # that the rest of the file is still checked against the records it refers to.
+            created = [record for record in pending if record._state.adding]
+            if pending:
+                self.write(model, pending, record_type.plural, became_public)
+            for record in created:  # a new record has no parts yet: no query to find that out
+                for relation in part_relations(model):
+                    prime(record, relation, [])
+                if hasattr(model, "citations"):
+                    prime(record, "citations", [])
+
+    def record_columns(self, record_type, item, seen):
+        """The record as the file states its columns, checked; and whether it is created, updated or unchanged."""
+        if not isinstance(item, dict):
+            raise RecordError(["a record must be a JSON object."])
+        model = record_type.model
+        slug = item.get("slug") if isinstance(item.get("slug"), str) else None
+        if slug is not None and slug in seen:
+            raise RecordError([f"slug: “{slug}” appears more than once among the {record_type.plural}."])
+        seen.add(slug)
+        instance = self.by_slug[model].get(slug) if slug is not None else None
+        serializer_class = record_type.write_serializer
+        serializer = self.serializer(record_type, {k: v for k, v in item.items()
+                                                   if k not in serializer_class.part_fields}, instance)
+        if not serializer.is_valid():
+            raise RecordError(flatten_errors(serializer.errors))
+        values, _ = serializer.split(serializer.validated_data)
+        record = instance or model()
+        before = snapshot(record)
+        reset_absent_fields(serializer, record, values)
+        for name, value in values.items():
+            setattr(record, name, value)
+        newly_retracted = self.retraction(record, before, instance)
+        changed = instance is None or snapshot(record) != before
+        public_now = check_record(record, stored_published_at=before.get("published_at")) if changed else False
+        if isinstance(record, Source):
+            self.source_urls[record.url] = record.pk or f"new:{record.slug}"
+        if instance is None:
+            return record, "created", public_now
+        return record, "updated" if changed or newly_retracted else "unchanged", public_now
+
+    def retraction(self, record, before, instance):
+        """A file may retract a record (through the one retraction, at the end) but never un-retract one.
+        Returns True when the file retracts it now."""
+        stored_at, stored_reason = before.get("retracted_at"), before.get("retraction_reason", "")
+        wanted_at, wanted_reason = record.retracted_at, record.retraction_reason
+        if instance is not None and stored_at and not wanted_at:
+            if not any(getattr(getattr(record, parent), "retracted_at", None) for parent in record.visibility_parents):
+                raise RecordError([f"retracted_at: “{record.slug}” is retracted; a load never un-retracts a record "
+                                   "(leave its retracted_at and retraction_reason as they are)."])
+            # Retracted with its agreement (the cascade): the file need not repeat it.
+            record.retracted_at, record.retraction_reason = stored_at, stored_reason
+            return False
+        if wanted_at and not stored_at:
+            record.retracted_at, record.retraction_reason = None, stored_reason if instance is not None else ""
+            self.to_retract.append((record, wanted_at, wanted_reason))
+            return True
+        return False
+
+    def write(self, model, records, where, became_public=None):
+        try:
+            write_records(model, records, became_public=became_public)
+        except (ValidationError, ValueError) as error:  # the database refused what the checks let through
+            self.fail(where, django_messages(error) if isinstance(error, ValidationError) else [str(error)])
+            raise LoadError(self.errors) from None
+
+    def parts(self, record_type, items):
+        model = record_type.model
+        if not record_type.write_serializer.part_fields:
+            return
+        adds, removes = defaultdict(list), []
+        for index, item in enumerate(items):
+            key = (record_type.name, index)
+            if key not in self.outcomes:
+                continue  # its columns failed: already reported
+            where = self.where(record_type, index, item)
+            record = self.by_slug[model][item["slug"]]
+            serializer = self.serializer(record_type, item, record)
+            if not serializer.is_valid():
+                self.fail(where, flatten_errors(serializer.errors))
+                continue
+            _, parts = serializer.split(serializer.validated_data)
+            changed, problems, to_add = False, [], []
+            for part_set in serializer.part_sets(record, parts):
+                added, removed = part_set.diff()
+                for row in added:
+                    try:
+                        check_record(row)
+                    except ValidationError as error:
+                        problems.extend(django_messages(error))
+                to_add.extend(added)
+                removes.extend(removed)
+                changed = changed or bool(added or removed)
+            if problems:
+                self.fail(where, problems)
+                continue
+            for row in to_add:
+                adds[type(row)].append(row)
+            if changed:
+                self.outcomes[key] = max(self.outcomes[key], "updated", key=OUTCOMES.index)
+        for row in removes:
+            remove_part(row)
+        for part_model, rows in adds.items():
+            self.write(part_model, rows, record_type.plural)
+
+    def retract(self, user):
+        for record, at, reason in self.to_retract:
+            if type(record).objects.filter(pk=record.pk, retracted_at__isnull=False).exists():
+                continue  # already retracted with its agreement, earlier in this load
+            retract(record, user=user, reason=reason, at=at)
+
+
+def part_relations(model):
+    """The accessor names of a record's parts (parties, links…), as the write path knows them."""
+    return [relation.get_accessor_name() for relation in model._meta.related_objects
+            if getattr(relation.related_model, "change_parent_field", None) == relation.field.name
+            and not hasattr(relation.related_model, "record_type")]
+
+
+def prime(record, name, rows):
+    """Give ``record.<name>.all()`` these rows without a query (as prefetch_related does)."""
+    queryset = getattr(record, name).all()
+    queryset._result_cache = list(rows)
+    queryset._prefetch_done = True
+    record.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 def check_layout(data):
@@ -107,47 +293,6 @@ def check_layout(data):
 class RecordError(Exception):
     def __init__(self, messages):
         self.messages = messages
-
-
-def load_one(record_type, item, phase):
-    """One pass over one record: its columns, or its parts. Returns 'created', 'updated' or 'unchanged'."""
-    if not isinstance(item, dict):
-        raise RecordError(["a record must be a JSON object."])
-    model = record_type.model
-    instance = model.objects.filter(slug=item["slug"]).first() if isinstance(item.get("slug"), str) else None
-    serializer_class = record_type.write_serializer
-    if phase == "columns":
-        item = {key: value for key, value in item.items() if key not in serializer_class.part_fields}
-    serializer = serializer_class(instance=instance, data=item)
-    if not serializer.is_valid():
-        raise RecordError(flatten_errors(serializer.errors))
-    values, parts = serializer.split(serializer.validated_data)
-    if phase == "parts":
-        return "updated" if apply_parts(serializer.part_sets(instance, parts)) else "unchanged"
-    record = instance or model()
-    before = snapshot(record)
-    reset_absent_fields(serializer, record, values)
-    for name, value in values.items():
-        setattr(record, name, value)
-    record_changed = instance is None or snapshot(record) != before
-    if record_changed:
-        newly_retracted = record.retracted_at and not (instance and before.get("retracted_at"))
-        apply_change(record, action=ChangeLog.Action.RETRACTED if instance and newly_retracted else None)
-    if instance is None:
-        return "created"
-    return "updated" if record_changed else "unchanged"
-
-
-def apply_parts(part_sets):
-    changed = False
-    for part_set in part_sets:
-        to_add, to_remove = part_set.diff()
-        for row in to_remove:
-            remove_part(row)
-        for row in to_add:
-            apply_change(row)
-        changed = changed or bool(to_add or to_remove)
-    return changed
 
 
 def reset_absent_fields(serializer, record, values):
@@ -168,26 +313,33 @@ def snapshot(record):
             if f.attname not in NOT_COMPARED and not f.primary_key}
 
 
-def in_dependency_order(type_name, items):
-    """Records that another record of the same type refers to (parent, supersedes, linked event) come first."""
+def dependency_waves(type_name, items):
+    """Records in waves: a record that another record of the same type refers to (parent,
+    supersedes, linked event) is in an earlier wave, so it exists when the later one is written."""
     indexed = list(enumerate(items))
     slugs = {item.get("slug"): (index, item) for index, item in indexed if isinstance(item, dict)}
-    ordered, placed, visiting = [], set(), set()
+    depth, visiting = {}, set()
 
     def place(index, item):
-        if index in placed or index in visiting:
-            return
+        if index in depth:
+            return depth[index]
+        if index in visiting:
+            return 0
         visiting.add(index)
+        level = 0
         for slug in same_type_references(type_name, item):
             if slug in slugs:
-                place(*slugs[slug])
+                level = max(level, place(*slugs[slug]) + 1)
         visiting.discard(index)
-        placed.add(index)
-        ordered.append((index, item))
+        depth[index] = level
+        return level
 
     for index, item in indexed:
         place(index, item)
-    return ordered
+    waves = defaultdict(list)
+    for index, item in indexed:
+        waves[depth[index]].append((index, item))
+    return [waves[level] for level in sorted(waves)]
 
 
 def same_type_references(type_name, item):

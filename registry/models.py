@@ -455,12 +455,37 @@ class Submission(models.Model):
 # --- the change log -------------------------------------------------------------------------
 
 class ChangeCounter(models.Model):
-    """One row holding the last ChangeLog id; taken under a row lock so ids commit in order."""
+    """One row holding the last ChangeLog ids: the internal one (every change) and the public one
+    (changes the public may see). Taken under a row lock so ids commit in the order handed out."""
 
-    last_id = models.PositiveBigIntegerField(default=0, help_text="The last ChangeLog id handed out.")
+    last_id = models.PositiveBigIntegerField(default=0, help_text="The last internal ChangeLog id handed out.")
+    last_public_id = models.PositiveBigIntegerField(default=0, help_text="The last public change id handed out.")
 
     def __str__(self):
-        return f"ChangeLog counter at {self.last_id}"
+        return f"ChangeLog counter at {self.last_id} (public {self.last_public_id})"
+
+
+class ChangeSet(models.Model):
+    """One applied change: a save, an admin edit with its inlines, a retraction with its cascade,
+    a whole seed load. Every ChangeLog row names its change set; a revision of a record is a public
+    change set that touched it or its parts."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True, help_text="When the change was applied.")
+    reason = models.TextField(help_text="Why the change was made.")
+    credited_to = models.CharField(
+        max_length=200, default="registry staff",
+        help_text="Who is publicly credited: 'registry staff' or the submitter's organisation if it opted in.",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="Who made the change (staff only; never shown publicly).",
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"Change set #{self.pk}: {self.reason[:60]}"
 
 
 class ChangeLogQuerySet(models.QuerySet):
@@ -470,10 +495,12 @@ class ChangeLogQuerySet(models.QuerySet):
 
 
 class ChangeLog(models.Model):
-    """One row per applied change to a public record: the change feed, Atom feeds and ETags read it.
+    """One row per record per change set: the change feed, Atom feeds and ETags read it.
 
-    Changes to drafts are logged too (for editors) with ``public=False``; a record's first public
-    change is logged as ``created``, so feeds announce a record when it is published.
+    ``id`` is internal (every change, drafts included, in order); ``public_id`` is given only to
+    public rows, from its own counter, so the public feed's ids are gapless and say nothing about
+    drafts. Changes to drafts are logged (for editors) with ``public=False`` and no public id; a
+    record's first public change is logged as ``created``, so feeds announce it when published.
     """
 
     class Action(models.TextChoices):
@@ -482,7 +509,15 @@ class ChangeLog(models.Model):
         RETRACTED = "retracted", "Retracted"
 
     id = models.PositiveBigIntegerField(
-        primary_key=True, help_text="Monotonic, gapless change number; `after=<id>` resumes from here.",
+        primary_key=True, help_text="Internal change number, drafts included; never shown publicly.",
+    )
+    public_id = models.PositiveBigIntegerField(
+        null=True, blank=True, unique=True,
+        help_text="Monotonic, gapless public change number; `after=<id>` in the change feed resumes from here.",
+    )
+    change_set = models.ForeignKey(
+        ChangeSet, on_delete=models.PROTECT, related_name="changes",
+        help_text="The change this row is part of.",
     )
     at = models.DateTimeField(default=timezone.now, db_index=True, help_text="When the change was applied.")
     record_type = models.CharField(max_length=30, db_index=True, help_text="The type of record changed.")
@@ -510,6 +545,13 @@ class ChangeLog(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [models.Index(fields=["record_type", "slug"], name="changelog_record_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(public=False, public_id__isnull=True) | Q(public=True, public_id__isnull=False),
+                name="registry_changelog_public_id_iff_public",
+                violation_error_message="A public change has a public id; a draft change has none.",
+            ),
+        ]
 
     def __str__(self):
         return f"#{self.id} {self.record_type} {self.slug} {self.action}"

@@ -1,37 +1,71 @@
 """The one write path. Every change to a public record — admin, seed loader, importers,
 submission approval — comes through here, so history and the change log never miss one.
 
-``apply_change(record, user=..., reason=...)`` saves the record, writes its history row with who
-and why, and writes one ChangeLog row, all in one transaction. A change to a part of a record
-(citation, party, term, marker, link) also logs ``updated`` for the record it belongs to.
+``apply_change(record, user=..., reason=...)`` checks and saves the record, writes its history row
+with who and why, and logs it in the change log, all in one transaction. A change to a part of a
+record (citation, party, term, marker, link) also logs ``updated`` for the record it belongs to.
+``apply_changes(records, ...)`` is the bulk variant: records of one type written with their
+history rows in a bounded number of queries per batch. ``retract(record, ...)`` is the one
+retraction, with its cascade to the records shown only through this one.
 
-Inside ``change_set(...)`` (used by the admin and the loaders), several saves form one change:
-each record gets one ChangeLog row however many of its parts changed.
+Every save happens inside a change set (``change_set(...)``; ``apply_change`` opens one when none
+is open). A change set is a ``registry.models.ChangeSet`` row: its reason, public credit, user and
+time. It logs one ChangeLog row per record it touched, however many of its parts changed; the rows
+are written when it closes, all ids taken under one lock of the counter row: internal ids for
+every row, public ids (gapless, in commit order) only for public rows.
 """
 
 import contextvars
+from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
+from simple_history.signals import post_create_historical_record
 
-from registry.models import ChangeCounter, ChangeLog
+from registry import models as registry_models
+from registry.constraints import as_validation_error
+from registry.models import ChangeCounter, ChangeLog, Citation
+from registry.normalize import normalize_url
 
 STAFF_CREDIT = "registry staff"
+BATCH_SIZE = 500
+
+# Slugs that would collide with the pages under /<type>/ (e.g. /agreements/new/, /agreements/csv/).
+RESERVED_SLUGS = frozenset({"new", "csv", "feed", "matrix", "compare", "revisions", "timeline", "history"})
 
 _current_change_set = contextvars.ContextVar("current_change_set", default=None)
 
 
 @dataclass
-class ChangeSet:
+class _Entry:
+    record: object
+    action: str
+    public: bool
+    history_id: int | None = None
+
+
+@dataclass
+class OpenChangeSet:
+    """A change set being applied; written as a ``ChangeSet`` row with its ChangeLog rows on close."""
+
     user: object
     reason: str
     credited_to: str = STAFF_CREDIT
-    logged: dict = field(default_factory=dict)  # (record_type, pk) -> ChangeLog
+    logged: dict = field(default_factory=dict)  # (record_type, pk) -> _Entry
+    history: dict = field(default_factory=dict)  # (model, pk) -> latest history id written here
+    touched: dict = field(default_factory=lambda: defaultdict(set))  # model -> pks whose updated_at to bump
     published: list = field(default_factory=list)  # records that must have a citation at the end
     newly_public: list = field(default_factory=list)  # records published in this change: check their parts
+    row: object = None  # the ChangeSet row, once written
+
+
+def current_change_set():
+    return _current_change_set.get()
 
 
 @contextmanager
@@ -43,110 +77,78 @@ def change_set(*, user, reason, credited_to=STAFF_CREDIT):
         return
     if not (reason or "").strip():
         raise ValidationError({"reason": "Every change needs a reason."})
-    current = ChangeSet(user=user, reason=reason.strip(), credited_to=credited_to)
+    current = OpenChangeSet(user=user, reason=reason.strip(), credited_to=credited_to)
     token = _current_change_set.set(current)
     try:
         with transaction.atomic():
             yield current
             _check_citations(current.published)
-            for record in current.newly_public:
-                _check_parts_are_public(record)
+            _check_parts_are_public(current.newly_public)
+            _close(current)
     finally:
         _current_change_set.reset(token)
 
 
-def apply_change(record, *, user=None, reason=None, action=None, validate=True, credited_to=STAFF_CREDIT):
-    """Save one record (public record or a part of one) with history and a ChangeLog row.
+def _remember_history(sender, instance, history_instance, **kwargs):
+    current = _current_change_set.get()
+    if current is not None:
+        current.history[type(instance), instance.pk] = history_instance.history_id
 
-    ``action`` is worked out when omitted: created for a new record, updated otherwise.
-    Returns the record.
+
+post_create_historical_record.connect(_remember_history, dispatch_uid="registry.services.remember_history")
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+_UNKNOWN = object()
+
+
+def check_record(record, *, stored_published_at=_UNKNOWN):
+    """Every check a record must pass before it is written, in Python (no query for a record whose
+    references are loaded). Raises ValidationError naming each field; returns True when the record
+    becomes public with this change.
+
+    ``full_clean`` runs without ``validate_unique`` and ``validate_constraints``: each model's
+    ``clean()`` makes its constraints' checks (with the field named), the database enforces the
+    constraints and unique columns, and ``registry.constraints`` names the field of any refusal. A
+    foreign key whose record is in hand is not looked up again. ``stored_published_at``: what the
+    caller read of the stored record in this transaction (else it is read here, one query).
     """
-    with change_set(user=user, reason=reason, credited_to=credited_to) as current:
-        user, reason = current.user, current.reason
-        is_new = record._state.adding
-        if action is None:
-            action = ChangeLog.Action.CREATED if is_new else ChangeLog.Action.UPDATED
-        if validate:
-            record.full_clean()
-        if _check_publication(record):
-            current.newly_public.append(record)
-        if hasattr(record, "updated_at"):
-            record.updated_at = timezone.now()
-        record._history_user = user
-        record._change_reason = reason
-        record.save()
-        if hasattr(record, "slug"):
-            _log(current, record, action)
-            if getattr(record, "requires_citation", False) and record.published_at:
-                current.published.append(record)
-        parent = record.change_parent
-        if parent is not None:
-            _touch(parent)
-            _log(current, parent, ChangeLog.Action.UPDATED)
-    return record
-
-
-def apply_changes(records, *, user, reason, credited_to=STAFF_CREDIT):
-    """The bulk variant: many records, one transaction, ChangeLog ids handed out in order."""
-    with change_set(user=user, reason=reason, credited_to=credited_to):
-        return [apply_change(record) for record in records]
-
-
-def remove_part(part, *, user=None, reason=None, credited_to=STAFF_CREDIT):
-    """Remove a part of a record (a citation, party or link no longer stated). Its history keeps
-    the removal with who and why; the record it belonged to is logged as updated."""
-    with change_set(user=user, reason=reason, credited_to=credited_to) as current:
-        parent = part.change_parent
-        part._history_user = current.user
-        part._change_reason = current.reason
-        part.delete()
-        if parent is not None:
-            _touch(parent)
-            _log(current, parent, ChangeLog.Action.UPDATED)
-
-
-def retract(record, *, user, reason):
-    """Retract a public record: it keeps its URL, leaves lists, and the feed says so.
-
-    Records shown only through this one (the terms and markers of an agreement) are retracted with
-    it, each with its own history, notice and change row, so that no page or sync client keeps a
-    part of a withdrawn record as if it stood.
-    """
-    if not (reason or "").strip():
-        raise ValidationError({"retraction_reason": "A retraction needs a reason."})
-    if record.retracted_at:
-        raise ValidationError({"retracted_at": f"{record} is already retracted."})
-    reason = reason.strip()
-    with change_set(user=user, reason=f"retracted: {reason}"):  # a nested retraction joins its parent's change
-        record.retracted_at = timezone.now()
-        record.retraction_reason = reason
-        apply_change(record, action=ChangeLog.Action.RETRACTED)
-        for child in _visibility_children(record):
-            retract(child, user=user, reason=f"Retracted with its {record.record_type} “{record}”: {reason}")
-    return record
-
-
-def _visibility_children(record):
-    """Published, unretracted records whose visibility depends on ``record`` (see ``visibility_parents``)."""
-    for relation in record._meta.related_objects:
-        model = relation.related_model
-        if relation.field.name in getattr(model, "visibility_parents", ()):
-            yield from model.objects.filter(**{relation.field.name: record}, published_at__isnull=False,
-                                            retracted_at__isnull=True)
+    errors = {}
+    slug = getattr(record, "slug", None)
+    if hasattr(record, "record_type") and slug in RESERVED_SLUGS:
+        errors["slug"] = [f"“{slug}” is reserved: it is the address of a page. Choose another slug."]
+    loaded = [f.name for f in record._meta.concrete_fields if f.is_relation and f.is_cached(record)]
+    try:
+        record.full_clean(exclude=loaded, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    return _check_publication(record, stored_published_at)
 
 
 def _is_public_record_model(model):
     return hasattr(model, "record_type") and hasattr(model, "published_at") and model.record_type is not None
 
 
-def _check_publication(record):
+def _stored_published_at(record, known=_UNKNOWN):
+    """published_at as stored (read in this transaction by the caller, or here)."""
+    if record._state.adding:
+        return None
+    if known is not _UNKNOWN:
+        return known
+    return type(record).objects.filter(pk=record.pk).values_list("published_at", flat=True).first()
+
+
+def _check_publication(record, stored_published_at=_UNKNOWN):
     """What is shown shows only published records, and a published record is never unpublished
     (it is retracted). Returns True when ``record`` becomes public with this change."""
     errors = {}
     became_public = False
     if _is_public_record_model(type(record)):
-        was_published = (not record._state.adding and type(record).objects.filter(
-            pk=record.pk, published_at__isnull=False).exists())
+        was_published = _stored_published_at(record, stored_published_at) is not None
         if was_published and record.published_at is None:
             errors["published_at"] = "A published record cannot be unpublished: retract it, with a reason, instead."
         became_public = record.published_at is not None and not was_published
@@ -176,75 +178,301 @@ def _draft_references(row, *, skip=()):
     return errors
 
 
-def _check_parts_are_public(record):
-    """A record published in this change may not show drafts through its parts (parties, links, citations)."""
+def _by_model(records):
+    groups = defaultdict(list)
+    for record in records:
+        groups[type(record)].append(record)
+    return groups
+
+
+def _check_parts_are_public(records):
+    """Records published in this change may not show drafts through their parts (parties, links,
+    citations): one query per kind of part per type of record, however many records."""
+    for model, group in _by_model({id(r): r for r in records}.values()).items():
+        for relation in model._meta.related_objects:
+            part_model = relation.related_model
+            if getattr(part_model, "change_parent_field", None) != relation.field.name \
+                    or _is_public_record_model(part_model):
+                continue
+            references = [f.name for f in part_model._meta.concrete_fields
+                          if f.is_relation and f.name != relation.field.name
+                          and _is_public_record_model(f.related_model)]
+            for part in part_model.objects.filter(**{f"{relation.field.name}__in": group}).select_related(*references):
+                problems = _draft_references(part, skip=(relation.field.name,))
+                if problems:
+                    raise ValidationError({relation.get_accessor_name(): list(problems.values())})
+        if hasattr(model, "citations"):
+            content_type = ContentType.objects.get_for_model(model)
+            drafts = [c.source for c in Citation.objects.filter(
+                target_type=content_type, target_id__in=[r.pk for r in group],
+                source__published_at__isnull=True).select_related("source")]
+            if drafts:
+                raise ValidationError({"citations": [f"The source “{s}” is a draft: publish it first." for s in drafts]})
+
+
+def _check_citations(records):
+    """A published record needs a citation; one query per type of record."""
+    # A retraction never needs a new citation: it takes a record out of public view.
+    for model, group in _by_model({id(r): r for r in records}.values()).items():
+        group = [r for r in group if r.published_at and not r.retracted_at]
+        if not group:
+            continue
+        content_type = ContentType.objects.get_for_model(model)
+        cited = set(Citation.objects.filter(target_type=content_type, target_id__in=[r.pk for r in group])
+                    .values_list("target_id", flat=True))
+        for record in group:
+            if record.pk not in cited:
+                raise ValidationError(
+                    {"citations": f"{record.record_type} '{record.slug}' is published but has no citation; "
+                                  "add at least one source with a quote, or leave it unpublished."}
+                )
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+def apply_change(record, *, user=None, reason=None, action=None, validate=True, credited_to=STAFF_CREDIT):
+    """Check and save one record (public record or a part of one) with history and a ChangeLog row.
+
+    ``action`` is worked out when omitted: created for a new record, updated otherwise.
+    Returns the record.
+    """
+    with change_set(user=user, reason=reason, credited_to=credited_to) as current:
+        became_public = check_record(record) if validate else _check_publication(record)
+        is_new = record._state.adding
+        if hasattr(record, "updated_at"):
+            record.updated_at = timezone.now()
+        record._history_user = current.user
+        record._change_reason = current.reason
+        try:
+            with _named_refusals():
+                record.save()
+        finally:
+            del record._history_user, record._change_reason
+        _after_write(current, record, became_public,
+                     action or (ChangeLog.Action.CREATED if is_new else ChangeLog.Action.UPDATED))
+    return record
+
+
+def apply_changes(records, *, user=None, reason=None, credited_to=STAFF_CREDIT, validate=True):
+    """The bulk variant: records (of any types, each type written in bulk) checked, saved with their
+    history rows and logged, in one change set. A bad record stores nothing."""
+    records = list(records)
+    with change_set(user=user, reason=reason, credited_to=credited_to):
+        became_public, errors, stored = {}, [], {}
+        for model, group in _by_model(records).items():  # what is stored, one query per type
+            if hasattr(model, "published_at") and any(not r._state.adding for r in group):
+                stored.update({(model, pk): at for pk, at in model.objects.filter(
+                    pk__in=[r.pk for r in group if not r._state.adding]).values_list("pk", "published_at")})
+        for record in records:
+            known = stored.get((type(record), record.pk), _UNKNOWN)
+            try:
+                became_public[id(record)] = (check_record(record, stored_published_at=known) if validate
+                                             else _check_publication(record, known))
+            except ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise ValidationError([message for error in errors for message in _messages(error)])
+        for model, group in _by_model(records).items():
+            write_records(model, group, became_public=became_public)
+    return records
+
+
+def write_records(model, records, *, became_public=None):
+    """Write already-checked records of one model in bulk: INSERT/UPDATE, history rows with who and
+    why, ChangeLog entries and the parents' ``updated_at`` — a few queries per batch of 500."""
+    current = _current_change_set.get()
+    if current is None:
+        raise RuntimeError("write_records runs inside a change set.")
+    became_public = became_public or {}
+    now = timezone.now()
+    new = [r for r in records if r._state.adding]
+    old = [r for r in records if not r._state.adding]
+    for record in records:
+        if hasattr(record, "updated_at"):
+            record.updated_at = now
+        if isinstance(record, registry_models.Source):
+            record.url = normalize_url(record.url)
+    with _named_refusals():
+        if new:
+            model.objects.bulk_create(new, batch_size=BATCH_SIZE)
+        if old:
+            columns = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+            model.objects.bulk_update(old, columns, batch_size=BATCH_SIZE)
+    for created, group in ((True, new), (False, old)):
+        if not group:
+            continue
+        rows = model.history.bulk_history_create(group, batch_size=BATCH_SIZE, update=not created,
+                                                 default_user=_user(current),
+                                                 default_change_reason=current.reason, default_date=now)
+        for record, row in zip(group, rows, strict=True):
+            current.history[model, record.pk] = row.history_id
+            record._state.adding = False
+            _after_write(current, record, became_public.get(id(record), False),
+                         ChangeLog.Action.CREATED if created else ChangeLog.Action.UPDATED)
+    return records
+
+
+def remove_part(part, *, user=None, reason=None, credited_to=STAFF_CREDIT):
+    """Remove a part of a record (a citation, party or link no longer stated). Its history keeps
+    the removal with who and why; the record it belonged to is logged as updated."""
+    with change_set(user=user, reason=reason, credited_to=credited_to) as current:
+        parent = part.change_parent
+        part._history_user = current.user
+        part._change_reason = current.reason
+        part.delete()
+        if parent is not None:
+            _touch(current, parent)
+            _log(current, parent, ChangeLog.Action.UPDATED)
+
+
+def retract(record, *, user, reason, at=None):
+    """The one retraction, used by the admin, the loader, moderation and imports. A retracted
+    record keeps its URL, leaves lists, and the feed says so.
+
+    Records shown only through this one (the terms and markers of an agreement) are retracted with
+    it, each with its own history, notice and change row, so that no page or sync client keeps a
+    part of a withdrawn record as if it stood.
+    """
+    if not (reason or "").strip():
+        raise ValidationError({"retraction_reason": "A retraction needs a reason."})
+    if record.retracted_at:
+        raise ValidationError({"retracted_at": f"{record} is already retracted."})
+    reason = reason.strip()
+    with change_set(user=user, reason=f"retracted: {reason}"):  # a nested retraction joins its parent's change
+        record.retracted_at = at or timezone.now()
+        record.retraction_reason = reason
+        apply_change(record, action=ChangeLog.Action.RETRACTED)
+        for child in _visibility_children(record):
+            retract(child, user=user, at=record.retracted_at,
+                    reason=f"Retracted with its {record.record_type} “{record}”: {reason}")
+    return record
+
+
+def _visibility_children(record):
+    """Published, unretracted records whose visibility depends on ``record`` (see ``visibility_parents``)."""
     for relation in record._meta.related_objects:
         model = relation.related_model
-        if getattr(model, "change_parent_field", None) != relation.field.name or _is_public_record_model(model):
-            continue
-        for part in model.objects.filter(**{relation.field.name: record}):
-            problems = _draft_references(part, skip=(relation.field.name,))
-            if problems:
-                raise ValidationError({relation.get_accessor_name(): list(problems.values())})
-    if hasattr(record, "citations"):
-        drafts = [c.source for c in record.citations.select_related("source") if c.source.published_at is None]
-        if drafts:
-            raise ValidationError({"citations": [f"The source “{s}” is a draft: publish it first." for s in drafts]})
+        if relation.field.name in getattr(model, "visibility_parents", ()):
+            yield from model.objects.filter(**{relation.field.name: record}, published_at__isnull=False,
+                                            retracted_at__isnull=True)
+
+
+# --- the change log -------------------------------------------------------------------------
+
+def _after_write(current, record, became_public, action):
+    if became_public:
+        current.newly_public.append(record)
+    if hasattr(record, "slug") and hasattr(record, "record_type"):
+        _log(current, record, action)
+        if getattr(record, "requires_citation", False) and record.published_at:
+            current.published.append(record)
+    parent = record.change_parent
+    if parent is not None:
+        _touch(current, parent)
+        _log(current, parent, ChangeLog.Action.UPDATED)
 
 
 def _log(current, record, action):
-    """One ChangeLog row per record per change set; a later 'created'/'retracted' wins over 'updated'."""
+    """One ChangeLog entry per record per change set; a later 'created'/'retracted' wins over 'updated'."""
     key = (record.record_type, record.pk)
-    history = record.history.order_by("-history_id").values_list("history_id", flat=True).first()
     existing = current.logged.get(key)
     if existing is not None:
         if action != ChangeLog.Action.UPDATED and existing.action == ChangeLog.Action.UPDATED:
             existing.action = action
-        existing.history_id = history
+        existing.record = record
         existing.public = existing.public or record.published_at is not None
-        existing.save(update_fields=["action", "history_id", "public"])
         return existing
-    public = record.published_at is not None
-    if public and action == ChangeLog.Action.UPDATED and not ChangeLog.objects.public().filter(
-            record_type=record.record_type, slug=record.slug).exists():
-        action = ChangeLog.Action.CREATED  # first seen by the public: published just now
-    entry = ChangeLog.objects.create(
-        id=_next_change_id(),
-        at=timezone.now(),
-        record_type=record.record_type,
-        slug=record.slug,
-        action=action,
-        history_id=history,
-        reason=current.reason,
-        public=public,
-        credited_to=current.credited_to,
-        user=current.user if getattr(current.user, "pk", None) else None,
-    )
+    entry = _Entry(record=record, action=action, public=record.published_at is not None)
     current.logged[key] = entry
     return entry
 
 
-def _next_change_id():
-    """Take the next id under a row lock, so ids commit in the order they were handed out."""
-    counter, _ = ChangeCounter.objects.select_for_update().get_or_create(pk=1)
-    counter.last_id += 1
-    counter.save(update_fields=["last_id"])
-    return counter.last_id
-
-
-def _touch(parent):
+def _touch(current, parent):
     # A part changed, so the parent's representation changed: bump updated_at for sync clients
     # (`updated_after`) without writing a parent history row — the part's own history holds it.
+    # Written once per type of parent when the change set closes.
+    parent.updated_at = timezone.now()
+    current.touched[type(parent)].add(parent.pk)
+
+
+def _close(current):
+    """Write the change set: parents' updated_at, the ChangeSet row, its ChangeLog rows."""
     now = timezone.now()
-    type(parent).objects.filter(pk=parent.pk).update(updated_at=now)
-    parent.updated_at = now
+    for model, pks in current.touched.items():
+        model.objects.filter(pk__in=pks).update(updated_at=now)
+    if not current.logged:
+        return
+    entries = list(current.logged.values())
+    _fill_history_ids(current, entries)
+    _announce_first_publication(entries)
+    public = sum(1 for entry in entries if entry.public)
+    counter, _ = ChangeCounter.objects.select_for_update().get_or_create(pk=1)
+    first_id, first_public_id = counter.last_id + 1, counter.last_public_id + 1
+    counter.last_id += len(entries)
+    counter.last_public_id += public
+    counter.save(update_fields=["last_id", "last_public_id"])
+    user = _user(current)
+    current.row = registry_models.ChangeSet.objects.create(at=now, reason=current.reason,
+                                                           credited_to=current.credited_to, user=user)
+    rows, next_public = [], first_public_id
+    for offset, entry in enumerate(entries):
+        public_id = None
+        if entry.public:
+            public_id, next_public = next_public, next_public + 1
+        rows.append(ChangeLog(id=first_id + offset, public_id=public_id, change_set=current.row, at=now,
+                              record_type=entry.record.record_type, slug=entry.record.slug, action=entry.action,
+                              history_id=entry.history_id, reason=current.reason, public=entry.public,
+                              credited_to=current.credited_to, user=user))
+    ChangeLog.objects.bulk_create(rows, batch_size=BATCH_SIZE)
 
 
-def _check_citations(records):
-    for record in records:
-        # A retraction never needs a new citation: it takes a record out of public view.
-        if record.published_at and not record.retracted_at and not record.citations.exists():
-            raise ValidationError(
-                {"citations": f"{record.record_type} '{record.slug}' is published but has no citation; "
-                              "add at least one source with a quote, or leave it unpublished."}
-            )
+def _fill_history_ids(current, entries):
+    """The history row each entry's record stood at: known for records saved here; one query per
+    type for parents whose parts alone changed."""
+    missing = defaultdict(list)
+    for entry in entries:
+        entry.history_id = current.history.get((type(entry.record), entry.record.pk))
+        if entry.history_id is None:
+            missing[type(entry.record)].append(entry)
+    for model, group in missing.items():
+        latest = dict(model.history.filter(id__in=[e.record.pk for e in group]).values("id")
+                      .annotate(latest=Max("history_id")).values_list("id", "latest"))
+        for entry in group:
+            entry.history_id = latest.get(entry.record.pk)
+
+
+def _announce_first_publication(entries):
+    """A record's first public change is logged as created, so feeds announce it when published."""
+    candidates = [e for e in entries if e.public and e.action == ChangeLog.Action.UPDATED]
+    if not candidates:
+        return
+    condition = Q()
+    for record_type in {e.record.record_type for e in candidates}:
+        condition |= Q(record_type=record_type, slug__in=[e.record.slug for e in candidates
+                                                          if e.record.record_type == record_type])
+    seen = set(ChangeLog.objects.public().filter(condition).values_list("record_type", "slug").distinct())
+    for entry in candidates:
+        if (entry.record.record_type, entry.record.slug) not in seen:
+            entry.action = ChangeLog.Action.CREATED  # first seen by the public: published just now
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+def _user(current):
+    return current.user if getattr(current.user, "pk", None) else None
+
+
+@contextmanager
+def _named_refusals():
+    """The database's refusal as a ValidationError on the constraint's field."""
+    try:
+        yield
+    except IntegrityError as error:
+        raise as_validation_error(error) from error
+
+
+def _messages(error):
+    if hasattr(error, "error_dict"):
+        return [f"{name}: {message}" for name, messages in error.message_dict.items() for message in messages]
+    return list(error.messages)
+

@@ -31,7 +31,7 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         types = sorted(record_types(), key=lambda t: HOME_ORDER.index(t.name))
         context["counts"] = [(t, t.model.objects.public().count()) for t in types]
-        context["latest_changes"] = changes_with_titles(ChangeLog.objects.public().order_by("-id")[:10])
+        context["latest_changes"] = changes_with_titles(ChangeLog.objects.public().order_by("-public_id")[:10])
         # The designations FilterSet owns what "in effect" means; the home page asks it, by name, so the
         # core app does not import the disclosures app.
         designation_filters = import_string("disclosures.filters.DesignationFilterSet")

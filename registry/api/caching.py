@@ -12,7 +12,7 @@ from registry.models import ChangeLog
 
 def latest_change():
     """(id, time) of the latest public change: one query, made before any other."""
-    return ChangeLog.objects.public().order_by("-id").values_list("id", "at").first() or (0, None)
+    return ChangeLog.objects.public().order_by("-public_id").values_list("public_id", "at").first() or (0, None)
 
 
 def etag_for(request, change_id):

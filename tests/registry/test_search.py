@@ -346,7 +346,7 @@ def test_the_search_help_lists_the_differences_between_the_databases(client):
 
 # --- the SQLite index ------------------------------------------------------------------------
 
-FTS_MIGRATIONS = ["registry.migrations.0006_sqlite_fts", "contracts.migrations.0004_sqlite_fts",
+FTS_MIGRATIONS = ["registry.migrations.0008_sqlite_fts", "contracts.migrations.0004_sqlite_fts",
                   "disclosures.migrations.0004_sqlite_fts"]
 
 

@@ -33,5 +33,5 @@ def remove_fts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0005_api_tokens")]
+    dependencies = [("registry", "0007_change_sets_required")]
     operations = [migrations.RunPython(add_fts, remove_fts)]
