@@ -7,7 +7,10 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         import registry.api_docs  # noqa: F401 - registers the token scheme with drf-spectacular
+        from registry.exports import SOURCE_COLUMNS
         from registry.interchange import register
+        from registry.models import Source
 
-        register(name="source", plural="sources", label="Sources", model_path="registry.Source",
-                 serializer_path="registry.api_serializers.SourceWriteSerializer", order=10)
+        register(name="source", plural="sources", label="Sources", model=Source,
+                 serializer_path="registry.write_serializers.SourceWriteSerializer", order=10, page_order=90,
+                 api_order=90, csv=SOURCE_COLUMNS)
