@@ -75,10 +75,6 @@ def add_timeline_source(record_type, source):
     return source
 
 
-def sections(page):
-    return list(_SECTIONS[page])
-
-
 def columns(record_type):
     return list(_COLUMNS[record_type])
 
