@@ -6,17 +6,26 @@ class ContractsConfig(AppConfig):
     verbose_name = "Agencies, vendors and agreements"
 
     def ready(self):
+        from contracts import exports, vocabulary
+        from contracts.models import Agency, Agreement, ClassifiedAddendumMarker, PublicTerm, Vendor
         from registry.interchange import register
 
-        serializers = "contracts.api_serializers"
-        register(name="agency", plural="agencies", label="Agencies", model_path="contracts.Agency",
-                 serializer_path=f"{serializers}.AgencyWriteSerializer", order=20)
-        register(name="vendor", plural="vendors", label="Vendors", model_path="contracts.Vendor",
-                 serializer_path=f"{serializers}.VendorWriteSerializer", order=30)
-        register(name="agreement", plural="agreements", label="Agreements", model_path="contracts.Agreement",
-                 serializer_path=f"{serializers}.AgreementWriteSerializer", order=40)
-        register(name="term", plural="terms", label="Public terms", model_path="contracts.PublicTerm",
-                 serializer_path=f"{serializers}.PublicTermWriteSerializer", order=50)
+        serializers = f"{self.name}.write_serializers"
+        register(name="agency", plural="agencies", label="Agencies", model=Agency,
+                 serializer_path=f"{serializers}.AgencyWriteSerializer", order=20, page_order=80, api_order=40,
+                 csv=exports.AGENCY_COLUMNS)
+        register(name="vendor", plural="vendors", label="Vendors", model=Vendor,
+                 serializer_path=f"{serializers}.VendorWriteSerializer", order=30, page_order=70, api_order=50,
+                 csv=exports.VENDOR_COLUMNS)
+        register(name="agreement", plural="agreements", label="Agreements", model=Agreement,
+                 serializer_path=f"{serializers}.AgreementWriteSerializer", order=40, page_order=10, api_order=10,
+                 csv=exports.AGREEMENT_COLUMNS, meanings=vocabulary.AGREEMENT_MEANINGS,
+                 related_by=("vendor", "agency"))
+        register(name="term", plural="terms", label="Public terms", model=PublicTerm,
+                 serializer_path=f"{serializers}.PublicTermWriteSerializer", order=50, page_order=20, api_order=20,
+                 csv=exports.TERM_COLUMNS, meanings=vocabulary.TERM_MEANINGS, related_by=("vendor", "agency"))
         register(name="addendum-marker", plural="addendum_markers", label="Classified-addendum markers",
-                 model_path="contracts.ClassifiedAddendumMarker",
-                 serializer_path=f"{serializers}.ClassifiedAddendumMarkerWriteSerializer", order=60)
+                 model=ClassifiedAddendumMarker,
+                 serializer_path=f"{serializers}.ClassifiedAddendumMarkerWriteSerializer", order=60, page_order=30,
+                 api_order=30, csv=exports.MARKER_COLUMNS, meanings=vocabulary.MARKER_MEANINGS,
+                 related_by=("vendor", "agency"))

@@ -2,46 +2,10 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
-from contracts.models import (
-    Agency,
-    Agreement,
-    AgreementAgency,
-    AgreementParty,
-    ClassifiedAddendumMarker,
-    PublicTerm,
-    Vendor,
-)
+from contracts.models import Agency, Agreement, ClassifiedAddendumMarker, PublicTerm, Vendor
 from registry.filters import RegistryFilterSet, SlugChoiceFilter, StrictBooleanFilter, TextFilter, date_range
-
-
-def with_sub_agencies(agencies, *, include_self=True):
-    """Ids of the agencies and every agency below them (one query over the agency tree)."""
-    children = {}
-    for pk, parent_id in Agency.objects.values_list("id", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found, frontier = set(), [agency.pk for agency in agencies]
-    if not include_self:
-        frontier = [child for pk in frontier for child in children.get(pk, [])]
-    while frontier:
-        pk = frontier.pop()
-        if pk not in found:
-            found.add(pk)
-            frontier.extend(children.get(pk, []))
-    return found
-
-
-def agreements_with_agency(agencies):
-    """Awarding or participating, sub-agencies included."""
-    ids = with_sub_agencies(agencies)
-    participating = AgreementAgency.objects.filter(agreement=OuterRef("pk"), agency_id__in=ids)
-    return Q(awarding_agency_id__in=ids) | Q(Exists(participating))
-
-
-def agreements_with_vendor(vendors):
-    """A party in any role."""
-    return Q(Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), vendor__in=vendors)))
 
 
 class AgreementFilterSet(RegistryFilterSet):
@@ -82,13 +46,13 @@ class AgreementFilterSet(RegistryFilterSet):
         fields = []
 
     def filter_agency(self, queryset, name, value):
-        return queryset.filter(agreements_with_agency(value)) if value else queryset
+        return queryset.with_agency(value) if value else queryset
 
     def filter_awarding_agency(self, queryset, name, value):
-        return queryset.filter(awarding_agency_id__in=with_sub_agencies(value)) if value else queryset
+        return queryset.with_awarding_agency(value) if value else queryset
 
     def filter_vendor(self, queryset, name, value):
-        return queryset.filter(agreements_with_vendor(value)) if value else queryset
+        return queryset.with_vendor(value) if value else queryset
 
     def filter_has_addendum_marker(self, queryset, name, value):
         if value is None:
@@ -102,7 +66,7 @@ class AgreementFilterSet(RegistryFilterSet):
         effect = self.form.cleaned_data.get("term_effect")
         if name == "term_effect" and category:
             return queryset
-        current = PublicTerm.objects.public().filter(agreement=OuterRef("pk"), status__in=PublicTerm.CURRENT_STATUSES)
+        current = PublicTerm.objects.public().current().filter(agreement=OuterRef("pk"))
         if category:
             current = current.filter(category=category)
         if effect == "none":
@@ -152,15 +116,10 @@ class PublicTermFilterSet(RegistryFilterSet):
         fields = []
 
     def filter_vendor(self, queryset, name, value):
-        parties = AgreementParty.objects.filter(agreement=OuterRef("agreement_id"), vendor__in=value)
-        return queryset.filter(Q(vendor__in=value) | Q(Exists(parties))) if value else queryset
+        return queryset.with_vendor(value) if value else queryset
 
     def filter_agency(self, queryset, name, value):
-        if not value:
-            return queryset
-        ids = with_sub_agencies(value)
-        participating = AgreementAgency.objects.filter(agreement=OuterRef("agreement_id"), agency_id__in=ids)
-        return queryset.filter(Q(agency_id__in=ids) | Q(agreement__awarding_agency_id__in=ids) | Q(Exists(participating)))
+        return queryset.with_agency(value) if value else queryset
 
 
 class ClassifiedAddendumMarkerFilterSet(RegistryFilterSet):
@@ -181,15 +140,10 @@ class ClassifiedAddendumMarkerFilterSet(RegistryFilterSet):
         fields = []
 
     def filter_vendor(self, queryset, name, value):
-        parties = AgreementParty.objects.filter(agreement=OuterRef("agreement_id"), vendor__in=value)
-        return queryset.filter(Exists(parties)) if value else queryset
+        return queryset.with_vendor(value) if value else queryset
 
     def filter_agency(self, queryset, name, value):
-        if not value:
-            return queryset
-        ids = with_sub_agencies(value)
-        participating = AgreementAgency.objects.filter(agreement=OuterRef("agreement_id"), agency_id__in=ids)
-        return queryset.filter(Q(agreement__awarding_agency_id__in=ids) | Q(Exists(participating)))
+        return queryset.with_agency(value) if value else queryset
 
 
 class AgencyFilterSet(RegistryFilterSet):
@@ -208,13 +162,12 @@ class AgencyFilterSet(RegistryFilterSet):
     def filter_parent(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(id__in=with_sub_agencies(value, include_self=False))
+        return queryset.below(value)
 
 
 class VendorFilterSet(RegistryFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Vendor.Kind.choices, label="Kind", widget=forms.SelectMultiple)
     country = TextFilter(lookup_expr="iexact", label="Country (ISO code)", max_length=2)
-    has_designation = StrictBooleanFilter(method="filter_has_designation", label="Has a designation")
 
     ordering_fields = {"name": "name", "updated": "updated_at"}
     default_ordering = "name"
@@ -222,11 +175,3 @@ class VendorFilterSet(RegistryFilterSet):
     class Meta:
         model = Vendor
         fields = []
-
-    def filter_has_designation(self, queryset, name, value):
-        if value is None:
-            return queryset
-        from django.apps import apps  # disclosures depends on contracts, not the reverse
-
-        designations = apps.get_model("disclosures", "Designation").objects.public().filter(vendor=OuterRef("pk"))
-        return queryset.filter(Exists(designations) if value else ~Exists(designations))

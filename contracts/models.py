@@ -4,7 +4,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 
 from registry.fields import (
     MoneyAccessor,
@@ -18,7 +19,7 @@ from registry.fields import (
     validate_date_order,
     validate_money,
 )
-from registry.models import CitedRecord, HistoricalLink, PublicRecord
+from registry.models import CitedRecord, HistoricalLink, PublicRecord, PublicRecordQuerySet
 
 BASE_CONSTRAINTS = PublicRecord.Meta.constraints
 
@@ -32,6 +33,72 @@ def collect_errors(record, extra):
         for field, messages in error.message_dict.items():
             errors.setdefault(field, messages)
     raise_if(errors)
+
+
+# --- the rules every page, filter, feed, export and the API ask for ---------------------------
+
+def agency_tree(agencies, *, include_self=True):
+    """SQL selecting the ids of ``agencies`` and every agency below them (or only those below), however
+    deep the tree: one recursive subquery, run inside the query that uses it (no query of its own)."""
+    ids = [getattr(agency, "pk", agency) for agency in agencies]
+    table = Agency._meta.db_table
+    if not ids:
+        return RawSQL(f"SELECT id FROM {table} WHERE 1 = 0", [])
+    marks = ", ".join(["%s"] * len(ids))
+    seed = f"SELECT id FROM {table} WHERE {'id' if include_self else 'parent_id'} IN ({marks})"
+    return RawSQL(f"WITH RECURSIVE tree(id) AS ({seed} UNION SELECT child.id FROM {table} child "
+                  f"JOIN tree ON child.parent_id = tree.id) SELECT id FROM tree", ids)
+
+
+class AgencyQuerySet(PublicRecordQuerySet):
+    def and_below(self, agencies):
+        """These agencies and every agency below them: what "with agency" means everywhere."""
+        return self.filter(pk__in=agency_tree(agencies))
+
+    def below(self, agencies):
+        """Every agency below these, not the agencies themselves."""
+        return self.filter(pk__in=agency_tree(agencies, include_self=False))
+
+
+class AgreementQuerySet(PublicRecordQuerySet):
+    def with_agency(self, agencies):
+        """Awarded by, or with the participation of, the agencies or one of their sub-agencies."""
+        tree = Agency.objects.and_below(agencies).values("pk")
+        participating = AgreementAgency.objects.filter(agreement=OuterRef("pk"), agency__in=tree)
+        return self.filter(Q(awarding_agency__in=tree) | Q(Exists(participating)))
+
+    def with_awarding_agency(self, agencies):
+        """Awarded by the agencies or one of their sub-agencies."""
+        return self.filter(awarding_agency__in=Agency.objects.and_below(agencies).values("pk"))
+
+    def with_vendor(self, vendors):
+        """With the vendors as a party, in any role."""
+        return self.filter(Exists(AgreementParty.objects.filter(agreement=OuterRef("pk"), vendor__in=vendors)))
+
+
+class PublicTermQuerySet(PublicRecordQuerySet):
+    def current(self):
+        """Terms that still describe their agreement or owner: in force or disputed."""
+        return self.filter(status__in=PublicTerm.CURRENT_STATUSES)
+
+    def with_agency(self, agencies):
+        """The agencies' (or sub-agencies') own policies, and the terms of agreements with them."""
+        return self.filter(Q(agency__in=Agency.objects.and_below(agencies).values("pk"))
+                           | Q(agreement__in=Agreement.objects.with_agency(agencies).values("pk")))
+
+    def with_vendor(self, vendors):
+        """The vendors' own policies, and the terms of agreements they are a party to."""
+        return self.filter(Q(vendor__in=vendors) | Q(agreement__in=Agreement.objects.with_vendor(vendors).values("pk")))
+
+
+class ClassifiedAddendumMarkerQuerySet(PublicRecordQuerySet):
+    def with_agency(self, agencies):
+        """Markers of agreements with the agencies (sub-agencies included)."""
+        return self.filter(agreement__in=Agreement.objects.with_agency(agencies).values("pk"))
+
+    def with_vendor(self, vendors):
+        """Markers of agreements the vendors are a party to."""
+        return self.filter(agreement__in=Agreement.objects.with_vendor(vendors).values("pk"))
 
 
 class Agency(CitedRecord):
@@ -63,6 +130,8 @@ class Agency(CitedRecord):
     )
     country = models.CharField(max_length=2, default="US", help_text="ISO 3166-1 alpha-2 country code.")
     website = models.URLField(blank=True, help_text="The agency's website.")
+
+    objects = AgencyQuerySet.as_manager()
 
     class Meta(CitedRecord.Meta):
         verbose_name_plural = "agencies"
@@ -232,6 +301,8 @@ class Agreement(CitedRecord):
     end = PartialDateAccessor("end_on")
     ceiling = MoneyAccessor("ceiling")
     obligated = MoneyAccessor("obligated")
+
+    objects = AgreementQuerySet.as_manager()
 
     class Meta(CitedRecord.Meta):
         ordering = ["-announced_on", "id"]
@@ -403,6 +474,8 @@ class PublicTerm(CitedRecord):
 
     effective = PartialDateAccessor("effective_on")
 
+    objects = PublicTermQuerySet.as_manager()
+
     class Meta(CitedRecord.Meta):
         verbose_name = "public term"
         ordering = ["category", "id"]
@@ -483,6 +556,8 @@ class ClassifiedAddendumMarker(CitedRecord):
     known_since, known_since_precision = partial_date("Since when the non-public part is publicly known to exist.")
 
     known = PartialDateAccessor("known_since")
+
+    objects = ClassifiedAddendumMarkerQuerySet.as_manager()
 
     class Meta(CitedRecord.Meta):
         verbose_name = "classified-addendum marker"

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from contracts import feeds as contract_feeds
 from contracts import views
 from registry import feeds
 
@@ -7,7 +8,7 @@ urlpatterns = [
     path("agreements/", views.AgreementList.as_view(), name="agreement-list"),
     path("agreements/csv/", views.AgreementCsv.as_view(), name="agreement-csv"),
     path("agreements/feed/", feeds.ListFeed(views.AgreementList), name="agreement-feed"),
-    path("agreements/new/feed/", feeds.NewAgreementsFeed(), name="new-agreement-feed"),
+    path("agreements/new/feed/", contract_feeds.NewAgreementsFeed(), name="new-agreement-feed"),
     path("agreements/<slug:slug>/", views.AgreementDetail.as_view(), name="agreement-detail"),
     path("terms/", views.PublicTermList.as_view(), name="term-list"),
     path("terms/csv/", views.PublicTermCsv.as_view(), name="term-csv"),
@@ -21,10 +22,10 @@ urlpatterns = [
     path("vendors/csv/", views.VendorCsv.as_view(), name="vendor-csv"),
     path("vendors/feed/", feeds.ListFeed(views.VendorList), name="vendor-feed"),
     path("vendors/<slug:slug>/", views.VendorDetail.as_view(), name="vendor-detail"),
-    path("vendors/<slug:slug>/feed/", feeds.VendorFeed(), name="vendor-detail-feed"),
+    path("vendors/<slug:slug>/feed/", contract_feeds.VendorFeed(), name="vendor-detail-feed"),
     path("agencies/", views.AgencyList.as_view(), name="agency-list"),
     path("agencies/csv/", views.AgencyCsv.as_view(), name="agency-csv"),
     path("agencies/feed/", feeds.ListFeed(views.AgencyList), name="agency-feed"),
     path("agencies/<slug:slug>/", views.AgencyDetail.as_view(), name="agency-detail"),
-    path("agencies/<slug:slug>/feed/", feeds.AgencyFeed(), name="agency-detail-feed"),
+    path("agencies/<slug:slug>/feed/", contract_feeds.AgencyFeed(), name="agency-detail-feed"),
 ]

@@ -1,41 +1,20 @@
-"""Pages for agreements, terms, classified-addendum markers, vendors and agencies."""
+"""Pages for agreements, terms, classified-addendum markers, vendors and agencies.
 
-import datetime
+Other apps add sections, list columns and the events timeline to these pages through
+registry/sections.py; this module knows only its own records.
+"""
 
 from django.db.models import F, Prefetch
 
 from contracts import filters
 from contracts.models import Agency, Agreement, AgreementAgency, AgreementParty, ClassifiedAddendumMarker, PublicTerm
-from registry.pages import RecordCsvView, RecordDetailView, RecordListView, public_links
+from registry.pages import RecordCsvView, RecordDetailView, RecordListView
 
 CITATIONS = "citations__source"
 
 
 def public(model, *related):
     return model.objects.public().select_related(*related)
-
-
-def disclosures_model(name):
-    # disclosures depends on contracts, never the reverse: look its models up by name at run time.
-    from django.apps import apps
-
-    return apps.get_model("disclosures", name)
-
-
-def linked_events(record):
-    """The public events linked to a record (prefetched public ``event_links``), once each, oldest first."""
-    events = {link.event for link in record.event_links.all()}
-    return sorted(events, key=lambda e: (e.occurred_on is None, e.occurred_on or datetime.date.min, e.pk))
-
-
-def unique_targets(links, attribute):
-    """The public records behind prefetched links, once each, in link order (non-public are None)."""
-    seen = {}
-    for link in links:
-        target = getattr(link, attribute)
-        if target is not None:
-            seen.setdefault(target.pk, target)
-    return list(seen.values())
 
 
 # --- agreements ---------------------------------------------------------------------------
@@ -69,11 +48,6 @@ class AgreementDetail(RecordDetailView):
             Prefetch("children", queryset=public(Agreement), to_attr="public_children"),
             Prefetch("terms", queryset=public(PublicTerm).order_by("category", "id"), to_attr="public_terms"),
             Prefetch("addendum_markers", queryset=public(ClassifiedAddendumMarker), to_attr="public_markers"),
-            Prefetch("designation_links", queryset=public_links(
-                disclosures_model("DesignationAgreement"), "designation", "designation__vendor")),
-            Prefetch("testing_links", queryset=public_links(
-                disclosures_model("TestingDisclosureAgreement"), "disclosure", "disclosure__agency")),
-            Prefetch("event_links", queryset=public_links(disclosures_model("EventLink"), "event")),
             CITATIONS,
         )
 
@@ -81,12 +55,7 @@ class AgreementDetail(RecordDetailView):
         terms_by_category = {}
         for term in record.public_terms:
             terms_by_category.setdefault(term.get_category_display(), []).append(term)
-        return {
-            "terms_by_category": terms_by_category,
-            "designations": [link.designation for link in record.designation_links.all()],
-            "testing_disclosures": [link.disclosure for link in record.testing_links.all()],
-            "events": linked_events(record),
-        }
+        return {"terms_by_category": terms_by_category}
 
 
 # --- terms and markers ---------------------------------------------------------------------
@@ -111,13 +80,12 @@ class PublicTermDetail(RecordDetailView):
     def prefetch_related(self):
         return (
             Prefetch("superseded_by", queryset=public(PublicTerm), to_attr="public_superseded_by"),
-            Prefetch("event_links", queryset=public_links(disclosures_model("EventLink"), "event")),
             CITATIONS,
         )
 
     def extra_context(self, record):
         supersedes = record.supersedes if record.supersedes and record.supersedes.is_public else None
-        return {"supersedes": supersedes, "events": linked_events(record)}
+        return {"supersedes": supersedes}
 
 
 class MarkerList(RecordListView):
@@ -140,12 +108,8 @@ class MarkerDetail(RecordDetailView):
     def prefetch_related(self):
         return (
             Prefetch("agreement__parties", queryset=AgreementParty.objects.select_related("vendor").order_by("role", "id")),
-            Prefetch("event_links", queryset=public_links(disclosures_model("EventLink"), "event")),
             CITATIONS,
         )
-
-    def extra_context(self, record):
-        return {"events": linked_events(record)}
 
 
 # --- vendors and agencies -------------------------------------------------------------------
@@ -164,15 +128,10 @@ class VendorList(RecordListView):
     filterset_class = filters.VendorFilterSet
     template_name = "contracts/vendor_list.html"
 
-    @property
-    def prefetch_related(self):
-        designation = disclosures_model("Designation")
-        return (
-            Prefetch("parties", queryset=AgreementParty.objects.filter(agreement__in=Agreement.objects.public())
-                     .only("id", "vendor_id", "agreement_id"), to_attr="public_parties"),
-            Prefetch("designations", queryset=designation.objects.public().only("id", "vendor_id", "status"),
-                     to_attr="public_designations"),
-        )
+    prefetch_related = (
+        Prefetch("parties", queryset=AgreementParty.objects.to_public("agreement").only("id", "vendor_id", "agreement_id"),
+                 to_attr="public_parties"),
+    )
 
     def extra_context(self, page):
         for vendor in page.items if page else []:
@@ -188,29 +147,16 @@ class VendorDetail(RecordDetailView):
     record_type = "vendor"
     template_name = "contracts/vendor_detail.html"
 
-    @property
-    def prefetch_related(self):
-        designation = disclosures_model("Designation")
-        return (
-            Prefetch("parties", queryset=AgreementParty.objects.filter(agreement__in=Agreement.objects.public())
-                     .select_related("agreement", "agreement__awarding_agency")
-                     .order_by(F("agreement__announced_on").desc(nulls_last=True), "agreement_id", "role", "id")),
-            Prefetch("designations", queryset=public(designation, "issuing_agency")
-                     .order_by(F("announced_on").desc(nulls_last=True), "id"), to_attr="public_designations"),
-            Prefetch("testing_links", queryset=public_links(
-                disclosures_model("TestingDisclosureVendor"), "disclosure", "disclosure__agency")),
-            Prefetch("event_links", queryset=public_links(disclosures_model("EventLink"), "event")),
-            Prefetch("terms", queryset=public(PublicTerm).filter(agreement__isnull=True).order_by("category", "id"),
-                     to_attr="public_policies"),
-            CITATIONS,
-        )
+    prefetch_related = (
+        Prefetch("parties", queryset=AgreementParty.objects.to_public("agreement", "agreement__awarding_agency")
+                 .order_by(F("agreement__announced_on").desc(nulls_last=True), "agreement_id", "role", "id")),
+        Prefetch("terms", queryset=public(PublicTerm).filter(agreement__isnull=True).order_by("category", "id"),
+                 to_attr="public_policies"),
+        CITATIONS,
+    )
 
     def extra_context(self, record):
-        return {
-            "agreements": public_agreements_of(record.parties.all()),
-            "testing_disclosures": unique_targets(record.testing_links.all(), "disclosure"),
-            "events": linked_events(record),
-        }
+        return {"agreements": public_agreements_of(record.parties.all())}
 
 
 class AgencyList(RecordListView):
@@ -233,30 +179,16 @@ class AgencyDetail(RecordDetailView):
     template_name = "contracts/agency_detail.html"
     select_related = ("parent",)
 
-    @property
-    def prefetch_related(self):
-        designation, testing = disclosures_model("Designation"), disclosures_model("TestingDisclosure")
-        newest_first = (F("announced_on").desc(nulls_last=True), "id")
-        return (
-            Prefetch("sub_agencies", queryset=public(Agency).order_by("name", "id"), to_attr="public_sub_agencies"),
-            Prefetch("awarded_agreements", queryset=public(Agreement).order_by(*newest_first),
-                     to_attr="public_awarded"),
-            Prefetch("participations", queryset=AgreementAgency.objects.filter(agreement__in=Agreement.objects.public())
-                     .select_related("agreement", "agreement__awarding_agency")
-                     .order_by(F("agreement__announced_on").desc(nulls_last=True), "id")),
-            Prefetch("designations_issued", queryset=public(designation, "vendor").order_by(*newest_first),
-                     to_attr="public_designations"),
-            Prefetch("testing_disclosures", queryset=public(testing).order_by(F("disclosed_on").desc(nulls_last=True),
-                                                                              "id"),
-                     to_attr="public_testing"),
-            Prefetch("event_links", queryset=public_links(disclosures_model("EventLink"), "event")),
-            Prefetch("terms", queryset=public(PublicTerm).filter(agreement__isnull=True).order_by("category", "id"),
-                     to_attr="public_policies"),
-            CITATIONS,
-        )
+    prefetch_related = (
+        Prefetch("sub_agencies", queryset=public(Agency).order_by("name", "id"), to_attr="public_sub_agencies"),
+        Prefetch("awarded_agreements", queryset=public(Agreement).order_by(F("announced_on").desc(nulls_last=True), "id"),
+                 to_attr="public_awarded"),
+        Prefetch("participations", queryset=AgreementAgency.objects.to_public("agreement", "agreement__awarding_agency")
+                 .order_by(F("agreement__announced_on").desc(nulls_last=True), "id")),
+        Prefetch("terms", queryset=public(PublicTerm).filter(agreement__isnull=True).order_by("category", "id"),
+                 to_attr="public_policies"),
+        CITATIONS,
+    )
 
     def extra_context(self, record):
-        return {
-            "participating": [link.agreement for link in record.participations.all()],
-            "events": linked_events(record),
-        }
+        return {"participating": [link.agreement for link in record.participations.all()]}

@@ -6,14 +6,25 @@ class DisclosuresConfig(AppConfig):
     verbose_name = "Designations, testing disclosures and events"
 
     def ready(self):
+        from contracts.filters import VendorFilterSet
+        from disclosures import exports, filters, pages, vocabulary
+        from disclosures.models import Designation, Event, TestingDisclosure
+        from registry.filters import add_filter
         from registry.interchange import register
 
-        serializers = "disclosures.api_serializers"
-        register(name="designation", plural="designations", label="Designations",
-                 model_path="disclosures.Designation",
-                 serializer_path=f"{serializers}.DesignationWriteSerializer", order=70)
+        serializers = f"{self.name}.write_serializers"
+        register(name="designation", plural="designations", label="Designations", model=Designation,
+                 serializer_path=f"{serializers}.DesignationWriteSerializer", order=70, page_order=40, api_order=60,
+                 csv=exports.DESIGNATION_COLUMNS, meanings=vocabulary.DESIGNATION_MEANINGS,
+                 related_by=("vendor", "agency"))
         register(name="testing-disclosure", plural="testing_disclosures", label="Testing disclosures",
-                 model_path="disclosures.TestingDisclosure",
-                 serializer_path=f"{serializers}.TestingDisclosureWriteSerializer", order=80)
-        register(name="event", plural="events", label="Events", model_path="disclosures.Event",
-                 serializer_path=f"{serializers}.EventWriteSerializer", order=90)
+                 model=TestingDisclosure, serializer_path=f"{serializers}.TestingDisclosureWriteSerializer",
+                 order=80, page_order=50, api_order=70, csv=exports.TESTING_DISCLOSURE_COLUMNS,
+                 meanings=vocabulary.TESTING_DISCLOSURE_MEANINGS, related_by=("vendor", "agency"))
+        register(name="event", plural="events", label="Events", model=Event,
+                 serializer_path=f"{serializers}.EventWriteSerializer", order=90, page_order=60, api_order=80,
+                 csv=exports.EVENT_COLUMNS, meanings=vocabulary.EVENT_MEANINGS, related_by=("vendor", "agency"))
+
+        # What disclosures shows on contracts' pages, and the filter it adds to the vendors' list.
+        pages.register_sections()
+        add_filter(VendorFilterSet, "has_designation", filters.vendor_has_designation())

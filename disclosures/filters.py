@@ -2,18 +2,10 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
-from contracts.filters import with_sub_agencies
-from contracts.models import Agency, Agreement, AgreementParty, Vendor
-from disclosures.models import (
-    Designation,
-    Event,
-    EventLink,
-    TestingDisclosure,
-    TestingDisclosureAgreement,
-    TestingDisclosureVendor,
-)
+from contracts.models import Agency, Agreement, Vendor
+from disclosures.models import Designation, Event, TestingDisclosure
 from registry.filters import (
     PartialDateValueFilter,
     RegistryFilterSet,
@@ -22,11 +14,6 @@ from registry.filters import (
     TextFilter,
     date_range,
 )
-
-# Statuses of a designation that took effect and has since stopped binding; for in_effect_on it
-# was in effect until it ended (ended_on) or, without an end date, until its first court order.
-STOPPED_STATUSES = (Designation.Status.ENJOINED, Designation.Status.STAYED, Designation.Status.RESCINDED,
-                    Designation.Status.EXPIRED, Designation.Status.VACATED)
 
 
 class DesignationFilterSet(RegistryFilterSet):
@@ -54,24 +41,13 @@ class DesignationFilterSet(RegistryFilterSet):
         fields = []
 
     def filter_vendor(self, queryset, name, value):
-        return queryset.filter(vendor__in=value) if value else queryset
+        return queryset.with_vendor(value) if value else queryset
 
     def filter_issuing_agency(self, queryset, name, value):
-        return queryset.filter(issuing_agency_id__in=with_sub_agencies(value)) if value else queryset
+        return queryset.with_agency(value) if value else queryset
 
     def filter_in_effect_on(self, queryset, name, value):
-        if value is None:
-            return queryset
-        day = value.last_day
-        started = Q(effective_on__lte=day) | Q(effective_on__isnull=True) & (
-            Q(announced_on__lte=day) | Q(determined_on__lte=day) | Q(noticed_on__lte=day))
-        court_orders = EventLink.objects.filter(designation=OuterRef("pk"), event__kind=Event.Kind.COURT_ORDER,
-                                                event__in=Event.objects.public())
-        stopped_later = Q(ended_on__gt=day) | Q(
-            Q(ended_on__isnull=True), Exists(court_orders.filter(event__occurred_on__gt=day)),
-            ~Exists(court_orders.filter(event__occurred_on__lte=day)))
-        still_binding = Q(status=Designation.Status.IN_EFFECT) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
-        return queryset.filter(started, still_binding | Q(status__in=STOPPED_STATUSES) & stopped_later)
+        return queryset if value is None else queryset.in_effect_on(value.last_day)
 
 
 class TestingDisclosureFilterSet(RegistryFilterSet):
@@ -100,21 +76,16 @@ class TestingDisclosureFilterSet(RegistryFilterSet):
         fields = []
 
     def filter_agency(self, queryset, name, value):
-        return queryset.filter(agency_id__in=with_sub_agencies(value)) if value else queryset
+        return queryset.with_agency(value) if value else queryset
 
     def filter_vendor(self, queryset, name, value):
-        links = TestingDisclosureVendor.objects.filter(disclosure=OuterRef("pk"), vendor__in=value)
-        return queryset.filter(Exists(links)) if value else queryset
+        return queryset.with_vendor(value) if value else queryset
 
     def filter_agreement(self, queryset, name, value):
-        links = TestingDisclosureAgreement.objects.filter(disclosure=OuterRef("pk"), agreement__in=value)
-        return queryset.filter(Exists(links)) if value else queryset
+        return queryset.with_agreement(value) if value else queryset
 
     def filter_has_agreement(self, queryset, name, value):
-        if value is None:
-            return queryset
-        links = Exists(TestingDisclosureAgreement.objects.filter(disclosure=OuterRef("pk")))
-        return queryset.filter(links if value else ~links)
+        return queryset if value is None else queryset.under_an_agreement(value)
 
 
 class EventFilterSet(RegistryFilterSet):
@@ -122,7 +93,7 @@ class EventFilterSet(RegistryFilterSet):
     vendor = SlugChoiceFilter(queryset=Vendor.objects.public(), method="filter_vendor", label="Vendor",
                               help_text="Linked to the vendor, or to an agreement it is a party to.")
     agency = SlugChoiceFilter(queryset=Agency.objects.public(), method="filter_agency", label="Agency",
-                              help_text="Linked to the agency (or a sub-agency), or to an agreement it awarded.")
+                              help_text="Linked to the agency (or a sub-agency), or to an agreement it awarded or takes part in.")
     agreement = SlugChoiceFilter(queryset=Agreement.objects.public(), method="filter_agreement", label="Agreement")
     designation = SlugChoiceFilter(queryset=Designation.objects.public(), method="filter_designation",
                                    label="Designation")
@@ -136,25 +107,27 @@ class EventFilterSet(RegistryFilterSet):
         model = Event
         fields = []
 
-    def linked(self, queryset, condition):
-        return queryset.filter(Exists(EventLink.objects.filter(condition, event=OuterRef("pk"))))
-
     def filter_vendor(self, queryset, name, value):
-        if not value:
-            return queryset
-        party_agreements = AgreementParty.objects.filter(vendor__in=value).values("agreement_id")
-        return self.linked(queryset, Q(vendor__in=value) | Q(agreement_id__in=party_agreements))
+        return queryset.with_vendor(value) if value else queryset
 
     def filter_agency(self, queryset, name, value):
-        if not value:
-            return queryset
-        ids = with_sub_agencies(value)
-        return self.linked(queryset, Q(agency_id__in=ids) | Q(agreement__awarding_agency_id__in=ids))
+        return queryset.with_agency(value) if value else queryset
 
     def filter_agreement(self, queryset, name, value):
-        return self.linked(queryset, Q(agreement__in=value)) if value else queryset
+        return queryset.with_agreement(value) if value else queryset
 
     def filter_designation(self, queryset, name, value):
-        return self.linked(queryset, Q(designation__in=value)) if value else queryset
+        return queryset.with_designation(value) if value else queryset
 
 
+# --- filters disclosures adds to contracts' FilterSets (registered in disclosures/apps.py) -------
+
+def filter_vendors_by_designation(queryset, name, value):
+    if value is None:
+        return queryset
+    designations = Exists(Designation.objects.public().filter(vendor=OuterRef("pk")))
+    return queryset.filter(designations if value else ~designations)
+
+
+def vendor_has_designation():
+    return StrictBooleanFilter(method=filter_vendors_by_designation, label="Has a designation")

@@ -2,12 +2,13 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from contracts.models import (
     BASE_CONSTRAINTS,
     Agency,
     Agreement,
+    AgreementParty,
     ClassifiedAddendumMarker,
     PublicTerm,
     Vendor,
@@ -20,7 +21,90 @@ from registry.fields import (
     partial_date_constraints,
     validate_date_order,
 )
-from registry.models import CitedRecord, HistoricalLink
+from registry.models import CitedRecord, HistoricalLink, HistoricalLinkQuerySet, PublicRecordQuerySet
+
+# --- the rules every page, filter, feed, export and the API ask for ---------------------------
+
+
+class DesignationQuerySet(PublicRecordQuerySet):
+    def with_vendor(self, vendors):
+        """Designations of the vendors."""
+        return self.filter(vendor__in=vendors)
+
+    def with_agency(self, agencies):
+        """Issued by the agencies or one of their sub-agencies."""
+        return self.filter(issuing_agency__in=Agency.objects.and_below(agencies).values("pk"))
+
+    def in_effect_on(self, day):
+        """In effect on ``day`` (a date), read from the dated fields and the legal events.
+
+        In effect from the effective date, or without one from the first of announcement, determination
+        or notice; until the end date, or for one since enjoined, stayed or vacated without an end date,
+        until its first court order. Reported and proposed designations never count.
+        """
+        started = Q(effective_on__lte=day) | Q(effective_on__isnull=True) & (
+            Q(announced_on__lte=day) | Q(determined_on__lte=day) | Q(noticed_on__lte=day))
+        court_orders = EventLink.objects.filter(designation=OuterRef("pk"), event__kind=Event.Kind.COURT_ORDER,
+                                                event__in=Event.objects.public())
+        stopped_later = Q(ended_on__gt=day) | Q(
+            Q(ended_on__isnull=True), Exists(court_orders.filter(event__occurred_on__gt=day)),
+            ~Exists(court_orders.filter(event__occurred_on__lte=day)))
+        still_binding = Q(status=Designation.Status.IN_EFFECT) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+        return self.filter(started, still_binding | Q(status__in=Designation.STOPPED_STATUSES) & stopped_later)
+
+
+class TestingDisclosureQuerySet(PublicRecordQuerySet):
+    __test__ = False  # not a pytest test class, despite its name
+
+    def with_agency(self, agencies):
+        """Testing by the agencies or one of their sub-agencies."""
+        return self.filter(agency__in=Agency.objects.and_below(agencies).values("pk"))
+
+    def with_vendor(self, vendors):
+        """Testing of the vendors' models."""
+        return self.filter(Exists(TestingDisclosureVendor.objects.filter(disclosure=OuterRef("pk"), vendor__in=vendors)))
+
+    def with_agreement(self, agreements):
+        """Testing under the agreements."""
+        return self.filter(Exists(TestingDisclosureAgreement.objects.filter(disclosure=OuterRef("pk"),
+                                                                            agreement__in=agreements)))
+
+    def under_an_agreement(self, value=True):
+        """Testing under some recorded agreement (``value=False``: outside any)."""
+        links = Exists(TestingDisclosureAgreement.objects.filter(disclosure=OuterRef("pk")))
+        return self.filter(links if value else ~links)
+
+
+class EventQuerySet(PublicRecordQuerySet):
+    def linked(self, condition):
+        """Events with a link matching ``condition`` (a Q over EventLink)."""
+        return self.filter(Exists(EventLink.objects.filter(condition, event=OuterRef("pk"))))
+
+    def with_vendor(self, vendors):
+        """Linked to the vendors, or to an agreement they are a party to."""
+        party_agreements = AgreementParty.objects.filter(vendor__in=vendors).values("agreement_id")
+        return self.linked(Q(vendor__in=vendors) | Q(agreement_id__in=party_agreements))
+
+    def with_agency(self, agencies):
+        """Linked to the agencies (or a sub-agency), or to an agreement with them (awarding or participating)."""
+        return self.linked(Q(agency__in=Agency.objects.and_below(agencies).values("pk"))
+                           | Q(agreement__in=Agreement.objects.with_agency(agencies).values("pk")))
+
+    def with_agreement(self, agreements):
+        return self.linked(Q(agreement__in=agreements))
+
+    def with_designation(self, designations):
+        return self.linked(Q(designation__in=designations))
+
+
+class EventLinkQuerySet(HistoricalLinkQuerySet):
+    def to_public_targets(self):
+        """Links whose record is ``.public()`` (a term or marker of a retracted agreement is not)."""
+        condition = Q()
+        for name in EventLink.TARGET_FIELDS:
+            target_model = EventLink._meta.get_field(name).related_model
+            condition |= Q(**{f"{name}__in": target_model.objects.public()})
+        return self.filter(condition)
 
 
 class Designation(CitedRecord):
@@ -49,6 +133,10 @@ class Designation(CitedRecord):
         EXPIRED = "expired", "Expired"
         VACATED = "vacated", "Vacated"
 
+    # Statuses of a designation that took effect and has since stopped binding; for in_effect_on it
+    # was in effect until it ended (ended_on) or, without an end date, until its first court order.
+    STOPPED_STATUSES = (Status.ENJOINED, Status.STAYED, Status.RESCINDED, Status.EXPIRED, Status.VACATED)
+
     title = models.CharField(max_length=300, help_text="A short name for the designation.")
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="designations",
                                help_text="The vendor designated.")
@@ -73,6 +161,8 @@ class Designation(CitedRecord):
     noticed = PartialDateAccessor("noticed_on")
     effective = PartialDateAccessor("effective_on")
     ended = PartialDateAccessor("ended_on")
+
+    objects = DesignationQuerySet.as_manager()
 
     class Meta(CitedRecord.Meta):
         ordering = ["-announced_on", "id"]
@@ -162,6 +252,8 @@ class TestingDisclosure(CitedRecord):
     tested_end = PartialDateAccessor("tested_to")
     disclosed = PartialDateAccessor("disclosed_on")
 
+    objects = TestingDisclosureQuerySet.as_manager()
+
     class Meta(CitedRecord.Meta):
         ordering = ["-disclosed_on", "id"]
         constraints = [
@@ -247,6 +339,8 @@ class Event(CitedRecord):
 
     occurred = PartialDateAccessor("occurred_on")
 
+    objects = EventQuerySet.as_manager()
+
     class Meta(CitedRecord.Meta):
         ordering = ["-occurred_on", "id"]
         constraints = [*BASE_CONSTRAINTS, *partial_date_constraints("occurred_on")]
@@ -299,6 +393,8 @@ class EventLink(HistoricalLink):
                                            related_name="event_links", help_text="A linked testing disclosure.")
     related_event = models.ForeignKey(Event, on_delete=models.PROTECT, null=True, blank=True,
                                       related_name="linked_from", help_text="A linked earlier or later event.")
+
+    objects = EventLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "id"]

@@ -13,23 +13,12 @@ from disclosures.models import (
     TestingDisclosureVendor,
 )
 from disclosures.services import disclosure_lag
-from registry.pages import RecordCsvView, RecordDetailView, RecordListView, public_links
-
-# The parents whose retraction hides a linked term or marker, loaded with the link.
-LINK_TARGET_PARENTS = ("term__agreement", "term__agency", "term__vendor", "addendum_marker__agreement")
+from registry.pages import RecordCsvView, RecordDetailView, RecordListView
 
 
 def chronological(events):
     """Events oldest first (same day: in the order recorded), each once; undated last."""
     return sorted(set(events), key=lambda e: (e.occurred_on is None, e.occurred_on or datetime.date.min, e.id))
-
-
-def is_visible(record):
-    """Public, and no visibility parent (the agreement of a term, say) unpublished or retracted."""
-    if record is None or not record.is_public:
-        return False
-    parents = (getattr(record, name) for name in record.visibility_parents)
-    return all(parent is None or parent.is_public for parent in parents)
 
 
 def kind_of(record):
@@ -55,9 +44,9 @@ class DesignationDetail(RecordDetailView):
     template_name = "disclosures/designation_detail.html"
     select_related = ("vendor", "issuing_agency")
     prefetch_related = (
-        Prefetch("affected", queryset=public_links(DesignationAgreement, "agreement", "agreement__awarding_agency")
+        Prefetch("affected", queryset=DesignationAgreement.objects.to_public("agreement", "agreement__awarding_agency")
                  .order_by("id")),
-        Prefetch("event_links", queryset=public_links(EventLink, "event")),
+        Prefetch("event_links", queryset=EventLink.objects.to_public("event")),
         CITATIONS,
     )
 
@@ -75,7 +64,7 @@ class TestingDisclosureList(RecordListView):
     filterset_class = filters.TestingDisclosureFilterSet
     template_name = "disclosures/testing_list.html"
     select_related = ("agency",)
-    prefetch_related = (Prefetch("vendor_links", queryset=public_links(TestingDisclosureVendor, "vendor")
+    prefetch_related = (Prefetch("vendor_links", queryset=TestingDisclosureVendor.objects.to_public("vendor")
                                  .order_by("vendor__name", "id")),)
 
     def extra_context(self, page):
@@ -93,19 +82,18 @@ class TestingDisclosureDetail(RecordDetailView):
     template_name = "disclosures/testing_detail.html"
     select_related = ("agency",)
     prefetch_related = (
-        Prefetch("vendor_links", queryset=public_links(TestingDisclosureVendor, "vendor").order_by("vendor__name", "id")),
-        Prefetch("agreement_links", queryset=public_links(TestingDisclosureAgreement, "agreement",
-                                                          "agreement__awarding_agency").order_by("id")),
-        Prefetch("event_links", queryset=public_links(EventLink, "event")),
+        Prefetch("vendor_links", queryset=TestingDisclosureVendor.objects.to_public("vendor").order_by("vendor__name", "id")),
+        Prefetch("agreement_links", queryset=TestingDisclosureAgreement.objects.to_public(
+            "agreement", "agreement__awarding_agency").order_by("id")),
         CITATIONS,
     )
 
     def extra_context(self, record):
+        # Its events timeline comes from disclosures/pages.py, as on every record page.
         return {
             "lag": disclosure_lag(record),
             "vendors": [link.vendor for link in record.vendor_links.all()],
             "agreements": [link.agreement for link in record.agreement_links.all()],
-            "events": chronological(link.event for link in record.event_links.all()),
         }
 
 
@@ -125,15 +113,14 @@ class EventDetail(RecordDetailView):
     record_type = "event"
     template_name = "disclosures/event_detail.html"
     prefetch_related = (
-        Prefetch("links", queryset=EventLink.objects.select_related(*EventLink.TARGET_FIELDS, *LINK_TARGET_PARENTS)
+        Prefetch("links", queryset=EventLink.objects.to_public_targets().select_related(*EventLink.TARGET_FIELDS)
                  .order_by("role", "id")),
-        Prefetch("linked_from", queryset=public_links(EventLink, "event")),
+        Prefetch("linked_from", queryset=EventLink.objects.to_public("event")),
         CITATIONS,
     )
 
     def extra_context(self, record):
-        # Links to records that are not public are not shown.
-        links = [link for link in record.links.all() if is_visible(link.target)]
+        links = list(record.links.all())  # links to public records only: EventLinkQuerySet.to_public_targets
         groups = [(role.label, [(kind_of(link.target), link.target) for link in links if link.role == role])
                   for role in EventLink.Role]
         return {

@@ -9,10 +9,13 @@ class RegistryConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         import registry.api_docs  # noqa: F401 - registers the token scheme with drf-spectacular
+        from registry.exports import SOURCE_COLUMNS
         from registry.interchange import register
+        from registry.models import Source
         from registry.search import repair_fts
 
         post_migrate.connect(repair_fts, sender=self, dispatch_uid="registry.search.repair_fts")
 
-        register(name="source", plural="sources", label="Sources", model_path="registry.Source",
-                 serializer_path="registry.api_serializers.SourceWriteSerializer", order=10)
+        register(name="source", plural="sources", label="Sources", model=Source,
+                 serializer_path="registry.write_serializers.SourceWriteSerializer", order=10, page_order=90,
+                 api_order=90, csv=SOURCE_COLUMNS)

@@ -1,5 +1,7 @@
-"""Atom feeds, read from the ChangeLog: every change, new agreements, everything linked to a vendor
-or an agency, and the changes to the records of any list (the list's own FilterSet and query string).
+"""Atom feeds, read from the ChangeLog: every change, the changes to the records of any list (the
+list's own FilterSet and query string), and the changes to a record and the records linked to it
+(``RelatedChangesFeed``: each record type says, with ``related_by``, which records' feeds include it
+through its QuerySet's ``with_<type>()``). Apps subclass these in their own feeds.py.
 
 An entry is one change: the record's title and what happened, a link to the record's page, the
 time, the reason and who is credited; its id is unique per change. Feeds show what a record's own
@@ -37,10 +39,6 @@ class BadFeedQuery(Exception):
 def readable(model):
     """What a record's own URL shows anonymous readers: published records, retracted or not."""
     return model.objects.reachable_by(AnonymousUser())
-
-
-def model_of(record_type):
-    return by_name(record_type).model
 
 
 @dataclass
@@ -92,7 +90,7 @@ def records_of(changes):
         slugs_by_type.setdefault(change.record_type, set()).add(change.slug)
     records = {}
     for record_type, slugs in slugs_by_type.items():
-        for record in readable(model_of(record_type)).filter(slug__in=slugs):
+        for record in readable(by_name(record_type).model).filter(slug__in=slugs):
             records[record_type, record.slug] = record
     return records
 
@@ -176,19 +174,6 @@ class ChangeFeed(Feed):
         return [entry.change.record_type, entry.change.action]
 
 
-class NewAgreementsFeed(ChangeFeed):
-    """Agreements as they are added to the registry."""
-
-    def select(self, request, *args, **kwargs):
-        return Selection(title=f"{SITE_NAME}: new agreements", link=reverse("agreement-list"),
-                         description="Agreements as they are added to the registry, newest first.")
-
-    def changes(self, target):
-        agreements = readable(model_of("agreement")).values("slug")
-        return list(ChangeLog.objects.public().filter(record_type="agreement", action=ChangeLog.Action.CREATED,
-                                             slug__in=agreements).order_by("-id")[:FEED_SIZE])
-
-
 class ListFeed(ChangeFeed):
     """Changes to the records a list shows for the same query string (its own FilterSet).
 
@@ -219,12 +204,13 @@ class ListFeed(ChangeFeed):
 
 
 class RelatedChangesFeed(ChangeFeed):
-    """Changes to a vendor or agency and to the records linked to it."""
+    """Changes to a record and to the records linked to it: of every record type that names this
+    one in ``related_by``, the records its QuerySet's ``with_<this type>([record])`` selects."""
 
     record_type = None
 
     def select(self, request, slug):
-        record = readable(model_of(self.record_type)).filter(slug=slug).first()
+        record = readable(by_name(self.record_type).model).filter(slug=slug).first()
         if record is None:
             raise Http404(f"No {self.record_type} has the slug “{slug}”.")
         return Selection(title=f"{SITE_NAME}: {record}", link=record.get_absolute_url(),
@@ -232,38 +218,9 @@ class RelatedChangesFeed(ChangeFeed):
                          target=record)
 
     def changes(self, record):
-        conditions = self.links(record)
-        conditions[self.record_type] = conditions.get(self.record_type, Q()) | Q(pk=record.pk)
-        return changes_of({name: readable(model_of(name)).filter(condition).values("slug")
-                           for name, condition in conditions.items()})
-
-    def links(self, record):
-        """{record_type: condition} selecting the records linked to ``record``."""
-        raise NotImplementedError
-
-
-class VendorFeed(RelatedChangesFeed):
-    record_type = "vendor"
-
-    def links(self, vendor):
-        return {
-            "agreement": Q(parties__vendor=vendor),
-            "term": Q(vendor=vendor),
-            "designation": Q(vendor=vendor),
-            "testing-disclosure": Q(vendor_links__vendor=vendor),
-            "event": Q(links__vendor=vendor),
-        }
-
-
-class AgencyFeed(RelatedChangesFeed):
-    record_type = "agency"
-
-    def links(self, agency):
-        return {
-            "agreement": Q(awarding_agency=agency) | Q(participating__agency=agency),
-            "term": Q(agency=agency),
-            "designation": Q(issuing_agency=agency),
-            "testing-disclosure": Q(agency=agency),
-            "event": Q(links__agency=agency),
-        }
-
+        selections = {self.record_type: readable(type(record)).filter(pk=record.pk).values("slug")}
+        for record_type in record_types():
+            if self.record_type in record_type.related_by:
+                linked = getattr(readable(record_type.model), f"with_{self.record_type}")([record])
+                selections[record_type.name] = linked.values("slug")
+        return changes_of(selections)

@@ -6,6 +6,8 @@
 - ``ordering`` is an allow-list of public names; the keyset paginator applies it (NULLs last, then id).
 - ``q`` is the registry's search (registry/search.py).
 - ``describe()`` says in plain English what the active filters select.
+- ``add_filter()`` lets another app add a filter to a FilterSet (disclosures adds the vendors'
+  ``has_designation``) in its AppConfig.ready(), so the FilterSet's own app never names it.
 """
 
 import django_filters
@@ -175,6 +177,16 @@ class RegistryFilterSet(django_filters.FilterSet):
         if isinstance(value, (list, tuple)):
             return " or ".join(str(choices.get(v, v)) for v in value)
         return f"“{value}”" if name == "q" else str(choices.get(value, value))
+
+
+def add_filter(filterset_class, name, filter_):
+    """Add ``filter_`` (with a callable ``method``) to a FilterSet: pages, API, CSV and feeds all get it."""
+    if name in filterset_class.base_filters:
+        raise ValueError(f"{filterset_class.__name__} already has a filter named {name!r}.")
+    if filter_.field_name is None:
+        filter_.field_name = name
+    filterset_class.base_filters[name] = filter_
+    return filter_
 
 
 class SourceFilterSet(RegistryFilterSet):

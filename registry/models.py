@@ -166,12 +166,24 @@ class CitedRecord(PublicRecord):
         abstract = True
 
 
+class HistoricalLinkQuerySet(models.QuerySet):
+    def to_public(self, target, *related):
+        """The links whose ``target`` is ``.public()``, with it loaded (and ``related``), in one query.
+
+        Filtering the links, rather than prefetching their targets through a filtered queryset, leaves
+        no link whose (non-null) foreign key is missing from the cache: reading it would raise.
+        """
+        target_model = self.model._meta.get_field(target).related_model
+        return self.filter(**{f"{target}__in": target_model.objects.public()}).select_related(target, *related)
+
+
 class HistoricalLink(models.Model):
     """Base of every through-model: no slug of its own, history kept, changes logged on the parent."""
 
     change_parent_field = None
 
     history = HistoricalRecords(inherit=True)
+    objects = HistoricalLinkQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -1,5 +1,6 @@
 """The page machinery every list and detail page shares: one FilterSet, keyset pagination,
-an active-filter summary, links to the CSV and the Atom feed of exactly this query.
+an active-filter summary, links to the CSV and the Atom feed of exactly this query; and the
+sections, list columns and events timeline other apps add (registry/sections.py).
 
 Lists show ``.public()`` records. Detail pages show what ``.reachable_by(user)`` allows: a
 retracted record keeps its URL, with a notice.
@@ -9,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views import View
 
+from registry import sections
 from registry.exports import csv_response
 from registry.interchange import by_name
 from registry.pagination import InvalidCursor, paginate, parse_page_size
@@ -29,7 +31,7 @@ class RecordListView(View):
 
     def get_queryset(self):
         return (self.model.objects.public().select_related(*self.select_related)
-                .prefetch_related(*self.prefetch_related))
+                .prefetch_related(*self.prefetch_related, *sections.list_prefetches(self.record_type)))
 
     def get_filterset(self, request):
         return self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
@@ -58,7 +60,7 @@ class RecordListView(View):
             "filterset": filterset, "page": page, "count": count, "errors": errors,
             "summary": filterset.describe(), "record_type": by_name(self.record_type),
             "query": query.urlencode(), "records": page.items if page else [],
-            **self.extra_context(page),
+            "columns": sections.columns(self.record_type), **self.extra_context(page),
         }
         status = 400 if (errors or not filterset.is_valid()) else 200
         return render(request, self.template_name, context, status=status)
@@ -92,14 +94,16 @@ class RecordDetailView(View):
 
     def get_queryset(self):
         return (self.model.objects.reachable_by(self.request.user).select_related(*self.select_related)
-                .prefetch_related(*self.prefetch_related))
+                .prefetch_related(*self.prefetch_related, *sections.detail_prefetches(self.record_type)))
 
     def get(self, request, slug):
         record = self.get_queryset().filter(slug=slug).first()
         if record is None:
             raise Http404(f"No {self.record_type} has the slug “{slug}”.")
         context = {"record": record, "record_type": by_name(self.record_type),
-                   "citations": numbered_citations(record), **self.extra_context(record)}
+                   "citations": numbered_citations(record),
+                   "sections": sections.parts(self.record_type, record),
+                   "timeline": sections.timeline(self.record_type, record), **self.extra_context(record)}
         return render(request, self.template_name, context)
 
     def extra_context(self, record):
@@ -111,13 +115,3 @@ def numbered_citations(record):
     if not hasattr(record, "citations"):
         return []
     return list(enumerate(record.citations.all(), start=1))
-
-
-def public_links(model, target, *related):
-    """A through-model's rows whose ``target`` is public, with the target loaded (one query).
-
-    Filtering the links, rather than prefetching the targets through a filtered queryset, leaves no
-    link whose (non-null) foreign key is missing from the cache: reading it would raise.
-    """
-    target_model = model._meta.get_field(target).related_model
-    return model.objects.filter(**{f"{target}__in": target_model.objects.public()}).select_related(target, *related)

@@ -5,7 +5,6 @@ import io
 
 import pytest
 
-from registry.exports import EXPORTS
 from registry.interchange import record_types
 from tests.builders import make_agency, make_agreement, make_vendor
 
@@ -18,8 +17,8 @@ def read_csv(response):
     return list(csv.DictReader(io.StringIO(body, newline="")))
 
 
-def test_every_record_type_has_one_column_definition():
-    assert set(EXPORTS) == {t.name for t in record_types()}
+def test_every_record_type_registers_one_column_definition():
+    assert all(t.csv is not None and t.csv.headers()[0] == "slug" for t in record_types())
 
 
 def test_the_csv_parses_back_with_commas_quotes_and_newlines_intact(client):

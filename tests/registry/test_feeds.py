@@ -159,7 +159,9 @@ def test_a_malformed_list_feed_query_is_a_400_naming_the_field(client, query):
 def test_the_vendor_feed_has_the_vendor_and_every_record_linked_to_it(client, world):
     feed = read(client, "/vendors/openai/feed/")
 
-    expected = {world[k].get_absolute_url() for k in ("openai", "deal", "policy", "designation", "testing", "event")}
+    # "with vendor" means what it means in the filters: the marker of its agreement is linked to it too.
+    expected = {world[k].get_absolute_url() for k in ("openai", "deal", "policy", "marker", "designation", "testing",
+                                                       "event")}
     assert {link.removeprefix("http://testserver") for link in links(feed)} == expected
 
 
@@ -168,9 +170,20 @@ def test_the_agency_feed_has_the_agency_and_every_record_linked_to_it(client, wo
 
     feed = read(client, "/agencies/dod/feed/")
 
-    expected = {world[k].get_absolute_url() for k in ("dod", "deal", "designation", "testing", "event")}
+    expected = {world[k].get_absolute_url() for k in ("dod", "deal", "marker", "designation", "testing", "event")}
     assert {link.removeprefix("http://testserver") for link in links(feed)} == expected | {
         participating.get_absolute_url()}
+
+
+def test_the_agency_feed_includes_its_sub_agencies_records_as_its_filters_do(client, world):
+    office = make_agency(slug="dod-office", parent=world["dod"])
+    deal = make_agreement(slug="office-deal", awarding_agency=office)
+    term = make_term(slug="office-deal-term", agreement=deal)
+
+    feed_links = {link.removeprefix("http://testserver") for link in links(read(client, "/agencies/dod/feed/"))}
+
+    assert {deal.get_absolute_url(), term.get_absolute_url()} <= feed_links
+    assert office.get_absolute_url() not in feed_links  # the sub-agency itself is not "linked" to it
 
 
 def test_a_missing_vendor_feed_is_a_404(client):

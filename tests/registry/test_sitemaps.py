@@ -96,12 +96,12 @@ def test_the_500_page_needs_no_database_and_no_request(django_assert_num_queries
 
 
 def test_a_server_error_shows_the_plain_500_page(client, monkeypatch):
-    from registry import views
+    from registry.views import about
 
     def broken(self, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views.AboutView, "get_context_data", broken)
+    monkeypatch.setattr(about.AboutView, "get_context_data", broken)
     client.raise_request_exception = False
 
     response = client.get("/about/")

@@ -1,0 +1,134 @@
+"""Write serializers of the interchange shape for agencies, vendors, agreements and their parts."""
+
+from rest_framework import serializers
+
+from contracts.models import (
+    Agency,
+    Agreement,
+    AgreementAgency,
+    AgreementParty,
+    ClassifiedAddendumMarker,
+    PublicTerm,
+    Vendor,
+)
+from registry.write_serializers import (
+    MoneyField,
+    PartialDateField,
+    PartSet,
+    RecordWriteSerializer,
+    StrictSerializer,
+    slug_reference,
+)
+
+BASE_FIELDS = RecordWriteSerializer.Meta.fields
+
+
+def names_list(value):
+    if not all(isinstance(name, str) and name.strip() for name in value):
+        raise serializers.ValidationError("Aliases are a list of non-empty names.")
+    return value
+
+
+class AgencyWriteSerializer(RecordWriteSerializer):
+    parent = slug_reference(Agency.objects.all(), required=False, allow_null=True, default=None)
+    aliases = serializers.ListField(child=serializers.CharField(max_length=300), required=False, default=list)
+
+    class Meta(RecordWriteSerializer.Meta):
+        model = Agency
+        fields = [*BASE_FIELDS, "name", "acronym", "aliases", "kind", "parent", "country", "website"]
+
+
+class VendorWriteSerializer(RecordWriteSerializer):
+    aliases = serializers.ListField(child=serializers.CharField(max_length=300), required=False, default=list)
+
+    class Meta(RecordWriteSerializer.Meta):
+        model = Vendor
+        fields = [*BASE_FIELDS, "name", "aliases", "kind", "website", "country", "uei", "cage_code"]
+
+
+class PartyWriteSerializer(StrictSerializer):
+    vendor = slug_reference(Vendor.objects.all(), help_text="The vendor's slug.")
+    role = serializers.ChoiceField(choices=AgreementParty.Role.choices, default=AgreementParty.Role.PRIME)
+
+    class Meta:
+        pass
+
+
+class AgreementWriteSerializer(RecordWriteSerializer):
+    awarding_agency = slug_reference(Agency.objects.all(), required=False, allow_null=True, default=None)
+    parent = slug_reference(Agreement.objects.all(), required=False, allow_null=True, default=None)
+    participating_agencies = slug_reference(Agency.objects.all(), many=True, required=False, default=list)
+    parties = PartyWriteSerializer(many=True, required=False, default=list)
+    announced = PartialDateField(required=False, allow_null=True, default=None)
+    awarded = PartialDateField(required=False, allow_null=True, default=None)
+    start = PartialDateField(required=False, allow_null=True, default=None)
+    end = PartialDateField(required=False, allow_null=True, default=None)
+    ceiling = MoneyField(required=False, allow_null=True, default=None)
+    obligated = MoneyField(required=False, allow_null=True, default=None)
+
+    part_fields = ("citations", "parties", "participating_agencies")
+    accessor_fields = ("announced", "awarded", "start", "end", "ceiling", "obligated")
+
+    class Meta(RecordWriteSerializer.Meta):
+        model = Agreement
+        fields = [*BASE_FIELDS, "title", "summary", "awarding_agency", "participating_agencies", "parties",
+                  "vehicle", "vehicle_note", "parent", "piid", "usaspending_award_id", "federal_data_status",
+                  "federal_data_checked_on", "announced", "awarded", "start", "end", "ceiling", "obligated",
+                  "value_note", "status", "status_note", "terms_disclosure"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        seen = set()
+        for party in attrs.get("parties", []):
+            key = (party["vendor"].pk, party["role"])
+            if key in seen:
+                raise serializers.ValidationError({"parties": f"{party['vendor'].slug} is listed twice as {key[1]}."})
+            seen.add(key)
+        if len(set(attrs.get("participating_agencies", []))) != len(attrs.get("participating_agencies", [])):
+            raise serializers.ValidationError({"participating_agencies": "An agency is listed twice."})
+        return attrs
+
+    def part_sets(self, record, parts):
+        return [
+            *super().part_sets(record, parts),
+            PartSet(record.parties.all(),
+                    [AgreementParty(agreement=record, vendor=p["vendor"], role=p["role"]) for p in parts["parties"]],
+                    key=("vendor_id", "role")),
+            PartSet(record.participating.all(),
+                    [AgreementAgency(agreement=record, agency=a) for a in parts["participating_agencies"]],
+                    key=("agency_id",)),
+        ]
+
+
+class PublicTermWriteSerializer(RecordWriteSerializer):
+    agreement = slug_reference(Agreement.objects.all(), required=False, allow_null=True, default=None)
+    agency = slug_reference(Agency.objects.all(), required=False, allow_null=True, default=None)
+    vendor = slug_reference(Vendor.objects.all(), required=False, allow_null=True, default=None)
+    supersedes = slug_reference(PublicTerm.objects.all(), required=False, allow_null=True, default=None)
+    effective = PartialDateField(required=False, allow_null=True, default=None)
+
+    accessor_fields = ("effective",)
+
+    class Meta(RecordWriteSerializer.Meta):
+        model = PublicTerm
+        fields = [*BASE_FIELDS, "agreement", "agency", "vendor", "title", "category", "effect", "text", "text_form",
+                  "binding", "status", "effective", "supersedes"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if not (attrs.get("agreement") or attrs.get("agency") or attrs.get("vendor")):
+            raise serializers.ValidationError(
+                {"agreement": "A term belongs to an agreement, or to an agency or vendor: name one."})
+        return attrs
+
+
+class ClassifiedAddendumMarkerWriteSerializer(RecordWriteSerializer):
+    agreement = slug_reference(Agreement.objects.all())
+    known_since = PartialDateField(required=False, allow_null=True, default=None, source="known")
+
+    accessor_fields = ("known",)
+
+    class Meta(RecordWriteSerializer.Meta):
+        model = ClassifiedAddendumMarker
+        fields = [*BASE_FIELDS, "agreement", "title", "existence", "classification", "described_subject",
+                  "known_since"]

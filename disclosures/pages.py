@@ -1,0 +1,106 @@
+"""What disclosures shows on other apps' pages, registered in disclosures/apps.py through
+registry/sections.py: the designations and testing disclosures of an agreement, a vendor or an
+agency; the designations column of the vendor list; the events timeline of every record page; and
+the home page's designations in effect today and latest testing disclosures."""
+
+from django.db.models import F, Prefetch
+from django.utils import timezone
+
+from disclosures.models import (
+    Designation,
+    DesignationAgreement,
+    EventLink,
+    TestingDisclosure,
+    TestingDisclosureAgreement,
+    TestingDisclosureVendor,
+)
+from registry.sections import HOME, Column, Section, TimelineSource, add_column, add_section, add_timeline_source
+
+# Which pages show the timeline of linked events: every record page that events link to.
+TIMELINE_PAGES = ("agreement", "term", "addendum-marker", "vendor", "agency", "testing-disclosure")
+HOME_DESIGNATIONS = 10
+HOME_TESTING = 5
+
+
+def newest_announced():
+    return F("announced_on").desc(nulls_last=True), "id"
+
+
+def newest_disclosed():
+    return F("disclosed_on").desc(nulls_last=True), "id"
+
+
+def linked_events(record):
+    """(date, event) for the public events linked to a record (prefetched ``event_links``)."""
+    return [(link.event.occurred, link.event) for link in record.event_links.all()]
+
+
+def unique(records):
+    """Each record once, in order."""
+    return list({record.pk: record for record in records}.values())
+
+
+def designations_in_effect_today(record):
+    today = timezone.now().date()
+    in_effect = (Designation.objects.public().in_effect_on(today).select_related("vendor", "issuing_agency")
+                 .order_by(*newest_announced()))
+    return {"designations": list(in_effect[:HOME_DESIGNATIONS]), "today": today.isoformat()}
+
+
+def latest_testing(record):
+    latest = TestingDisclosure.objects.public().select_related("agency").order_by(
+        F("disclosed_on").desc(nulls_last=True), "-id")
+    return {"disclosures": list(latest[:HOME_TESTING])}
+
+
+def register_sections():
+    events = Prefetch("event_links", queryset=EventLink.objects.to_public("event"))
+    for page in TIMELINE_PAGES:
+        add_timeline_source(page, TimelineSource(entries=linked_events, prefetch=(events,)))
+
+    add_section("agreement", Section(
+        template="disclosures/sections/agreement_designations.html",
+        context=lambda agreement: {"designations": [link.designation for link in agreement.designation_links.all()]},
+        prefetch=(Prefetch("designation_links", queryset=DesignationAgreement.objects.to_public(
+            "designation", "designation__vendor")),),
+        order=10))
+    add_section("agreement", Section(
+        template="disclosures/sections/agreement_testing.html",
+        context=lambda agreement: {"disclosures": [link.disclosure for link in agreement.testing_links.all()]},
+        prefetch=(Prefetch("testing_links", queryset=TestingDisclosureAgreement.objects.to_public(
+            "disclosure", "disclosure__agency")),),
+        order=20))
+
+    add_section("vendor", Section(
+        template="disclosures/sections/vendor_designations.html",
+        context=lambda vendor: {"designations": vendor.public_designations},
+        prefetch=(Prefetch("designations", queryset=Designation.objects.public().select_related("issuing_agency")
+                           .order_by(*newest_announced()), to_attr="public_designations"),),
+        order=10))
+    add_section("vendor", Section(
+        template="disclosures/sections/vendor_testing.html",
+        context=lambda vendor: {"disclosures": unique(link.disclosure for link in vendor.testing_links.all())},
+        prefetch=(Prefetch("testing_links", queryset=TestingDisclosureVendor.objects.to_public(
+            "disclosure", "disclosure__agency")),),
+        order=20))
+    add_column("vendor", Column(
+        header="Designations", template="disclosures/sections/vendor_designations_cell.html",
+        prefetch=(Prefetch("designations", queryset=Designation.objects.public().only("id", "vendor_id", "status"),
+                           to_attr="public_designations"),)))
+
+    add_section("agency", Section(
+        template="disclosures/sections/agency_designations.html",
+        context=lambda agency: {"designations": agency.public_designations},
+        prefetch=(Prefetch("designations_issued", queryset=Designation.objects.public().select_related("vendor")
+                           .order_by(*newest_announced()), to_attr="public_designations"),),
+        order=10))
+    add_section("agency", Section(
+        template="disclosures/sections/agency_testing.html",
+        context=lambda agency: {"disclosures": agency.public_testing},
+        prefetch=(Prefetch("testing_disclosures", queryset=TestingDisclosure.objects.public()
+                           .order_by(*newest_disclosed()), to_attr="public_testing"),),
+        order=20))
+
+    add_section(HOME, Section(template="disclosures/sections/home_designations.html",
+                              context=designations_in_effect_today, order=10))
+    add_section(HOME, Section(template="disclosures/sections/home_testing.html", context=latest_testing, order=20))

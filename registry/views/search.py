@@ -1,0 +1,77 @@
+"""One search box over every public record type (registry/search.py does the searching)."""
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchRank
+from django.db import connection
+from django.db.models import Count, F, Window
+from django.views.generic import TemplateView
+
+from registry.interchange import in_page_order
+from registry.search import clean_query, highlight, mentions, parse_query, search, search_query
+
+SEARCH_RESULTS_PER_TYPE = 10
+
+
+@dataclass
+class SearchHit:
+    record: object
+    title: str  # escaped, with <mark>
+    excerpt: str  # escaped, with <mark>
+
+
+@dataclass
+class SearchGroup:
+    record_type: object
+    count: int
+    hits: list
+
+
+def searchable_text(record, field_name):
+    value = getattr(record, field_name)
+    if isinstance(value, list):  # aliases
+        return "Also known as " + "; ".join(str(v) for v in value) if value else ""
+    return str(value or "")
+
+
+def search_excerpt(record, query, words):
+    """The first searched field (after the title) that holds a searched word, else the first non-empty one."""
+    title_field = "title" if "title" in record.search_fields else "name"
+    texts = [(f, searchable_text(record, f)) for f in record.search_fields if f != title_field]
+    found = next((text for _, text in texts if mentions(text, query)), None)  # whole words
+    if found is None:  # the match is in the title, or a stem only PostgreSQL saw: describe, skip registry notes
+        found = next((text for f, text in texts if text and f != "notes"), "")
+    return highlight(found, query)
+
+
+class SearchView(TemplateView):
+    """One search box over every public record type, grouped by type: the first ten of each."""
+
+    template_name = "registry/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = clean_query(self.request.GET.get("q", ""))
+        groups = parse_query(query)
+        words = [term.text for group in groups for term in group if not term.negated]
+        results = []
+        if groups:
+            for record_type in in_page_order():
+                results.append(self.search_type(record_type, query, groups, words))
+        context.update(query=query, searched=bool(groups), results=results,
+                       total=sum(group.count for group in results),
+                       matched=[group for group in results if group.count])
+        return context
+
+    def search_type(self, record_type, query, groups, words):
+        """One query per type: the first ten matches, each carrying the total count."""
+        found = search(record_type.model.objects.public(), query).annotate(total=Window(Count("pk")))
+        if connection.vendor == "postgresql":
+            found = found.annotate(rank=SearchRank(F("search_document"), search_query(groups)))
+            found = found.order_by("-rank", "-updated_at", "id")
+        else:
+            found = found.order_by("-updated_at", "id")
+        records = list(found[:SEARCH_RESULTS_PER_TYPE])
+        hits = [SearchHit(record, highlight(str(record), query, width=300), search_excerpt(record, query, words))
+                for record in records]
+        return SearchGroup(record_type, records[0].total if records else 0, hits)
