@@ -1,5 +1,5 @@
 """What the vocabulary values of designations, testing disclosures and events mean, where the label
-alone does not say enough: the about page shows these beside every value (tests/registry/test_about.py
+alone does not say enough: the about page shows these beside every value (tests/pages/test_about.py
 checks that each belongs to a real value)."""
 
 from disclosures.models import Designation, EventLink, TestingDisclosure

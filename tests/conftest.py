@@ -58,12 +58,34 @@ def staff(db):
     return user
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The real seed data, loaded once per test module through load_seed, rolled back afterwards.
+def uses_real_commits(item):
+    """Tests that commit for real (a live server, a browser): pytest-django flushes the database
+    after each, so they run before the seeded tests, and the seed is loaded after them."""
+    return item.get_closest_marker("live") is not None or "live_server" in getattr(item, "fixturenames", ())
 
-    Each test still runs in its own savepoint (request ``db`` or mark ``django_db``), so what one
-    test writes never reaches the next.
+
+def pytest_collection_modifyitems(config, items):
+    """Run order: ordinary tests, then tests with real commits, then the tests that read the seed,
+    so that the seed is loaded once per session (the ``seeded`` fixture) and no other test sees it."""
+    for item in items:
+        if "live_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.live)
+
+    def group(item):
+        if "seeded" in getattr(item, "fixturenames", ()):
+            return 2
+        return 1 if uses_real_commits(item) else 0
+
+    items.sort(key=group)  # stable: the order within each group is kept
+
+
+@pytest.fixture(scope="session")
+def seeded(django_db_setup, django_db_blocker):
+    """The real seed data, loaded once per test session through load_seed and rolled back at the end.
+
+    The tests that use it run last (see ``pytest_collection_modifyitems``); each still runs in its
+    own savepoint (request ``db`` or mark ``django_db``), so what one test writes never reaches the
+    next. Only the seed's own tests (tests/seed/) read the seed: feature tests use the builders.
     """
     from django.core.management import call_command
     from django.db import transaction

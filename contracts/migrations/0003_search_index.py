@@ -1,6 +1,6 @@
 """GIN index over each searched type's SearchVector expression — PostgreSQL only.
 
-The fields are copied from the model's ``search_fields`` (tests/registry/test_search.py checks that
+The fields are copied from the model's ``search_fields`` (tests/pages/test_search.py checks that
 they still agree). The expression must be exactly the one registry.search queries with, so that
 PostgreSQL can use the index. On SQLite this migration does nothing: search uses icontains there.
 """

@@ -1,6 +1,6 @@
 """FTS5 tables for each searched type, kept in step by triggers — SQLite only.
 
-The fields are copied from the model's ``search_fields`` (tests/registry/test_search.py checks that
+The fields are copied from the model's ``search_fields`` (tests/pages/test_search.py checks that
 they still agree). ``registry.search.install_fts`` creates ``<table>_fts`` (an external-content FTS5
 table, tokenizer ``porter unicode61``), its INSERT/UPDATE/DELETE triggers, and indexes the rows
 already there. On PostgreSQL this migration does nothing: search uses the GIN indexes of 0003.

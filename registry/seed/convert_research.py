@@ -28,7 +28,7 @@ from registry.normalize import normalize_url
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RESEARCH_NAME = "research-facts-2026-11.json"
 # A copy of the shared research file ships with the project, so the seed can be rebuilt (and checked)
-# on any clone. tests/registry/test_convert_research.py checks the copy against ../shared when present.
+# on any clone. tests/seed/test_convert_research.py checks the copy against ../shared when present.
 DEFAULT_RESEARCH = Path(__file__).resolve().parent / "research" / RESEARCH_NAME
 DEFAULT_OUT = Path(__file__).resolve().parent
 
@@ -1296,7 +1296,7 @@ It turns the research file into one interchange document (`seed.json`, see `docs
 
 The output is deterministic: every record is published at {PUBLISHED_AT} (the compile date), records
 are sorted by slug and keys are in a fixed order, so two runs give byte-identical files.
-`tests/registry/test_convert_research.py` checks that the committed files match a fresh run."""
+`tests/seed/test_convert_research.py` checks that the committed files match a fresh run."""
 
 
 def mapping_vocabulary(ledger):

@@ -28,6 +28,7 @@ from tests.builders import (
     make_vendor,
     unique,
 )
+from tests.queries import LARGE, SMALL
 
 pytestmark = pytest.mark.django_db
 
@@ -207,7 +208,7 @@ class TestPaging:
 
 # --- query counts ----------------------------------------------------------------------------
 
-@pytest.fixture(scope="class", params=[2, 9], ids=["2-rows", "9-rows"])
+@pytest.fixture(scope="class", params=[SMALL, LARGE], ids=[f"{SMALL}-rows", f"{LARGE}-rows"])
 def hub(request, django_db_setup, django_db_blocker):
     """A vendor, an agency and an agreement with ``n`` of everything hanging off them."""
     n = request.param

@@ -26,6 +26,7 @@ from tests.builders import (
     make_testing_disclosure,
     make_vendor,
 )
+from tests.queries import two_world_sizes
 
 pytestmark = pytest.mark.django_db
 
@@ -217,7 +218,7 @@ LIST_QUERIES = {
 
 
 @pytest.mark.parametrize("url", LIST_QUERIES)
-@pytest.mark.parametrize("rows", [3, 12])
+@two_world_sizes
 def test_each_list_runs_the_same_queries_for_any_number_of_rows(client, django_assert_num_queries, url, rows):
     build, expected = LIST_QUERIES[url]
     for _ in range(rows):

@@ -20,6 +20,7 @@ from tests.builders import (
     make_term,
     make_vendor,
 )
+from tests.queries import two_world_sizes
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +167,7 @@ def test_parse_query_reads_words_phrases_or_and_exclusions():
     ]
 
 
-@pytest.mark.parametrize("rows", [2, 11])
+@two_world_sizes
 def test_the_page_runs_one_query_per_type_whatever_the_number_of_matches(client, django_assert_num_queries, rows):
     for _ in range(rows):
         make_agreement(title="Dingo deal", summary="dingo")

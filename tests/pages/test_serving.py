@@ -10,6 +10,7 @@ from django.db import OperationalError
 
 from registry.markdown import render_markdown
 from tests.builders import make_agreement
+from tests.queries import two_world_sizes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -106,7 +107,7 @@ def test_the_home_page_shows_designations_in_effect_latest_testing_and_public_ch
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("rows", [1, 6])
+@two_world_sizes
 def test_the_home_page_runs_the_same_queries_for_any_number_of_records(client, django_assert_num_queries, rows):
     from tests.builders import make_designation, make_testing_disclosure
 

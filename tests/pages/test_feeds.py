@@ -18,6 +18,7 @@ from tests.builders import (
     make_testing_disclosure,
     make_vendor,
 )
+from tests.queries import two_world_sizes
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +191,7 @@ def test_a_missing_vendor_feed_is_a_404(client):
     assert client.get("/vendors/nobody/feed/").status_code == 404
 
 
-@pytest.mark.parametrize("rows", [3, 12])
+@two_world_sizes
 def test_feeds_run_the_same_queries_for_any_number_of_rows(client, django_assert_num_queries, rows):
     vendor = make_vendor(slug="anthropic")
     agency = make_agency(slug="cdao")

@@ -7,6 +7,7 @@ import pytest
 
 from registry.interchange import record_types
 from tests.builders import make_agency, make_agreement, make_vendor
+from tests.queries import two_world_sizes
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def test_a_malformed_filter_is_a_400_not_a_file(client):
     assert "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD" in response.content.decode()
 
 
-@pytest.mark.parametrize("rows", [2, 6])
+@two_world_sizes
 def test_the_csv_runs_the_same_queries_for_any_number_of_rows(client, django_assert_num_queries, rows):
     for _ in range(rows):
         make_agreement(vendors=[make_vendor()], participating=[make_agency()])
