@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 TEST_ENV := SECRET_KEY=test-only-secret-key DEBUG=false
 RUN_ENV  := DEBUG=true
 
-.PHONY: help install install-dev run serve migrate seed superuser test lint openapi openapi-check api-conformance ci clean
+.PHONY: help install install-dev browser run serve migrate seed superuser test lint openapi openapi-check api-conformance ci clean
 
 help:
 	@echo "make run        install, migrate, load the seed data if the database is empty, serve on :$(PORT)"
@@ -51,6 +51,12 @@ serve: install
 
 superuser: migrate
 	$(RUN_ENV) $(BIN)/python manage.py createsuperuser
+
+# Debian's Chromium for the @pytest.mark.browser tests (Playwright's own browser download does not
+# work offline); without it those tests skip locally. CI runs this first and requires the browser.
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
+	  || (echo "could not install chromium: run 'sudo apt-get install chromium'" && exit 1)
 
 test: install-dev
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
