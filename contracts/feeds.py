@@ -19,7 +19,7 @@ class NewAgreementsFeed(ChangeFeed):
         agreements = readable(Agreement).values("slug")
         return list(ChangeLog.objects.public().filter(record_type=Agreement.record_type,
                                                       action=ChangeLog.Action.CREATED,
-                                                      slug__in=agreements).order_by("-id")[:FEED_SIZE])
+                                                      slug__in=agreements).order_by("-public_id")[:FEED_SIZE])
 
 
 class VendorFeed(RelatedChangesFeed):

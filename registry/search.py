@@ -227,10 +227,10 @@ def repair_fts(sender, using="default", apps=None, **kwargs):
         return
     tables = set(connection.introspection.table_names())
     for record_type in record_types():
-        label = record_type.model._meta.label
-        try:
-            model = apps.get_model(label)
-        except LookupError:
+        # The model as the migrations left it (the migration state's registry), not as the code has it.
+        meta = record_type.model._meta
+        model = apps.all_models.get(meta.app_label, {}).get(meta.model_name)
+        if model is None:
             continue
         fields = record_type.model.search_fields
         if fts_table(model) not in tables or not all(_has_field(model, f) for f in fields):
