@@ -16,8 +16,8 @@ from tests.builders import (
     make_term,
     make_vendor,
 )
-from tests.pages import facts, main
-from tests.pages import words as text
+from tests.reading import facts, main
+from tests.reading import words as text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 

@@ -23,7 +23,7 @@ from tests.builders import (
     make_testing_disclosure,
     make_vendor,
 )
-from tests.pages import facts, main, words
+from tests.reading import facts, main, words
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
