@@ -58,6 +58,13 @@ def staff(db):
     return user
 
 
+def pytest_configure(config):
+    """Test accounts need no costly password hash (PBKDF2 takes ~0.3 s per user); production keeps Django's."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def uses_real_commits(item):
     """Tests that commit for real (a live server, a browser): pytest-django flushes the database
     after each, so they run before the seeded tests, and the seed is loaded after them."""
