@@ -60,7 +60,7 @@ class VisibilityFilter(admin.SimpleListFilter):
         if self.value() == "public":
             return queryset.public()
         if self.value() == "draft":
-            return queryset.filter(published_at__isnull=True, retracted_at__isnull=True)
+            return queryset.drafts()
         if self.value() == "retracted":
             return queryset.retracted()
         return queryset

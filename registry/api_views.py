@@ -2,6 +2,7 @@
 feed, and the API root."""
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
@@ -68,7 +69,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "list":
             queryset = model.objects.listed(include_retracted=self.parameters["include_retracted"])
         else:
-            queryset = model.objects.filter(published_at__isnull=False)  # retracted keep their URL
+            queryset = model.objects.reachable_by(AnonymousUser())  # retracted records keep their URL
         columns, prefetches = self.get_serializer_class().requirements(self.parameters["chosen_fields"])
         return queryset.only(*columns).prefetch_related(*prefetches)
 

@@ -259,7 +259,7 @@ class Load:
 
     def retract(self, user):
         for record, at, reason in self.to_retract:
-            if type(record).objects.filter(pk=record.pk, retracted_at__isnull=False).exists():
+            if type(record).objects.retracted().filter(pk=record.pk).exists():
                 continue  # already retracted with its agreement, earlier in this load
             retract(record, user=user, reason=reason, at=at)
 

@@ -35,7 +35,7 @@ class PublicRecordQuerySet(models.QuerySet):
     """Who may see what is decided here, once, for every view, feed, export and API."""
 
     def public(self):
-        visible = self.filter(published_at__isnull=False, retracted_at__isnull=True)
+        visible = self.published_unretracted()
         for parent in self.model.visibility_parents:
             field = self.model._meta.get_field(parent)
             parent_public = Q(**{f"{parent}__published_at__isnull": False, f"{parent}__retracted_at__isnull": True})
@@ -48,11 +48,23 @@ class PublicRecordQuerySet(models.QuerySet):
     def retracted(self):
         return self.filter(retracted_at__isnull=False)
 
+    def published(self):
+        """Ever published: public records and retracted ones (which keep their URL and notice)."""
+        return self.filter(published_at__isnull=False)
+
+    def drafts(self):
+        """Never published and not retracted: seen only by staff."""
+        return self.filter(published_at__isnull=True, retracted_at__isnull=True)
+
+    def published_unretracted(self):
+        """Published and not retracted, whatever their visibility parents (the write path's cascade uses it)."""
+        return self.filter(published_at__isnull=False, retracted_at__isnull=True)
+
     def reachable_by(self, user):
         """What a record's own URL shows: public records, and retracted ones with their notice."""
         if getattr(user, "is_staff", False):
             return self
-        return self.filter(published_at__isnull=False)
+        return self.published()
 
     def listed(self, include_retracted=False):
         """What an API list shows: public records; with include_retracted also the retracted (published) ones."""

@@ -353,8 +353,7 @@ def _visibility_children(record):
     for relation in record._meta.related_objects:
         model = relation.related_model
         if relation.field.name in getattr(model, "visibility_parents", ()):
-            yield from model.objects.filter(**{relation.field.name: record}, published_at__isnull=False,
-                                            retracted_at__isnull=True)
+            yield from model.objects.published_unretracted().filter(**{relation.field.name: record})
 
 
 # --- the change log -------------------------------------------------------------------------

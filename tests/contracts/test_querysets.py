@@ -2,9 +2,11 @@
 included), "with vendor" and "current" mean. The FilterSets, pages, feeds, CSV and API call these."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from contracts.models import Agency, Agreement, AgreementParty, ClassifiedAddendumMarker, PublicTerm
-from tests.builders import make_agency, make_agreement, make_marker, make_party, make_term, make_vendor
+from registry.services import retract
+from tests.builders import make_agency, make_agreement, make_marker, make_party, make_term, make_user, make_vendor
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +104,31 @@ def test_to_public_keeps_only_links_to_public_records():
     links = AgreementParty.objects.filter(vendor=vendor).to_public("agreement")
 
     assert [link.agreement.slug for link in links] == ["public-deal"]
+
+
+def test_visibility_rules_name_each_state_once():
+    """public, published (public or retracted), drafts, retracted, and what a URL or a list shows."""
+    public, draft = make_vendor(slug="public"), make_vendor(slug="draft", published=False)
+    retracted = make_vendor(slug="retracted", retracted=True)
+    assert slugs(type(public).objects.public()) == {"public"}
+    assert slugs(type(public).objects.published()) == {"public", "retracted"}
+    assert slugs(type(public).objects.drafts()) == {"draft"}
+    assert slugs(type(public).objects.retracted()) == {"retracted"}
+    assert slugs(type(public).objects.reachable_by(AnonymousUser())) == {"public", "retracted"}
+    staff = make_user("editor", staff=True)
+    assert slugs(type(public).objects.reachable_by(staff)) == {"public", "draft", "retracted"}
+    assert slugs(type(public).objects.visible_to(AnonymousUser())) == {"public"}
+    assert slugs(type(public).objects.visible_to(staff)) == {"public", "draft", "retracted"}
+    assert slugs(type(public).objects.listed()) == {"public"}
+    assert slugs(type(public).objects.listed(include_retracted=True)) == {"public", "retracted"}
+    assert draft.slug not in slugs(type(public).objects.published())
+    assert retracted.slug not in slugs(type(public).objects.public())
+
+
+def test_a_term_is_public_only_while_its_agreement_is():
+    agreement = make_agreement(slug="owner")
+    term = make_term(agreement=agreement, slug="owned")
+    assert slugs(PublicTerm.objects.public()) == {"owned"}
+    retract(agreement, user=None, reason="test")
+    assert slugs(PublicTerm.objects.public()) == set()
+    assert term.slug in slugs(PublicTerm.objects.published())
