@@ -3,7 +3,7 @@ feed, and the API root."""
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
@@ -15,7 +15,6 @@ from registry.api.caching import etag_for, latest_change, not_modified, with_val
 from registry.api.filtering import ValidatedFilterBackend
 from registry.api.pagination import KeysetPagination
 from registry.api.parameters import (
-    RECORD_TYPES,
     ChangeParameters,
     openapi_parameters,
     parse_changes,
@@ -26,12 +25,9 @@ from registry.api_docs import ERRORS, document_resource
 from registry.exports import csv_response
 from registry.filters import SourceFilterSet
 from registry.history import record_as_of
-from registry.interchange import record_types
+from registry.interchange import in_api_order
 from registry.models import ChangeLog
 from registry.pagination import DEFAULT_PAGE_SIZE
-
-# The order the API root lists its resources in.
-ROOT_ORDER = RECORD_TYPES
 
 
 class RecordViewSet(viewsets.ReadOnlyModelViewSet):
@@ -194,8 +190,7 @@ class ApiRoot(RegistryAPIView):
         "data_license": serializers.DictField(child=serializers.CharField()),
     })})
     def get(self, request, *args, **kwargs):
-        types = sorted(record_types(), key=lambda t: ROOT_ORDER.index(t.name))
-        resources = {t.path: reverse(f"api:{t.name}-list", request=request) for t in types}
+        resources = {t.path: reverse(f"api:{t.name}-list", request=request) for t in in_api_order()}
         resources["changes"] = reverse("api:changes", request=request)
         return Response({
             "resources": resources,
@@ -209,7 +204,5 @@ class ApiRoot(RegistryAPIView):
 
 def api_not_found(request, *args, **kwargs):
     """Any other path under /api/v1/: a 404 in the API's error shape, never an HTML page."""
-    from django.http import JsonResponse
-
     return JsonResponse({"error": {"status": 404, "code": "not_found",
                                    "message": "No such API resource: see /api/v1/ for the list."}}, status=404)

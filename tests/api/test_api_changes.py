@@ -3,6 +3,8 @@
 import pytest
 
 from contracts.models import Agreement
+from registry.api.parameters import RECORD_TYPES
+from registry.interchange import in_api_order
 from registry.services import apply_change, retract
 from tests.builders import builder_user, make_agreement, make_vendor
 
@@ -93,3 +95,7 @@ def test_the_change_feed_runs_the_same_queries_for_any_number_of_changes(client,
     # latest public change (ETag) · one page of changes
     with django_assert_num_queries(8):
         assert client.get("/api/v1/changes/?page_size=50").status_code == 200
+
+
+def test_the_change_feeds_type_takes_every_registered_type_in_the_roots_order():
+    assert [record_type.name for record_type in in_api_order()] == RECORD_TYPES
