@@ -371,18 +371,25 @@ def test_each_type_has_its_fts_table_and_triggers_on_sqlite_and_none_on_postgres
         assert fts_in_step(connection, model, model.search_fields), record_type.name
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 is SQLite's")
-def test_a_table_whose_triggers_were_dropped_is_repaired_after_migrate():
+def test_a_search_index_that_lost_its_triggers_is_repaired_after_migrate():
+    """SQLite's schema editor drops a table's triggers when it rebuilds the table; the post_migrate repair
+    puts them back and re-indexes. PostgreSQL's GIN indexes are expressions over the table itself: nothing
+    to lose, and the repair creates nothing there."""
     from django.apps import apps
 
+    on_sqlite = connection.vendor == "sqlite"
     make_agreement(slug="kept", title="Kookaburra deal")
-    with connection.cursor() as cursor:  # what SQLite's schema editor does when it rebuilds a table
-        for trigger in ("insert", "update", "delete"):
-            cursor.execute(f'DROP TRIGGER "contracts_agreement_fts_{trigger}"')
+    if on_sqlite:
+        with connection.cursor() as cursor:
+            for trigger in ("insert", "update", "delete"):
+                cursor.execute(f'DROP TRIGGER "contracts_agreement_fts_{trigger}"')
     make_agreement(slug="missed", title="Kookaburra addendum")
-    assert agreements("kookaburra") == {"kept"}
+    assert agreements("kookaburra") == ({"kept"} if on_sqlite else {"kept", "missed"})
 
     repair_fts(sender=apps.get_app_config("registry"), using="default", apps=apps)
 
-    assert fts_in_step(connection, Agreement, Agreement.search_fields)
+    if on_sqlite:
+        assert fts_in_step(connection, Agreement, Agreement.search_fields)
+    else:
+        assert fts_table(Agreement) not in connection.introspection.table_names()
     assert agreements("kookaburra") == {"kept", "missed"}
