@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
@@ -405,11 +405,8 @@ def _close(current):
     _fill_history_ids(current, entries)
     _announce_first_publication(entries)
     public = sum(1 for entry in entries if entry.public)
-    counter, _ = ChangeCounter.objects.select_for_update().get_or_create(pk=1)
-    first_id, first_public_id = counter.last_id + 1, counter.last_public_id + 1
-    counter.last_id += len(entries)
-    counter.last_public_id += public
-    counter.save(update_fields=["last_id", "last_public_id"])
+    last_id, last_public_id = _take_change_ids(len(entries), public)
+    first_id, first_public_id = last_id - len(entries) + 1, last_public_id - public + 1
     user = _user(current)
     current.row = registry_models.ChangeSet.objects.create(at=now, reason=current.reason,
                                                            credited_to=current.credited_to, user=user)
@@ -423,6 +420,22 @@ def _close(current):
                               history_id=entry.history_id, reason=current.reason, public=entry.public,
                               credited_to=current.credited_to, user=user))
     ChangeLog.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+
+
+def _take_change_ids(count, public):
+    """Reserve ``count`` change ids, ``public`` of them public, in one statement: the UPDATE takes the row's
+    write lock (PostgreSQL) or the database's (SQLite) at once, so no other change set can read the same
+    counter in between. Returns the last ids reserved."""
+    table = connection.ops.quote_name(ChangeCounter._meta.db_table)
+    sql = (f"UPDATE {table} SET last_id = last_id + %s, last_public_id = last_public_id + %s WHERE id = 1 "
+           "RETURNING last_id, last_public_id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [count, public])
+        row = cursor.fetchone()
+    if row is None:  # the counter row is made by a migration; a flushed test database has none
+        ChangeCounter.objects.get_or_create(pk=1)
+        return _take_change_ids(count, public)
+    return row
 
 
 def _fill_history_ids(current, entries):
