@@ -201,6 +201,35 @@ class DesignationAgreement(HistoricalLink):
         return str(self.agreement)
 
 
+class DesignationRelation(HistoricalLink):
+    """Another designation of the same matter (the same action on a second statutory track). Stored as
+    written; pages show it from both sides (``Designation.related_designations_of``)."""
+
+    change_parent_field = "designation"
+
+    designation = models.ForeignKey(Designation, on_delete=models.PROTECT, related_name="related_links",
+                                    help_text="The designation.")
+    related = models.ForeignKey(Designation, on_delete=models.PROTECT, related_name="related_from",
+                                help_text="A designation of the same matter.")
+
+    class Meta:
+        verbose_name = "related designation"
+        constraints = [
+            models.UniqueConstraint(fields=["designation", "related"], name="disclosures_related_designation_once",
+                                    violation_error_message="This designation is already listed as related."),
+            models.CheckConstraint(condition=~Q(designation=models.F("related")),
+                                   name="disclosures_related_designation_not_itself",
+                                   violation_error_message="A designation is not related to itself."),
+        ]
+
+    def clean(self):
+        if self.designation_id and self.designation_id == self.related_id:
+            raise ValidationError({"related": "A designation is not related to itself."})
+
+    def __str__(self):
+        return str(self.related)
+
+
 class TestingDisclosure(CitedRecord):
     """A disclosure that an agency tested AI models, with or without an agreement."""
 
