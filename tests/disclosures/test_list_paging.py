@@ -11,7 +11,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from disclosures.filters import DesignationFilterSet, EventFilterSet, TestingDisclosureFilterSet
-from disclosures.models import Designation, Event, EventLink, TestingDisclosure
+from disclosures.models import Designation, DesignationRelation, Event, EventLink, TestingDisclosure
 from registry.filters import SourceFilterSet
 from registry.models import Source
 from registry.services import apply_change
@@ -139,6 +139,10 @@ def designation_with(size):
     for _ in range(size):
         make_event(links=[(SUBJECT, "designation", designation), (ACTOR, "vendor", vendor)])
         make_citation(designation)
+        # related designations both ways, each with an event of its own
+        for this, other in ((designation, make_designation(vendor=vendor)), (make_designation(vendor=vendor), designation)):
+            apply_change(DesignationRelation(designation=this, related=other), user=builder_user(), reason="t")
+            make_event(links=[(SUBJECT, "designation", other if this is designation else this)])
     return designation
 
 
@@ -174,8 +178,10 @@ def source_with(size):
 def test_the_designation_page_runs_the_same_queries_for_any_number_of_links(client, django_assert_num_queries, size):
     designation = designation_with(size)
     # designation + vendor + issuing agency · affected agreements + agreements + awarding agencies ·
-    # event links + events · content type of designations · citations · their sources · latest change (footer)
-    count_queries(client, django_assert_num_queries, designation.get_absolute_url(), 7)
+    # event links + events · related designations (as written) · related designations (the other way) ·
+    # the related designations' event links + events + designations ·
+    # content type of designations · citations · their sources · latest change (footer)
+    count_queries(client, django_assert_num_queries, designation.get_absolute_url(), 10)
 
 
 @pytest.mark.parametrize("size", [1, 6])
