@@ -12,8 +12,8 @@ class RegistryConfig(AppConfig):
         from registry.exports import SOURCE_COLUMNS
         from registry.interchange import register
         from registry.models import Source
-        from registry.vocabulary import SOURCE_MEANINGS
         from registry.search import repair_fts
+        from registry.vocabulary import SOURCE_MEANINGS
 
         post_migrate.connect(repair_fts, sender=self, dispatch_uid="registry.search.repair_fts")
 
