@@ -13,6 +13,7 @@ from django.views import View
 from registry import sections
 from registry.exports import csv_response
 from registry.interchange import by_name
+from registry.models import CitedRecord
 from registry.pagination import InvalidCursor, paginate, parse_page_size
 
 PAGE_SIZE = 50
@@ -102,7 +103,8 @@ class RecordDetailView(View):
             raise Http404(f"No {self.record_type} has the slug “{slug}”.")
         citations = numbered_citations(record)
         context = {"record": record, "record_type": by_name(self.record_type),
-                   "citations": citations, "weak_sourcing": weak_sourcing(citations),
+                   "citations": citations,
+                   "weak_sourcing": weak_sourcing(citations if isinstance(record, CitedRecord) else []),
                    "sections": sections.parts(self.record_type, record),
                    "timeline": sections.timeline(self.record_type, record), **self.extra_context(record)}
         return render(request, self.template_name, context)

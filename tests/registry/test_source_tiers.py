@@ -50,3 +50,11 @@ def test_the_sources_list_and_csv_show_the_tier(client):
     assert "Low quality or generated" in page and "Court record" not in page.split("<tbody>")[1]
     rows = b"".join(client.get("/sources/csv/").streaming_content).decode().splitlines()
     assert "tier,tier_reason" in rows[0] and any("low_quality_or_generated,a forecast page" in row for row in rows)
+
+
+def test_a_weak_sources_own_page_shows_its_tier_but_no_weakly_sourced_note(client):
+    source = make_source(tier=Source.Tier.COMMENTARY, tier_reason="a law-firm blog")
+    make_citation(make_event(), source=source)
+    page = client.get(source.get_absolute_url()).content.decode()
+    assert "Commentary</a> (weak) — a law-firm blog" in page
+    assert "every source of this record is" not in page
