@@ -3,6 +3,7 @@ from django.contrib import admin
 from disclosures.models import (
     Designation,
     DesignationAgreement,
+    DesignationRelation,
     Event,
     EventLink,
     TestingDisclosure,
@@ -15,6 +16,12 @@ from registry.admin_base import CitationInline, LinkAdmin, NoDeleteInline, Recor
 class AffectedAgreementInline(NoDeleteInline):
     model = DesignationAgreement
     autocomplete_fields = ("agreement",)
+
+
+class RelatedDesignationInline(NoDeleteInline):
+    model = DesignationRelation
+    fk_name = "designation"
+    autocomplete_fields = ("related",)
 
 
 class TestedVendorInline(NoDeleteInline):
@@ -45,7 +52,7 @@ class DesignationAdmin(RecordAdmin):
     autocomplete_fields = ("vendor", "issuing_agency")
     prepopulated_fields = {"slug": ("title",)}
     list_select_related = ("vendor", "issuing_agency")
-    inlines = [AffectedAgreementInline, CitationInline]
+    inlines = [AffectedAgreementInline, RelatedDesignationInline, CitationInline]
 
 
 @admin.register(TestingDisclosure)
@@ -74,6 +81,13 @@ class DesignationAgreementAdmin(LinkAdmin):
     list_display = ("designation", "agreement", "note")
     autocomplete_fields = ("designation", "agreement")
     list_select_related = ("designation", "agreement")
+
+
+@admin.register(DesignationRelation)
+class DesignationRelationAdmin(LinkAdmin):
+    list_display = ("designation", "related")
+    autocomplete_fields = ("designation", "related")
+    list_select_related = ("designation", "related")
 
 
 @admin.register(TestingDisclosureVendor)

@@ -7,6 +7,7 @@ from contracts.models import Agency, Vendor
 from disclosures.models import (
     Designation,
     DesignationAgreement,
+    DesignationRelation,
     Event,
     EventLink,
     TestingDisclosure,
@@ -28,6 +29,8 @@ class DesignationSerializer(RecordSerializer):
     vendor = ReferenceField(help_text="The vendor designated.")
     issuing_agency = ReferenceField(help_text="The agency that issued it.")
     affected_agreements = serializers.SerializerMethodField(help_text="Agreements affected, with a note each.")
+    related_designations = ReferenceListField(source="related_links", target="related",
+                                              help_text="Designations of the same matter (another statutory track).")
     announced = PartialDateReadField(help_text="When it was announced.")
     determined = PartialDateReadField(help_text="When the formal determination was made.")
     noticed = PartialDateReadField(help_text="When formal notice reached the vendor.")
@@ -38,15 +41,18 @@ class DesignationSerializer(RecordSerializer):
         "vendor": reference_requirement("vendor", Vendor.objects.all()),
         "issuing_agency": reference_requirement("issuing_agency", Agency.objects.all()),
         "affected_agreements": ([], [Prefetch("affected", queryset=DesignationAgreement.objects.select_related("agreement"))]),
+        "related_designations": ([], [Prefetch("related_links",
+                                               queryset=DesignationRelation.objects.select_related("related"))]),
         **{name: partial_columns(f"{name}_on") for name in ("announced", "determined", "noticed", "effective", "ended")},
     }
-    history_parts = {"affected": (DesignationAgreement, "designation_id")}
+    history_parts = {"affected": (DesignationAgreement, "designation_id"),
+                     "related_links": (DesignationRelation, "designation_id")}
 
     class Meta:
         model = Designation
         fields = [*RecordSerializer.common_fields, "title", "vendor", "issuing_agency", "issuing_official", "kind",
                   "authority_cited", "status", "status_note", "announced", "determined", "noticed", "effective",
-                  "ended", "scope", "public_reason", "affected_agreements", "citations"]
+                  "ended", "scope", "public_reason", "affected_agreements", "related_designations", "citations"]
 
     def get_affected_agreements(self, designation) -> list[dict]:
         request = self.context.get("request")

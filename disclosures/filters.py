@@ -91,9 +91,11 @@ class TestingDisclosureFilterSet(RegistryFilterSet):
 class EventFilterSet(RegistryFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Event.Kind.choices, label="Kind", widget=forms.SelectMultiple)
     vendor = SlugChoiceFilter(queryset=Vendor.objects.public(), method="filter_vendor", label="Vendor",
-                              help_text="Linked to the vendor, or to an agreement it is a party to.")
+                              help_text="Linked to the vendor, or to an agreement it is a party to, a designation of "
+                                        "it or a testing disclosure of its models.")
     agency = SlugChoiceFilter(queryset=Agency.objects.public(), method="filter_agency", label="Agency",
-                              help_text="Linked to the agency (or a sub-agency), or to an agreement it awarded or takes part in.")
+                              help_text="Linked to the agency (or a sub-agency), or to an agreement it awarded or takes "
+                                        "part in, a designation it issued or testing it did.")
     agreement = SlugChoiceFilter(queryset=Agreement.objects.public(), method="filter_agreement", label="Agreement")
     designation = SlugChoiceFilter(queryset=Designation.objects.public(), method="filter_designation",
                                    label="Designation")

@@ -76,19 +76,27 @@ class TestingDisclosureQuerySet(PublicRecordQuerySet):
 
 
 class EventQuerySet(PublicRecordQuerySet):
-    def linked(self, condition):
-        """Events with a link matching ``condition`` (a Q over EventLink)."""
-        return self.filter(Exists(EventLink.objects.filter(condition, event=OuterRef("pk"))))
+    def linked(self, condition, public_targets=False):
+        """Events with a link matching ``condition`` (a Q over EventLink); with ``public_targets``, only
+        links whose record is public count (what a page shows)."""
+        links = EventLink.objects.to_public_targets() if public_targets else EventLink.objects.all()
+        return self.filter(Exists(links.filter(condition, event=OuterRef("pk"))))
 
-    def with_vendor(self, vendors):
-        """Linked to the vendors, or to an agreement they are a party to."""
+    def with_vendor(self, vendors, public_targets=False):
+        """Linked to the vendors, or to an agreement they are a party to, a designation of theirs or a testing
+        disclosure of their models."""
         party_agreements = AgreementParty.objects.filter(vendor__in=vendors).values("agreement_id")
-        return self.linked(Q(vendor__in=vendors) | Q(agreement_id__in=party_agreements))
+        tested = TestingDisclosureVendor.objects.filter(vendor__in=vendors).values("disclosure_id")
+        return self.linked(Q(vendor__in=vendors) | Q(agreement_id__in=party_agreements)
+                           | Q(designation__vendor__in=vendors) | Q(testing_disclosure_id__in=tested), public_targets)
 
-    def with_agency(self, agencies):
-        """Linked to the agencies (or a sub-agency), or to an agreement with them (awarding or participating)."""
-        return self.linked(Q(agency__in=Agency.objects.and_below(agencies).values("pk"))
-                           | Q(agreement__in=Agreement.objects.with_agency(agencies).values("pk")))
+    def with_agency(self, agencies, public_targets=False):
+        """Linked to the agencies (or a sub-agency), or to an agreement with them (awarding or participating), a
+        designation they issued or testing they did."""
+        below = Agency.objects.and_below(agencies).values("pk")
+        return self.linked(Q(agency__in=below) | Q(agreement__in=Agreement.objects.with_agency(agencies).values("pk"))
+                           | Q(designation__issuing_agency__in=below) | Q(testing_disclosure__agency__in=below),
+                           public_targets)
 
     def with_agreement(self, agreements):
         return self.linked(Q(agreement__in=agreements))
@@ -199,6 +207,35 @@ class DesignationAgreement(HistoricalLink):
 
     def __str__(self):
         return str(self.agreement)
+
+
+class DesignationRelation(HistoricalLink):
+    """Another designation of the same matter (the same action on a second statutory track). Stored as
+    written; pages show it from both sides (``Designation.related_designations_of``)."""
+
+    change_parent_field = "designation"
+
+    designation = models.ForeignKey(Designation, on_delete=models.PROTECT, related_name="related_links",
+                                    help_text="The designation.")
+    related = models.ForeignKey(Designation, on_delete=models.PROTECT, related_name="related_from",
+                                help_text="A designation of the same matter.")
+
+    class Meta:
+        verbose_name = "related designation"
+        constraints = [
+            models.UniqueConstraint(fields=["designation", "related"], name="disclosures_related_designation_once",
+                                    violation_error_message="This designation is already listed as related."),
+            models.CheckConstraint(condition=~Q(designation=models.F("related")),
+                                   name="disclosures_related_designation_not_itself",
+                                   violation_error_message="A designation is not related to itself."),
+        ]
+
+    def clean(self):
+        if self.designation_id and self.designation_id == self.related_id:
+            raise ValidationError({"related": "A designation is not related to itself."})
+
+    def __str__(self):
+        return str(self.related)
 
 
 class TestingDisclosure(CitedRecord):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from disclosures.models import (
     Designation,
     DesignationAgreement,
+    Event,
     EventLink,
     TestingDisclosure,
     TestingDisclosureAgreement,
@@ -16,8 +17,9 @@ from disclosures.models import (
 )
 from registry.sections import HOME, Column, Section, TimelineSource, add_column, add_section, add_timeline_source
 
-# Which pages show the timeline of linked events: every record page that events link to.
-TIMELINE_PAGES = ("agreement", "term", "addendum-marker", "vendor", "agency", "testing-disclosure")
+# Which pages show the timeline of linked events: every record page that events link to. A vendor's and an
+# agency's pages show more: every event linked to their agreements, designations and testing disclosures too.
+TIMELINE_PAGES = ("agreement", "term", "addendum-marker", "testing-disclosure")
 HOME_DESIGNATIONS = 10
 HOME_TESTING = 5
 
@@ -33,6 +35,17 @@ def newest_disclosed():
 def linked_events(record):
     """(date, event) for the public events linked to a record (prefetched ``event_links``)."""
     return [(link.event.occurred, link.event) for link in record.event_links.all()]
+
+
+def vendor_events(vendor):
+    """(date, event) for every public event linked to the vendor or its agreements, designations and testing
+    disclosures (one query: EventQuerySet.with_vendor, public links only)."""
+    return [(event.occurred, event) for event in Event.objects.public().with_vendor([vendor], public_targets=True)]
+
+
+def agency_events(agency):
+    """The same for an agency (and its sub-agencies): EventQuerySet.with_agency, public links only."""
+    return [(event.occurred, event) for event in Event.objects.public().with_agency([agency], public_targets=True)]
 
 
 def unique(records):
@@ -57,6 +70,8 @@ def register_sections():
     events = Prefetch("event_links", queryset=EventLink.objects.to_public("event"))
     for page in TIMELINE_PAGES:
         add_timeline_source(page, TimelineSource(entries=linked_events, prefetch=(events,)))
+    add_timeline_source("vendor", TimelineSource(entries=vendor_events))
+    add_timeline_source("agency", TimelineSource(entries=agency_events))
 
     add_section("agreement", Section(
         template="disclosures/sections/agreement_designations.html",

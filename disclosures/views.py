@@ -8,6 +8,7 @@ from contracts.views import CITATIONS
 from disclosures import filters
 from disclosures.models import (
     DesignationAgreement,
+    DesignationRelation,
     EventLink,
     TestingDisclosureAgreement,
     TestingDisclosureVendor,
@@ -47,14 +48,36 @@ class DesignationDetail(RecordDetailView):
         Prefetch("affected", queryset=DesignationAgreement.objects.to_public("agreement", "agreement__awarding_agency")
                  .order_by("id")),
         Prefetch("event_links", queryset=EventLink.objects.to_public("event")),
+        Prefetch("related_links", queryset=DesignationRelation.objects.to_public("related").order_by("id")),
+        Prefetch("related_from", queryset=DesignationRelation.objects.to_public("designation").order_by("id")),
         CITATIONS,
     )
 
     def extra_context(self, record):
+        """Related designations from both sides of the relation, and the legal history of the whole matter:
+        this designation's events and those of its related designations (one query), each marked with the
+        related designation it came from when it is not linked to this one."""
+        related = list({d.pk: d for d in [*(link.related for link in record.related_links.all()),
+                                          *(link.designation for link in record.related_from.all())]}.values())
+        own = [link.event for link in record.event_links.all()]
+        via = {}
+        if related:
+            for link in (EventLink.objects.to_public("event", "designation").filter(designation__in=related)
+                         .order_by("id")):
+                via.setdefault(link.event, []).append(link.designation)
+        own_ids = {event.pk for event in own}
+        events = chronological([*own, *via])
+        for event in events:
+            event.via_related = [] if event.pk in own_ids else unique_by_pk(via.get(event, []))
         return {
             "affected_agreements": list(record.affected.all()),
-            "events": chronological(link.event for link in record.event_links.all()),
+            "related_designations": related,
+            "events": events,
         }
+
+
+def unique_by_pk(records):
+    return list({record.pk: record for record in records}.values())
 
 
 # --- testing disclosures ---------------------------------------------------------------------

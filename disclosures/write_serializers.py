@@ -6,6 +6,7 @@ from contracts.models import Agency, Agreement, ClassifiedAddendumMarker, Public
 from disclosures.models import (
     Designation,
     DesignationAgreement,
+    DesignationRelation,
     Event,
     EventLink,
     TestingDisclosure,
@@ -36,26 +37,37 @@ class DesignationWriteSerializer(RecordWriteSerializer):
     vendor = slug_reference(Vendor.objects.all())
     issuing_agency = slug_reference(Agency.objects.all(), required=False, allow_null=True, default=None)
     affected_agreements = AffectedAgreementWriteSerializer(many=True, required=False, default=list)
+    related_designations = slug_reference(Designation.objects.all(), many=True, required=False, default=list,
+                                          help_text="Slugs of designations of the same matter (another track).")
     announced = PartialDateField(required=False, allow_null=True, default=None)
     determined = PartialDateField(required=False, allow_null=True, default=None)
     noticed = PartialDateField(required=False, allow_null=True, default=None)
     effective = PartialDateField(required=False, allow_null=True, default=None)
     ended = PartialDateField(required=False, allow_null=True, default=None)
 
-    part_fields = ("citations", "affected_agreements")
+    part_fields = ("citations", "affected_agreements", "related_designations")
     accessor_fields = ("announced", "determined", "noticed", "effective", "ended")
 
     class Meta(RecordWriteSerializer.Meta):
         model = Designation
         fields = [*BASE_FIELDS, "title", "vendor", "issuing_agency", "issuing_official", "kind", "authority_cited",
                   "status", "status_note", "announced", "determined", "noticed", "effective", "ended", "scope",
-                  "public_reason", "affected_agreements"]
+                  "public_reason", "affected_agreements", "related_designations"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if any(related.slug == attrs.get("slug") for related in attrs.get("related_designations", [])):
+            raise serializers.ValidationError({"related_designations": "A designation is not related to itself."})
+        return attrs
 
     def part_sets(self, record, parts):
         wanted = [DesignationAgreement(designation=record, agreement=a["agreement"], note=a["note"])
                   for a in parts["affected_agreements"]]
+        related = [DesignationRelation(designation=record, related=d)
+                   for d in dict.fromkeys(parts["related_designations"])]
         return [*super().part_sets(record, parts),
-                PartSet(record.affected.all(), wanted, key=("agreement_id", "note"))]
+                PartSet(record.affected.all(), wanted, key=("agreement_id", "note")),
+                PartSet(record.related_links.all(), related, key=("related_id",))]
 
 
 class TestingDisclosureWriteSerializer(RecordWriteSerializer):

@@ -9,7 +9,7 @@ from registry.models import ApiToken, ChangeLog, Citation, Membership, Organizat
 @admin.register(Source)
 class SourceAdmin(RecordAdmin):
     list_display = ("title", "publisher", "kind", "published_on", "verified", "confidence", "retracted_at")
-    list_filter = ("kind", "verified", "title_reconstructed")
+    list_filter = ("kind", "tier", "verified", "title_reconstructed")
     search_fields = ("title", "publisher", "url", "canonical_url", "slug")
     prepopulated_fields = {"slug": ("title",)}
 

@@ -99,6 +99,12 @@ class CitationSerializer(serializers.Serializer):
         return reference(citation.source, self.context.get("request"))
 
 
+@extend_schema_field({"type": "array", "items": {"type": "object", "properties": {
+    "claim": {"type": "string"}, "why": {"type": "string"}}, "required": ["claim", "why"]}})
+class WeakClaimsField(serializers.JSONField):
+    """The research's list of claims resting only on weak sources: [{claim, why}]."""
+
+
 class RecordSerializer(serializers.ModelSerializer):
     """Base of every read serializer. ``fields`` / ``omit`` / ``include`` shape the response;
     ``requirements()`` says which columns and relations the chosen fields need, so the view reads
@@ -108,6 +114,8 @@ class RecordSerializer(serializers.ModelSerializer):
     html_url = serializers.SerializerMethodField(help_text="This record's page on the site.")
     citations = CitationSerializer(many=True, read_only=True,
                                    help_text="Sources with exact quotes; on lists only with include=citations.")
+    weakly_sourced_claims = WeakClaimsField(
+        read_only=True, help_text="Claims the research found rest only on weak sources: [{claim, why}].")
 
     # Field name -> (columns, prefetches) when it is not simply a column of the same name.
     requirements_map = {}
@@ -116,7 +124,7 @@ class RecordSerializer(serializers.ModelSerializer):
     # Parts rebuilt from history for as_of: name of the relation -> (part model, parent id field).
     history_parts = {}
     common_fields = ["slug", "url", "html_url", "confidence", "notes", "published_at", "updated_at",
-                     "last_verified_on", "retracted_at", "retraction_reason"]
+                     "last_verified_on", "retracted_at", "retraction_reason", "weakly_sourced_claims"]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -191,10 +199,12 @@ class SourceSerializer(RecordSerializer):
     class Meta:
         model = Source
         fields = [*RecordSerializer.common_fields, "source_url", "canonical_url", "archived_url", "title",
-                  "title_reconstructed", "publisher", "published", "kind", "verified", "accessed_on", "sha256"]
+                  "title_reconstructed", "publisher", "published", "kind", "tier", "tier_reason", "verified",
+                  "accessed_on", "sha256"]
 
     def get_fields(self):
         fields = super().get_fields()
         fields.pop("citations", None)
+        fields.pop("weakly_sourced_claims", None)
         return fields
 

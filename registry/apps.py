@@ -13,9 +13,10 @@ class RegistryConfig(AppConfig):
         from registry.interchange import register
         from registry.models import Source
         from registry.search import repair_fts
+        from registry.vocabulary import SOURCE_MEANINGS
 
         post_migrate.connect(repair_fts, sender=self, dispatch_uid="registry.search.repair_fts")
 
         register(name="source", plural="sources", label="Sources", model=Source,
                  serializer_path="registry.write_serializers.SourceWriteSerializer", order=10, page_order=90,
-                 api_order=90, csv=SOURCE_COLUMNS)
+                 api_order=90, csv=SOURCE_COLUMNS, meanings=SOURCE_MEANINGS)

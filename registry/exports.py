@@ -117,6 +117,7 @@ SOURCE_COLUMNS = Export((
     *COMMON_HEAD, ("url", field("url")), ("canonical_url", field("canonical_url")),
     ("archived_url", field("archived_url")), ("title", field("title")),
     ("title_reconstructed", field("title_reconstructed")), ("publisher", field("publisher")),
-    ("published", partial("published")), ("kind", field("kind")), ("verified", field("verified")),
+    ("published", partial("published")), ("kind", field("kind")), ("tier", field("tier")),
+    ("tier_reason", field("tier_reason")), ("verified", field("verified")),
     ("accessed_on", field("accessed_on")), *COMMON_TAIL,
 ))

@@ -191,6 +191,7 @@ def add_filter(filterset_class, name, filter_):
 
 class SourceFilterSet(RegistryFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Source.Kind.choices, label="Kind", widget=forms.SelectMultiple)
+    tier = django_filters.MultipleChoiceFilter(choices=Source.Tier.choices, label="Tier", widget=forms.SelectMultiple)
     verified = StrictBooleanFilter(label="Read by the registry")
     publisher = TextFilter(lookup_expr="icontains", label="Publisher contains")
     published_after, published_before = date_range("published_on", "Published")

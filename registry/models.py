@@ -173,6 +173,11 @@ class CitedRecord(PublicRecord):
 
     requires_citation = True
     citations = GenericRelation("registry.Citation", content_type_field="target_type", object_id_field="target_id")
+    weakly_sourced_claims = models.JSONField(
+        default=list, blank=True,
+        help_text="Claims of this record that the research found rest only on weak sources: a list of "
+                  "{claim, why}. Separate from the confidence rating, which stays as the research gave it.",
+    )
 
     class Meta(PublicRecord.Meta):
         abstract = True
@@ -224,6 +229,21 @@ class Source(PublicRecord):
         ANALYSIS = "analysis", "Analysis"
         OTHER = "other", "Other"
 
+    class Tier(models.TextChoices):
+        """How much weight a source can bear (the research's source assessment); the three lowest tiers and
+        ``not_assessed`` are WEAK_TIERS: a claim resting only on them says so on its page."""
+
+        PRIMARY_OFFICIAL = "primary_official", "Primary official"
+        COURT_RECORD = "court_record", "Court record"
+        MAJOR_OUTLET = "major_outlet", "Major outlet"
+        TRADE_PRESS = "trade_press", "Trade press"
+        REPUBLISHER_OR_AGGREGATOR = "republisher_or_aggregator", "Republisher or aggregator"
+        COMMENTARY = "commentary", "Commentary"
+        LOW_QUALITY_OR_GENERATED = "low_quality_or_generated", "Low quality or generated"
+        NOT_ASSESSED = "not_assessed", "Not assessed"
+
+    WEAK_TIERS = (Tier.REPUBLISHER_OR_AGGREGATOR, Tier.COMMENTARY, Tier.LOW_QUALITY_OR_GENERATED, Tier.NOT_ASSESSED)
+
     url = models.URLField(
         max_length=1000, unique=True,
         help_text="The address the registry read (normalised: lower-case host, no fragment, no default port).",
@@ -252,12 +272,24 @@ class Source(PublicRecord):
         help_text="True when the registry read this page; False when it was only seen cited elsewhere.",
     )
     accessed_on = models.DateField(null=True, blank=True, help_text="The day the registry read the page.")
+    tier = models.CharField(
+        max_length=30, choices=Tier.choices, default=Tier.NOT_ASSESSED, db_index=True,
+        help_text="How much weight the source can bear: primary official, court record, major outlet, trade press, "
+                  "republisher or aggregator, commentary, low quality or generated, or not assessed.",
+    )
+    tier_reason = models.CharField(
+        max_length=500, blank=True, help_text="Why the source has its tier (given for the lower tiers).",
+    )
     sha256 = models.CharField(
         max_length=64, blank=True,
         help_text="Optional SHA-256 of the document as read, hex encoded.",
     )
 
     published = PartialDateAccessor("published_on")
+
+    @property
+    def is_weak(self):
+        return self.tier in self.WEAK_TIERS
 
     class Meta(PublicRecord.Meta):
         ordering = ["title", "id"]

@@ -13,6 +13,7 @@ from django.views import View
 from registry import sections
 from registry.exports import csv_response
 from registry.interchange import by_name
+from registry.models import CitedRecord
 from registry.pagination import InvalidCursor, paginate, parse_page_size
 
 PAGE_SIZE = 50
@@ -100,14 +101,32 @@ class RecordDetailView(View):
         record = self.get_queryset().filter(slug=slug).first()
         if record is None:
             raise Http404(f"No {self.record_type} has the slug “{slug}”.")
+        citations = numbered_citations(record)
         context = {"record": record, "record_type": by_name(self.record_type),
-                   "citations": numbered_citations(record),
+                   "citations": citations,
+                   "weak_sourcing": weak_sourcing(citations if isinstance(record, CitedRecord) else []),
                    "sections": sections.parts(self.record_type, record),
                    "timeline": sections.timeline(self.record_type, record), **self.extra_context(record)}
         return render(request, self.template_name, context)
 
     def extra_context(self, record):
         return {}
+
+
+def weak_sourcing(citations):
+    """What rests only on weak sources (Source.WEAK_TIERS: republishers and aggregators, commentary, low-quality
+    or generated pages, and sources not assessed), computed from the record's citations:
+    ``{"record": bool, "claims": [claim keys]}``. ``record`` is true when every citation is weak; a claim key
+    (a citation's ``claims``, when citations carry them) is listed when every citation supporting it is weak.
+    Separate from the record's confidence, which stays as the research rated it."""
+    if not citations:
+        return {"record": False, "claims": []}
+    by_claim = {}
+    for _, citation in citations:
+        for claim in getattr(citation, "claims", None) or ():
+            by_claim.setdefault(claim, []).append(citation.source.is_weak)
+    return {"record": all(citation.source.is_weak for _, citation in citations),
+            "claims": [claim for claim, weak in by_claim.items() if all(weak)]}
 
 
 def numbered_citations(record):

@@ -98,6 +98,21 @@ class CitationWriteSerializer(serializers.Serializer):
         return value
 
 
+class WeakClaimSerializer(serializers.Serializer):
+    """One claim of a record that rests only on weak sources, and why (``weakly_sourced_claims``)."""
+
+    claim = serializers.CharField(max_length=500, help_text="The claim, in the registry's words.")
+    why = serializers.CharField(allow_blank=True, default="", max_length=1000,
+                                help_text="Why its sources are weak.")
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
+        return dict(super().to_internal_value(data))
+
+
 class StrictSerializer(serializers.Serializer):
     """Refuses keys it does not know, so a typo never silently drops a fact."""
 
@@ -117,6 +132,7 @@ class RecordWriteSerializer(StrictSerializer, serializers.ModelSerializer):
     retracted_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     created_at = serializers.DateTimeField(required=False)
     citations = CitationWriteSerializer(many=True, required=False, default=list)
+    weakly_sourced_claims = WeakClaimSerializer(many=True, required=False, default=list)
 
     # Names of the declared fields that are parts (written as separate rows), not columns.
     part_fields = ("citations",)
@@ -125,7 +141,7 @@ class RecordWriteSerializer(StrictSerializer, serializers.ModelSerializer):
 
     class Meta:
         fields = ["slug", "confidence", "notes", "published_at", "last_verified_on", "retracted_at",
-                  "retraction_reason", "created_at", "citations"]
+                  "retraction_reason", "created_at", "citations", "weakly_sourced_claims"]
         ignored_keys = ("type",)
 
     def validate(self, attrs):
@@ -151,14 +167,15 @@ class SourceWriteSerializer(RecordWriteSerializer):
 
     class Meta(RecordWriteSerializer.Meta):
         model = Source
-        fields = [f for f in RecordWriteSerializer.Meta.fields if f != "citations"] + [
+        fields = [f for f in RecordWriteSerializer.Meta.fields if f not in ("citations", "weakly_sourced_claims")] + [
             "url", "canonical_url", "archived_url", "title", "title_reconstructed", "publisher", "published",
-            "kind", "verified", "accessed_on", "sha256",
+            "kind", "tier", "tier_reason", "verified", "accessed_on", "sha256",
         ]
 
     def get_fields(self):
         fields = super().get_fields()
         fields.pop("citations", None)
+        fields.pop("weakly_sourced_claims", None)
         return fields
 
     def validate_url(self, value):

@@ -2,7 +2,8 @@
 
     python -m registry.seed.convert_research [--research PATH] [--out DIR]
 
-Reads ``research-facts-2026-11.json`` and writes ``seed.json`` and ``MAPPING.md`` next to this
+Reads ``research-facts-2026-11.json`` and its supplement ``research-facts-2026-12-supplement.json``
+(``--supplement``, or ``--no-supplement``) and writes ``seed.json`` and ``MAPPING.md`` next to this
 file (or into ``--out``). The conversion is meant to be faithful: a research value that has no
 field in the format, or no matching vocabulary value, is kept word for word in a note field and
 listed in MAPPING.md, never dropped. Every record is published at the research compile date and
@@ -343,6 +344,7 @@ class Ledger:
     choices: dict = field(default_factory=dict)  # table -> Counter[(research value, registry value, why)]
     records: list = field(default_factory=list)  # (research record, registry plural, slug)
     unmatched: list = field(default_factory=list)  # (category, where, what was kept in notes)
+    supplement: list = field(default_factory=list)  # (supplement entry, registry plural, slug, what was done)
 
     def choose(self, table, research, registry, why=""):
         self.choices.setdefault(table, Counter())[(str(research), str(registry), why)] += 1
@@ -1188,6 +1190,294 @@ def apply_litigation(research, events, ctx):
                               if len(subjects) == 1 else "several designations in two courts: no single court")
 
 
+# --- the December 2026 supplement ----------------------------------------------------------------------
+# research-facts-2026-12-supplement.json adds records (same schema as the first file), stronger sources for
+# existing records (source_additions), the audit's mapping notes, a tier for every source of the first file
+# (source_assessments) and the claims that still rest only on weak sources (weakly_sourced_claims).
+
+SUPPLEMENT_KEYS = ("source_additions", "mapping_notes", "source_assessments", "weakly_sourced_claims")
+# Vocabulary first used by the supplement: events get the closest kind (the audit's suggestion), terms
+# other/unclear; the research value is kept in notes, as for every value without an exact match.
+SUPPLEMENT_EVENT_KIND = {"legislative_text_unveiled": "policy", "competition_entry_reported": "report"}
+SUPPLEMENT_EVENT_KIND_WHY = {
+    "legislative_text_unveiled": "new in the supplement: legislation is a policy step (the audit's suggestion)",
+    "competition_entry_reported": "new in the supplement: a press report of an entry (the audit's suggestion)",
+}
+SUPPLEMENT_TERM_TYPE = {
+    "procurement_policy_scope": ("other", "unclear", "new in the supplement: no category for a policy's scope"),
+    "acceptable_use_policy_revision": ("other", "unclear",
+                                       "new in the supplement: a revision of a usage policy; states no single effect"),
+}
+SOURCE_TIERS = ("primary_official", "court_record", "major_outlet", "trade_press", "republisher_or_aggregator",
+                "commentary", "low_quality_or_generated", "not_assessed")
+WEAK_TIERS = ("republisher_or_aggregator", "commentary", "low_quality_or_generated", "not_assessed")
+NOT_ASSESSED_REASON = "new in the December 2026 supplement: not assessed by its source-quality review"
+# The audit's mapping notes (supplement mapping_notes) that the converter applies, by record id.
+PARTY_UNCLEAR_NOTE = "subcontractor or partner; the sources do not say which"
+CHANNEL_OVERRIDES = {
+    "td-2025-cdao-frontier-model-vetting": (
+        "press_report", "yes",
+        "an emailed answer to one outlet (DefenseScoop): a press report that the agency confirmed"),
+}
+WITHDRAWN_EXPLANATION = ("Listed, then withdrawn before publication, with no re-publication found: not a listing "
+                         "in effect. Recorded as “reported” because the vocabulary has no “withdrawn” value.")
+NOTICE_DATE_EXPLANATION = ("Public notice of this designation was reported for {date} (the research's notice date, "
+                           "from a secondary source that no citation here quotes). It is not the date formal notice "
+                           "reached the vendor, so “formal notice” is left empty rather than filled with it.")
+FIELD_CONFIDENCE_NOTE = "left to field-level confidence (field_confidence): not applied by this part of the converter"
+
+T_SUPPLEMENT = "Supplement `mapping_notes` → what the converter did"
+T_SOURCE_TIER = "Supplement `source_assessments` → source `tier`"
+T_STORY_LINKS = "Event links added because a citation's quote names the record"
+T_RELATED_DESIGNATIONS = "Designations of the same matter → `related_designations`"
+
+
+class Shipped:
+    """The default supplement: the copy shipped beside the first research file."""
+
+
+SHIPPED = Shipped()
+SUPPLEMENT_NAME = "research-facts-2026-12-supplement.json"
+DEFAULT_SUPPLEMENT = DEFAULT_RESEARCH.with_name(SUPPLEMENT_NAME)
+
+
+def load_supplement(supplement):
+    if isinstance(supplement, Shipped):
+        return json.loads(DEFAULT_SUPPLEMENT.read_text(encoding="utf-8")) if DEFAULT_SUPPLEMENT.exists() else None
+    return supplement
+
+
+def supplement_records(supplement):
+    """The supplement's record lists, by research key (its extra keys are applied after conversion)."""
+    unknown = sorted(set(supplement) - set(RESEARCH_TYPES) - {"meta", *SUPPLEMENT_KEYS})
+    if unknown:
+        raise ValueError(f"supplement lists the converter does not know (nothing would hold them): {unknown}")
+    return {key: supplement.get(key) or [] for key in RESEARCH_TYPES}
+
+
+def merged_research(research, supplement):
+    """The first file with the supplement's records appended (for the id index and the rules that read lists)."""
+    if not supplement:
+        return research
+    extra = supplement_records(supplement)
+    merged = dict(research)
+    for key in RESEARCH_TYPES:
+        merged[key] = [*(research.get(key) or []), *extra[key]]
+    return merged
+
+
+def convert_supplement_event(data, ctx):
+    research_type = data.get("event_type", "")
+    record = convert_event(data, ctx)
+    if research_type in SUPPLEMENT_EVENT_KIND:
+        record["kind"] = SUPPLEMENT_EVENT_KIND[research_type]
+        ctx.ledger.choose(T_EVENT_KIND, research_type, record["kind"], SUPPLEMENT_EVENT_KIND_WHY[research_type])
+    return record
+
+
+def convert_supplement_term(data, ctx):
+    record = convert_term(data, ctx)
+    if data.get("term_type") in SUPPLEMENT_TERM_TYPE:
+        category, effect, why = SUPPLEMENT_TERM_TYPE[data["term_type"]]
+        record.update(category=category, effect=effect)
+        ctx.ledger.choose(T_TERM_TYPE, data["term_type"], f"{category} / {effect}", why)
+    return record
+
+
+def record_index(seed):
+    return {record["slug"]: (plural, record) for plural in PLURALS[1:] for record in seed[plural]}
+
+
+def apply_source_additions(supplement, seed, ctx):
+    """Each addition is a citation (the exact quote) of the named record; its claim text goes to the notes."""
+    index = record_index(seed)
+    for position, addition in enumerate(supplement.get("source_additions") or []):
+        where = f"supplement source_additions[{position}]"
+        found = index.get(addition.get("record_id"))
+        if found is None:
+            ctx.ledger.unmatched.append(("ids", where, f"record_id `{addition.get('record_id')}` names no record"))
+            continue
+        plural, record = found
+        citation = ctx.sources.cite(addition["source"], record["slug"])
+        if citation not in record["citations"]:
+            record["citations"].append(citation)
+        supports = addition.get("claim")
+        append_note(record, f"Source added by the December 2026 supplement ({addition['source']['url']})"
+                            + (f", supporting: {supports}" if supports else "") + f". Why: {addition.get('reason', '')}")
+        ctx.ledger.supplement.append((where, plural, record["slug"], "citation added"))
+
+
+def apply_mapping_notes(supplement, seed, ctx):
+    """The audit's mapping notes: role, channel and status choices made explicit; the rest recorded."""
+    index = record_index(seed)
+    for position, item in enumerate(supplement.get("mapping_notes") or []):
+        where = f"supplement mapping_notes[{position}]"
+        found = index.get(item.get("record_id"))
+        if found is None:
+            ctx.ledger.unmatched.append(("ids", where, f"record_id `{item.get('record_id')}` names no record"))
+            continue
+        plural, record = found
+        action = mapping_note_action(plural, record, ctx)
+        ctx.ledger.choose(T_SUPPLEMENT, record["slug"], action, item.get("note", "")[:60] + "…")
+        ctx.ledger.supplement.append((where, plural, record["slug"], action))
+
+
+def mapping_note_action(plural, record, ctx):
+    slug = record["slug"]
+    if plural == "agreements" and "Listed by the research as 'subcontractor or partner'" in record["notes"]:
+        return "see the party roles: " + PARTY_UNCLEAR_NOTE
+    if slug in CHANNEL_OVERRIDES:
+        return "channel {}, confirmed by the agency: {}".format(*CHANNEL_OVERRIDES[slug])
+    if plural == "designations" and record["status"] == "reported" and "withdrawn" in record["status_note"]:
+        return "status reported, explained in the status note"
+    if plural == "designations" and "Public notice of this designation" in record["notes"]:
+        return "notice date kept in notes, explained; formal notice left empty"
+    if plural == "agreements" and record.get("piid"):
+        return FIELD_CONFIDENCE_NOTE
+    return "recorded only"
+
+
+def apply_choices(research, seed, ctx):
+    """The converter's own reading of the audit's minor choices, applied to every record they concern."""
+    subcontractors = {record["id"]: record.get("subcontractor_or_partner_vendor_ids") or []
+                      for record in research.get("agreements") or []}
+    for agreement in seed["agreements"]:
+        unclear = set(subcontractors.get(agreement["slug"], []))
+        for party in agreement["parties"]:
+            if party["vendor"] in unclear and party["role"] == "subcontractor":
+                party["role"] = "partner"
+                ctx.ledger.choose(T_PARTY, "subcontractor_or_partner_vendor_ids (audit mapping note)", "partner",
+                                  "the vocabulary's closest honest value: " + PARTY_UNCLEAR_NOTE)
+        if unclear:
+            names = ", ".join(sorted(unclear))
+            append_note(agreement, f"Role of {names}: {PARTY_UNCLEAR_NOTE} (recorded as partner).")
+    for disclosure in seed["testing_disclosures"]:
+        if disclosure["slug"] in CHANNEL_OVERRIDES:
+            channel, confirmed, why = CHANNEL_OVERRIDES[disclosure["slug"]]
+            disclosure.update(channel=channel, confirmed_by_agency=confirmed)
+            ctx.ledger.choose(T_CHANNEL, f"{disclosure['slug']} (audit mapping note)", channel, why)
+            append_note(disclosure, f"Channel: {why}.")
+    by_id = {record["id"]: record for record in research.get("designations") or []}
+    for designation in seed["designations"]:
+        if designation["status"] == "reported" and "withdrawn" in designation["status_note"]:
+            designation["status_note"] = f"{designation['status_note']}. {WITHDRAWN_EXPLANATION}"
+        notice = (by_id.get(designation["slug"]) or {}).get("notice_date")
+        if notice and not designation["noticed"]:
+            append_note(designation, NOTICE_DATE_EXPLANATION.format(date=notice))
+
+
+def apply_source_tiers(supplement, seed, ctx):
+    """Every source's tier from the assessments (matched by normalised URL); a source not assessed says so."""
+    assessed = {}
+    for position, item in enumerate((supplement or {}).get("source_assessments") or []):
+        if item.get("tier") not in SOURCE_TIERS:
+            raise ValueError(f"supplement source_assessments[{position}]: unknown tier {item.get('tier')!r}")
+        assessed[normalize_url(item["url"])] = item
+    seen = set()
+    for source in seed["sources"]:
+        item = assessed.get(source["url"]) or assessed.get(source["canonical_url"] or None)
+        if item is None:
+            source["tier"], source["tier_reason"] = "not_assessed", NOT_ASSESSED_REASON if supplement else ""
+            why = "no assessment for this URL (new in the supplement)"
+        else:
+            seen.add(normalize_url(item["url"]))
+            source["tier"], source["tier_reason"] = item["tier"], fit(item.get("reason", ""), 500)
+            why = "the supplement's assessment"
+        ctx.ledger.choose(T_SOURCE_TIER, source["tier"], source["tier"], why)
+    for url in sorted(set(assessed) - seen):
+        ctx.ledger.unmatched.append(("ids", "supplement source_assessments", f"`{url}` is no source of the seed"))
+
+
+def apply_weak_claims(supplement, seed, ctx):
+    index = record_index(seed)
+    for position, item in enumerate(supplement.get("weakly_sourced_claims") or []):
+        where = f"supplement weakly_sourced_claims[{position}]"
+        found = index.get(item.get("record_id"))
+        if found is None:
+            ctx.ledger.unmatched.append(("ids", where, f"record_id `{item.get('record_id')}` names no record"))
+            continue
+        plural, record = found
+        record.setdefault("weakly_sourced_claims", []).append({"claim": item["claim"], "why": item.get("why", "")})
+        ctx.ledger.supplement.append((where, plural, record["slug"], "weakly sourced claim"))
+
+
+# --- linked stories ------------------------------------------------------------------------------------
+# Only two kinds of link are added: designations of the same matter link each other, and an event links a
+# vendor or a designation that one of its citations' quotes names (by name, alias or statute number). An
+# event's actors are links already (actor_ids); nothing is linked by guesswork.
+
+STATUTE = re.compile(r"\b(\d{2}) U\.?S\.?(?:C\.?| Code)\s*§*\s*(\d{3,5})\b")
+
+
+def statute_numbers(text):
+    return {f"{title} U.S.C. {section}" for title, section in STATUTE.findall(text or "")}
+
+
+def apply_related_designations(research, seed, ctx):
+    """Designations of the same vendor, issuer and kind of action (a supply-chain risk on two statutory tracks)
+    are one matter: each lists the others."""
+    types = {record["id"]: record.get("designation_type", "") for record in research.get("designations") or []}
+    designations = seed["designations"]
+    for designation in designations:
+        root = types.get(designation["slug"], "").split(" ")[0].split("_to_")[0]
+        related = [other["slug"] for other in designations if other is not designation and root
+                   and other["vendor"] == designation["vendor"]
+                   and other["issuing_agency"] == designation["issuing_agency"]
+                   and types.get(other["slug"], "").split(" ")[0].split("_to_")[0] == root]
+        if related:
+            designation["related_designations"] = sorted(related)
+            ctx.ledger.choose(T_RELATED_DESIGNATIONS, designation["slug"], ", ".join(sorted(related)),
+                              f"same vendor, issuer and kind of action ({root})")
+
+
+CORPORATE_SUFFIX = re.compile(r"\s+(?:PBC|Inc\.?|Holding|Holdings|Group|Industries|Technologies|Platforms|Corp\.?"
+                              r"|Corporation|LLC|Ltd\.?)$")
+ACRONYM_IN_PARENTHESES = re.compile(r"\(([A-Z][A-Z0-9]{1,9})\)")
+
+
+def vendor_names(vendor):
+    """The names a quote may call a vendor by: its name and aliases, without a parenthetical description or a
+    corporate suffix ('Anthropic PBC' → 'Anthropic'), and an acronym given in parentheses ('(AWS)')."""
+    names = set()
+    for name in (vendor["name"], *vendor["aliases"]):
+        names.update(ACRONYM_IN_PARENTHESES.findall(name))
+        short = re.sub(r"\s*\(.*\)\s*", " ", name).strip()
+        names.add(short)
+        while CORPORATE_SUFFIX.search(short):
+            short = CORPORATE_SUFFIX.sub("", short)
+            names.add(short)
+    return sorted((name for name in names if len(name) > 2), key=lambda name: (-len(name), name))
+
+
+def name_patterns(seed):
+    """(link type, slug, compiled pattern) of the records a quote can name: vendors by name or alias (whole
+    words, case as written), designations by the statute they cite."""
+    patterns = []
+    for vendor in seed["vendors"]:
+        names = vendor_names(vendor)
+        alternatives = "|".join(re.escape(name) for name in names)
+        if alternatives:
+            patterns.append(("vendor", vendor["slug"], re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")))
+    for designation in seed["designations"]:
+        for statute in sorted(statute_numbers(designation["authority_cited"])):
+            section = statute.split(" ")[-1]
+            patterns.append(("designation", designation["slug"],
+                             re.compile(rf"\b{statute.split(' ')[0]} U\.?S\.?(?:C\.?| Code)\s*§*\s*{section}\b")))
+    return patterns
+
+
+def apply_named_links(seed, ctx):
+    patterns = name_patterns(seed)
+    for event in seed["events"]:
+        for link_type, slug, pattern in patterns:
+            if any(link["type"] == link_type and link["slug"] == slug for link in event["links"]):
+                continue
+            quote = next((c["quote"] for c in event["citations"] if pattern.search(c["quote"])), None)
+            if quote is None:
+                continue
+            event["links"].append({"role": "subject", "type": link_type, "slug": slug})
+            ctx.ledger.choose(T_STORY_LINKS, event["slug"], f"{link_type} {slug}", f"a quote names it: “{quote}”")
+
 # --- conversion ---------------------------------------------------------------------------------------
 
 CONVERTERS = {
@@ -1197,42 +1487,65 @@ CONVERTERS = {
 }
 
 
-def convert_with_ledger(research):
+def convert_with_ledger(research, supplement=SHIPPED):
     """(seed, ledger): the interchange document and the record of every decision taken to build it."""
     unknown = sorted(set(research) - set(RESEARCH_TYPES) - {"meta"})
     if unknown:
         raise ValueError(f"research lists the converter does not know (nothing would hold them): {unknown}")
+    supplement = load_supplement(supplement)
     ledger = Ledger()
-    ctx = build_context(research, ledger)
+    merged = merged_research(research, supplement)
+    ctx = build_context(merged, ledger)
     seed = {plural: [] for plural in PLURALS}
     for key, (plural, _) in RESEARCH_TYPES.items():
         for data in research.get(key) or []:
             record = CONVERTERS[key](data, ctx)
             seed[plural].append(record)
             ledger.records.append((f"{key}/{data['id']}", plural, record["slug"]))
+    if supplement:  # after every record of the first file, so its source slugs stay as they were
+        for key, records in supplement_records(supplement).items():
+            plural = RESEARCH_TYPES[key][0]
+            for data in records:
+                record = SUPPLEMENT_CONVERTERS.get(key, CONVERTERS[key])(data, ctx)
+                seed[plural].append(record)
+                ledger.records.append((f"{key}/{data['id']} (supplement)", plural, record["slug"]))
+                ledger.supplement.append((f"supplement {key}/{data['id']}", plural, record["slug"], "new record"))
     apply_status_history(research, seed, ctx)
     apply_litigation(research, seed["events"], ctx)
+    apply_choices(merged, seed, ctx)
+    if supplement:
+        apply_source_additions(supplement, seed, ctx)
+        apply_mapping_notes(supplement, seed, ctx)
+        apply_weak_claims(supplement, seed, ctx)
+    apply_related_designations(merged, seed, ctx)
+    apply_named_links(seed, ctx)
     seed["sources"] = ctx.sources.records(ledger)
-    document = {"meta": build_meta(research, seed)}
+    apply_source_tiers(supplement, seed, ctx)
+    document = {"meta": build_meta(research, seed, supplement)}
     document.update({plural: sorted(seed[plural], key=lambda record: record["slug"]) for plural in PLURALS})
     return document, ledger
 
 
-def build_meta(research, seed):
+SUPPLEMENT_CONVERTERS = {"events": convert_supplement_event, "public_terms": convert_supplement_term}
+
+
+def build_meta(research, seed, supplement=None):
     return {
         "format": "docs/interchange.md",
         "generated_by": "python -m registry.seed.convert_research",
-        "generated_from": RESEARCH_NAME,
+        "generated_from": [RESEARCH_NAME, *([SUPPLEMENT_NAME] if supplement else [])],
         "mapping": "registry/seed/MAPPING.md",
         "published_at": PUBLISHED_AT,
         "counts": {plural: len(seed[plural]) for plural in PLURALS},
         "research_meta": research.get("meta") or {},
+        **({"supplement_meta": supplement.get("meta") or {}} if supplement else {}),
     }
 
 
-def convert(research: dict) -> dict:
-    """The interchange document (seed.json) for a research document."""
-    return convert_with_ledger(research)[0]
+def convert(research: dict, supplement=SHIPPED) -> dict:
+    """The interchange document (seed.json) for a research document and its supplement (by default the
+    shipped copy; ``None`` for the first file alone)."""
+    return convert_with_ledger(research, supplement)[0]
 
 
 def seed_text(seed):
@@ -1253,10 +1566,12 @@ def table(headers, rows):
     return "\n".join(lines)
 
 
-def render_mapping(research: dict) -> str:
+def render_mapping(research: dict, supplement=SHIPPED) -> str:
     """MAPPING.md: how and where every research value and record went, from the conversion's own ledger."""
-    seed, ledger = convert_with_ledger(research)
-    parts = [mapping_intro(seed), "## Vocabulary mappings", mapping_vocabulary(ledger),
+    supplement = load_supplement(supplement)
+    seed, ledger = convert_with_ledger(research, supplement)
+    parts = [mapping_intro(seed), "## What came from which file", mapping_files(seed, ledger, supplement),
+             "## Vocabulary mappings", mapping_vocabulary(ledger),
              "## Where every research record went", mapping_records(ledger), "## Sources", mapping_sources(seed),
              "## Sent to notes as unmatched", mapping_unmatched(ledger)]
     return "\n\n".join(parts) + "\n"
@@ -1267,7 +1582,8 @@ def mapping_intro(seed):
     return f"""# Research → registry mapping
 
 Generated by `registry/seed/convert_research.py` from `{RESEARCH_NAME}` (the research pass compiled
-2026-11-28). Do not edit by hand: change the converter and rerun it.
+2026-11-28) and its supplement `{SUPPLEMENT_NAME}` (compiled 2026-12-01). Do not edit by hand: change the
+converter and rerun it.
 
 ## What the converter does
 
@@ -1297,6 +1613,23 @@ It turns the research file into one interchange document (`seed.json`, see `docs
 The output is deterministic: every record is published at {PUBLISHED_AT} (the compile date), records
 are sorted by slug and keys are in a fixed order, so two runs give byte-identical files.
 `tests/seed/test_convert_research.py` checks that the committed files match a fresh run."""
+
+
+def mapping_files(seed, ledger, supplement):
+    if not supplement:
+        return f"Everything came from `{RESEARCH_NAME}`; no supplement was read."
+    tiers = Counter(source["tier"] for source in seed["sources"])
+    rows = [(where, plural, slug, what) for where, plural, slug, what in ledger.supplement]
+    return (f"Records, citations and vocabulary values not listed here came from `{RESEARCH_NAME}`. From "
+            f"`{SUPPLEMENT_NAME}` (compiled {(supplement.get('meta') or {}).get('compiled_on', 'date not given')}; its "
+            "notes file ships beside it): its new records (converted with the same rules; new vocabulary as the "
+            "tables below say), its `source_additions` (each a citation of the named record with the exact quote, "
+            "its claim and reason in the record's notes), its `mapping_notes` (applied as the table "
+            f"“{T_SUPPLEMENT}” says), its `weakly_sourced_claims` (the record's `weakly_sourced_claims`) and its "
+            "`source_assessments`: every source's `tier` and `tier_reason`, matched by normalised URL; a source "
+            "the assessments do not list is `not_assessed`. Tiers: "
+            + ", ".join(f"{tier} {tiers[tier]}" for tier in SOURCE_TIERS) + ".\n\n"
+            + table(("supplement entry", "registry type", "registry slug", "what was done"), rows))
 
 
 def mapping_vocabulary(ledger):
@@ -1352,13 +1685,17 @@ def mapping_unmatched(ledger):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--research", type=Path, default=DEFAULT_RESEARCH, help="the research JSON file")
+    parser.add_argument("--supplement", type=Path, default=DEFAULT_SUPPLEMENT,
+                        help="the research supplement JSON file (source additions, mapping notes, tiers)")
+    parser.add_argument("--no-supplement", action="store_true", help="convert the first research file alone")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write seed.json and MAPPING.md")
     args = parser.parse_args(argv)
     research = json.loads(args.research.read_text(encoding="utf-8"))
-    seed = convert(research)
+    supplement = None if args.no_supplement else json.loads(args.supplement.read_text(encoding="utf-8"))
+    seed = convert(research, supplement)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "seed.json").write_text(seed_text(seed), encoding="utf-8")
-    (args.out / "MAPPING.md").write_text(render_mapping(research), encoding="utf-8")
+    (args.out / "MAPPING.md").write_text(render_mapping(research, supplement), encoding="utf-8")
     counts = ", ".join(f"{plural} {len(seed[plural])}" for plural in PLURALS)
     print(f"Wrote {args.out / 'seed.json'} and MAPPING.md: {counts}")
     return 0

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from registry.interchange import by_name, in_page_order
-from registry.models import HistoricalLink
+from registry.models import HistoricalLink, Source
+from registry.vocabulary import TIER_MEANINGS
 
 
 class AboutView(TemplateView):
@@ -23,6 +24,7 @@ class AboutView(TemplateView):
             data_license=settings.DATA_LICENSE, code_license=settings.CODE_LICENSE,
             contact_email=getattr(settings, "CONTACT_EMAIL", ""),
             today=timezone.now().date(),
+            source_tiers=[(value, TIER_MEANINGS[value]) for value in Source.Tier.values],
         )
         return context
 

@@ -109,7 +109,7 @@ QUERIES = {
     "addendum-markers": (10, 10),  # 8 + agreement · citations
     "agencies": (10, 10),  # 8 + parent · citations
     "vendors": (9, 9),  # 8 + citations
-    "designations": (11, 11),  # 8 + subject vendor · affected agreements · citations
+    "designations": (12, 12),  # 8 + subject vendor · affected agreements · related designations · citations
     "testing-disclosures": (12, 12),  # 8 + testing agency · vendors · agreements · citations
     "events": (10, 10),  # 8 + links · citations
     "sources": (8, 8),  # 8 + (no prefetch)

@@ -269,10 +269,12 @@ def test_events_filter_by_kind(events):
     assert events_found("kind=lawsuit&kind=court_order") == slugs(events["lawsuit"], events["order"])
 
 
-def test_events_filter_by_vendor_directly_or_through_an_agreement_it_is_party_to(events):
-    assert events_found("vendor=anthropic") == slugs(events["lawsuit"])
+def test_events_filter_by_vendor_directly_or_through_its_agreements_and_designations(events):
+    # The court order links only the designation of Anthropic: it is one of Anthropic's events.
+    assert events_found("vendor=anthropic") == slugs(events["lawsuit"], events["order"])
     assert events_found("vendor=palantir") == slugs(events["award"])
-    assert events_found("vendor=anthropic&vendor=palantir") == slugs(events["lawsuit"], events["award"])
+    assert events_found("vendor=anthropic&vendor=palantir") == slugs(events["lawsuit"], events["order"],
+                                                                     events["award"])
 
 
 def test_events_filter_by_agency_with_sub_agencies_and_awarded_agreements(events):

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from disclosures.filters import DesignationFilterSet, EventFilterSet, TestingDisclosureFilterSet
-from disclosures.models import Designation, Event, EventLink, TestingDisclosure
+from disclosures.models import Designation, DesignationRelation, Event, EventLink, TestingDisclosure
 from registry.filters import SourceFilterSet
 from registry.models import Source
 from registry.services import apply_change
@@ -139,6 +139,10 @@ def designation_with(size):
     for _ in range(size):
         make_event(links=[(SUBJECT, "designation", designation), (ACTOR, "vendor", vendor)])
         make_citation(designation)
+        # related designations both ways, each with an event of its own
+        for this, other in ((designation, make_designation(vendor=vendor)), (make_designation(vendor=vendor), designation)):
+            apply_change(DesignationRelation(designation=this, related=other), user=builder_user(), reason="t")
+            make_event(links=[(SUBJECT, "designation", other if this is designation else this)])
     return designation
 
 
@@ -174,8 +178,10 @@ def source_with(size):
 def test_the_designation_page_runs_the_same_queries_for_any_number_of_links(client, django_assert_num_queries, size):
     designation = designation_with(size)
     # designation + vendor + issuing agency · affected agreements + agreements + awarding agencies ·
-    # event links + events · content type of designations · citations · their sources · latest change (footer)
-    count_queries(client, django_assert_num_queries, designation.get_absolute_url(), 7)
+    # event links + events · related designations (as written) · related designations (the other way) ·
+    # the related designations' event links + events + designations ·
+    # content type of designations · citations · their sources · latest change (footer)
+    count_queries(client, django_assert_num_queries, designation.get_absolute_url(), 10)
 
 
 @pytest.mark.parametrize("size", [1, 6])
@@ -235,3 +241,37 @@ def test_a_filtered_sorted_second_page_runs_no_more_queries_than_the_first(clien
     _, links = read_page(client, f"{url}?ordering=-updated&page_size=2&confidence=medium")
 
     count_queries(client, django_assert_num_queries, url + links["next"], expected)
+
+
+def vendor_with_linked_records(size):
+    """A vendor whose agreements, designations and testing disclosures each have an event that does not
+    link the vendor itself; and an agency that issued the designations."""
+    vendor, agency = make_vendor(), make_agency()
+    events = []
+    for _ in range(size):
+        agreement = make_agreement(vendors=[vendor])
+        designation = make_designation(vendor=vendor, issuing_agency=agency)
+        disclosure = make_testing_disclosure(vendors=[vendor])
+        for field, target in (("agreement", agreement), ("designation", designation),
+                              ("testing_disclosure", disclosure)):
+            events.append(make_event(links=[(SUBJECT, field, target)]))
+    make_event(links=[(SUBJECT, "designation", make_designation())])  # another vendor's: not shown
+    return vendor, agency, events
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_a_vendor_page_shows_every_event_of_its_records_in_the_same_queries(client, django_assert_num_queries, size):
+    vendor, _, events = vendor_with_linked_records(size)
+    # vendor · parties + agreements · designations · testing links + disclosures · events of the vendor and
+    # of its agreements, designations and disclosures (one query) · own policies · content type of vendors ·
+    # citations · sources · latest change (footer)
+    count_queries(client, django_assert_num_queries, vendor.get_absolute_url(), 10)
+    page = client.get(vendor.get_absolute_url()).content.decode()
+    assert sorted(re.findall(r'href="/events/([^/"]+)/"', page)) == sorted(event.slug for event in events)
+
+
+def test_an_agency_page_shows_the_events_of_the_designations_it_issued(client):
+    _, agency, events = vendor_with_linked_records(1)
+    designation_event = events[1]
+    page = client.get(agency.get_absolute_url()).content.decode()
+    assert f'href="/events/{designation_event.slug}/"' in page

@@ -81,7 +81,8 @@ def test_an_event_is_with_a_vendor_or_agency_directly_or_through_an_agreement(tr
     make_event(slug="about-designation", links=[(SUBJECT, "designation", designation)])
 
     assert slugs(Event.objects.with_agency([tree["department"]])) == {"about-office", "about-joint-deal"}
-    assert slugs(Event.objects.with_vendor([openai])) == {"about-joint-deal", "by-openai"}
+    # A vendor's events include those of its designations; an agency's those of designations it issued.
+    assert slugs(Event.objects.with_vendor([openai])) == {"about-joint-deal", "by-openai", "about-designation"}
     assert slugs(Event.objects.with_designation([designation])) == {"about-designation"}
     assert slugs(Event.objects.with_agreement([joint])) == {"about-joint-deal"}
 

@@ -9,11 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from registry.normalize import normalize_url
 from registry.seed import convert_research as converter
 
 ROOT = Path(__file__).resolve().parents[2]
 RESEARCH_PATH = ROOT / "registry" / "seed" / "research" / "research-facts-2026-11.json"
 SHARED_RESEARCH = ROOT.parent / "shared" / "data" / "research-facts-2026-11.json"
+SUPPLEMENT_PATH = ROOT / "registry" / "seed" / "research" / "research-facts-2026-12-supplement.json"
+SHARED_DATA = ROOT.parent / "shared" / "data"
 SEED_DIR = ROOT / "registry" / "seed"
 
 RESEARCH_TO_PLURAL = {
@@ -75,6 +78,11 @@ def research():
 
 
 @pytest.fixture(scope="module")
+def supplement():
+    return json.loads(SUPPLEMENT_PATH.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
 def seed(research):
     return converter.convert(research)
 
@@ -98,10 +106,16 @@ def usd(amount):
     return {"amount": f"{amount}.00", "currency": "USD"}
 
 
-def research_quotes(research):
-    """research id -> the exact quotes of its source entries."""
-    return {record["id"]: {source["quote"] for source in record.get("sources") or []}
-            for key in RESEARCH_TO_PLURAL for record in research[key]}
+def research_quotes(research, supplement=None):
+    """research id -> the exact quotes of its source entries (with the supplement's records and additions)."""
+    quotes = {}
+    for data in (research, supplement or {}):
+        for key in RESEARCH_TO_PLURAL:
+            for record in data.get(key) or []:
+                quotes.setdefault(record["id"], set()).update(source["quote"] for source in record.get("sources") or [])
+    for addition in (supplement or {}).get("source_additions") or []:
+        quotes.setdefault(addition["record_id"], set()).add(addition["source"]["quote"])
+    return quotes
 
 
 # --- the committed files ------------------------------------------------------------------------------
@@ -144,8 +158,8 @@ def test_mapping_lists_every_research_record_and_status_history_entry(research):
             assert f"| designations/{designation['id']} status_history[{position}] |" in mapping
 
 
-def test_every_record_but_sources_quotes_its_research_sources_exactly(research, seed):
-    quotes = research_quotes(research)
+def test_every_record_but_sources_quotes_its_research_sources_exactly(research, supplement, seed):
+    quotes = research_quotes(research, supplement)
     for plural in converter.PLURALS[1:]:
         for record in seed[plural]:
             assert record["citations"], f"{plural}/{record['slug']} has no citation"
@@ -432,3 +446,136 @@ def test_free_text_dates_keep_only_what_they_vouch_for():
 @pytest.mark.skipif(not SHARED_RESEARCH.exists(), reason="no ../shared beside this clone (CI has one)")
 def test_the_shipped_research_copy_is_the_shared_research_file():
     assert RESEARCH_PATH.read_bytes() == SHARED_RESEARCH.read_bytes()
+
+
+@pytest.mark.skipif(not SHARED_RESEARCH.exists(), reason="no ../shared beside this clone (CI has one)")
+@pytest.mark.parametrize("name", ["research-facts-2026-11.notes.md", "research-facts-2026-12-supplement.json",
+                                  "research-facts-2026-12-supplement.notes.md"])
+def test_the_shipped_supplement_and_notes_are_the_shared_files(name):
+    assert (RESEARCH_PATH.parent / name).read_bytes() == (SHARED_DATA / name).read_bytes()
+
+
+# --- the December 2026 supplement ----------------------------------------------------------------------
+
+def test_meta_and_mapping_name_both_research_files(seed):
+    assert seed["meta"]["generated_from"] == ["research-facts-2026-11.json", "research-facts-2026-12-supplement.json"]
+    assert seed["meta"]["supplement_meta"]["compiled_on"] == "2026-12-01"
+    mapping = (SEED_DIR / "MAPPING.md").read_text(encoding="utf-8")
+    assert "## What came from which file" in mapping
+    assert "| supplement events/ev-2025-09-05-department-of-war-eo | events |" in mapping
+
+
+def test_the_first_file_alone_still_converts_without_supplement_records(research):
+    alone = converter.convert(research, None)
+    assert alone["meta"]["generated_from"] == ["research-facts-2026-11.json"]
+    assert "ev-2025-09-05-department-of-war-eo" not in {event["slug"] for event in alone["events"]}
+    assert {source["tier"] for source in alone["sources"]} == {"not_assessed"}
+
+
+def test_every_supplement_record_is_in_the_seed_with_its_quotes_exact(supplement, records):
+    for key, plural in RESEARCH_TO_PLURAL.items():
+        for data in supplement[key]:
+            record = records[plural][data["id"]]
+            assert [c["quote"] for c in record["citations"]] == list(dict.fromkeys(
+                s["quote"] for s in data["sources"]))
+            assert record["confidence"] == data["confidence"]
+
+
+def test_supplement_vocabulary_maps_to_the_closest_kind_and_keeps_the_research_value(records):
+    ndaa = records["events"]["ev-2025-12-fy2026-ndaa-ai-provisions"]
+    drones = records["events"]["ev-2026-02-16-drone-swarm-challenge-reported"]
+    assert (ndaa["kind"], drones["kind"]) == ("policy", "report")
+    assert "legislative_text_unveiled" in ndaa["notes"] and "competition_entry_reported" in drones["notes"]
+    for slug in ("pt-omb-m-25-22-ai-acquisition", "pt-openai-usage-policy-military-ban-removed"):
+        term = records["terms"][slug]
+        assert (term["category"], term["effect"]) == ("other", "unclear")
+    assert "procurement_policy_scope" in records["terms"]["pt-omb-m-25-22-ai-acquisition"]["notes"]
+
+
+def test_each_source_addition_is_a_citation_of_its_record_with_the_exact_quote(supplement, seed, records):
+    sources = {source["slug"]: source for source in seed["sources"]}
+    for addition in supplement["source_additions"]:
+        plural = next(p for p in converter.PLURALS[1:] if addition["record_id"] in records[p])
+        record = records[plural][addition["record_id"]]
+        urls = {sources[c["source"]]["url"] for c in record["citations"] if c["quote"] == addition["source"]["quote"]}
+        assert normalize_url(addition["source"]["url"]) in urls, addition["record_id"]
+
+
+def test_every_source_carries_its_assessed_tier_and_new_sources_are_not_assessed(supplement, seed):
+    assessed = {normalize_url(item["url"]): item for item in supplement["source_assessments"]}
+    first_file_urls = {normalize_url(url) for url in assessed}
+    for source in seed["sources"]:
+        if source["url"] in assessed:
+            assert source["tier"] == assessed[source["url"]]["tier"]
+            assert source["tier_reason"] == assessed[source["url"]]["reason"]
+        else:
+            assert source["tier"] == "not_assessed" and "not assessed" in source["tier_reason"]
+    assert first_file_urls <= {source["url"] for source in seed["sources"]}
+    straits = next(s for s in seed["sources"] if "straitstimes.com" in s["url"])
+    assert straits["tier"] == "not_assessed"
+
+
+def test_weakly_sourced_claims_are_carried_onto_their_records(supplement, records):
+    expected = {}
+    for item in supplement["weakly_sourced_claims"]:
+        expected.setdefault(item["record_id"], []).append({"claim": item["claim"], "why": item["why"]})
+    found = {slug: record["weakly_sourced_claims"] for plural in converter.PLURALS[1:]
+             for slug, record in records[plural].items() if record.get("weakly_sourced_claims")}
+    assert found == expected
+
+
+def test_the_two_anthropic_designations_name_each_other(records):
+    main, second = "dow-2026-anthropic-scr-10usc3252", "dow-2026-anthropic-scr-41usc4713"
+    assert records["designations"][main]["related_designations"] == [second]
+    assert records["designations"][second]["related_designations"] == [main]
+    assert "related_designations" not in records["designations"]["dod-2026-1260h-alibaba"]
+
+
+def test_every_added_event_link_is_named_by_a_quote_and_actors_stay_links(research, supplement, records):
+    by_id = {e["id"]: e for e in research["events"] + supplement["events"]}
+    patterns = {(t, slug): pattern for t, slug, pattern in converter.name_patterns(
+        {"vendors": list(records["vendors"].values()), "designations": list(records["designations"].values())})}
+    for slug, event in records["events"].items():
+        data = by_id.get(slug, {})
+        for actor in data.get("actor_ids") or []:
+            assert any(link["slug"] == actor and link["role"] == "actor" for link in event["links"]), slug
+        stated = set(data.get("actor_ids") or []) | set(data.get("related_ids") or [])
+        for link in event["links"]:
+            if link["slug"] in stated or "Status history of designation" in event["notes"]:
+                continue  # stated by the research, or linked by its designation's status history
+            if link["type"] in ("vendor", "designation"):
+                pattern = patterns[link["type"], link["slug"]]
+                assert any(pattern.search(c["quote"]) for c in event["citations"]), (slug, link)
+
+
+def test_events_link_what_their_quotes_name_and_the_amicus_brief_links_nothing(records):
+    filing = records["events"]["ev-2026-06-08-dow-denies-retaliation"]
+    assert {"role": "subject", "type": "vendor", "slug": "anthropic"} in filing["links"]
+    amicus = records["events"]["ev-2026-03-amicus-ai-employees"]
+    assert not any("Anthropic" in c["quote"] for c in amicus["citations"])
+    assert amicus["links"] == []
+    # A vendor named in a quote is linked; one only in the title (Anthropic, "excluded") is not.
+    networks = records["events"]["ev-2026-05-01-classified-networks-agreements"]
+    assert all(link["slug"] != "anthropic" for link in networks["links"])
+
+
+def test_vendor_names_drop_descriptions_and_corporate_suffixes():
+    assert converter.vendor_names({"name": "Anthropic PBC", "aliases": []}) == ["Anthropic PBC", "Anthropic"]
+    assert "AWS" in converter.vendor_names({"name": "Amazon Web Services (AWS)", "aliases": []})
+    assert converter.vendor_names({"name": "Microsoft (incl. Azure OpenAI Service)", "aliases": []}) == ["Microsoft"]
+
+
+def test_the_mapping_notes_choices_are_applied(records):
+    thunderforge = records["agreements"]["diu-2025-scale-ai-thunderforge"]
+    roles = {party["vendor"]: party["role"] for party in thunderforge["parties"]}
+    assert roles["anduril"] == roles["microsoft"] == "partner"
+    assert "subcontractor or partner; the sources do not say which" in thunderforge["notes"]
+    vetting = records["testing_disclosures"]["td-2025-cdao-frontier-model-vetting"]
+    assert (vetting["channel"], vetting["confirmed_by_agency"]) == ("press_report", "yes")
+    for slug in ("dod-2026-1260h-alibaba", "dod-2026-1260h-baidu"):
+        listing = records["designations"][slug]
+        assert listing["status"] == "reported"
+        assert "withdrawn before publication" in listing["status_note"] and "not a listing in effect" in listing["status_note"]
+    fascsa = records["designations"]["dow-2026-anthropic-scr-41usc4713"]
+    assert fascsa["noticed"] is None and fascsa["announced"] is None
+    assert "Public notice of this designation was reported for 2026-03-05" in fascsa["notes"]

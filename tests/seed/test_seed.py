@@ -13,6 +13,7 @@ from registry.models import ChangeLog, Citation, Source
 
 ROOT = Path(__file__).resolve().parents[2]
 RESEARCH = json.loads((ROOT / "registry" / "seed" / "research" / "research-facts-2026-11.json").read_text())
+SUPPLEMENT = json.loads((ROOT / "registry" / "seed" / "research" / "research-facts-2026-12-supplement.json").read_text())
 SEED = json.loads((ROOT / "registry" / "seed" / "seed.json").read_text())
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +47,10 @@ def test_every_published_record_has_a_citation_with_its_exact_quote(seeded):
 
 
 def test_every_quote_is_copied_from_the_research_file(seeded):
-    research_quotes = {s["quote"] for records in RESEARCH.values() if isinstance(records, list)
+    research_quotes = {s["quote"] for data in (RESEARCH, SUPPLEMENT) for key, records in data.items()
+                       if isinstance(records, list) and key in RESEARCH_KEYS.values()
                        for record in records for s in record.get("sources", [])}
+    research_quotes |= {addition["source"]["quote"] for addition in SUPPLEMENT["source_additions"]}
 
     assert set(Citation.objects.values_list("quote", flat=True)) <= research_quotes
 
