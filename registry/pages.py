@@ -13,6 +13,7 @@ from django.views import View
 from registry import sections
 from registry.exports import csv_response
 from registry.interchange import by_name
+from registry.models import Source
 from registry.pagination import InvalidCursor, paginate, parse_page_size
 
 PAGE_SIZE = 50
@@ -101,13 +102,36 @@ class RecordDetailView(View):
         if record is None:
             raise Http404(f"No {self.record_type} has the slug “{slug}”.")
         context = {"record": record, "record_type": by_name(self.record_type),
-                   "citations": numbered_citations(record),
+                   "citations": numbered_citations(record), "newest_source": newest_source(record),
+                   "disputed_facts": disputed_facts(record),
                    "sections": sections.parts(self.record_type, record),
                    "timeline": sections.timeline(self.record_type, record), **self.extra_context(record)}
         return render(request, self.template_name, context)
 
     def extra_context(self, record):
         return {}
+
+
+def newest_source(record):
+    """The publication date of the record's newest dated source (its own date, for a source), from the
+    prefetched citations: what the record's facts are current to."""
+    if not hasattr(record, "citations"):
+        return getattr(record, "published", None)
+    dates = [citation.source.published for citation in record.citations.all() if citation.source.published]
+    return max(dates, key=lambda date: date.last_day) if dates else None
+
+
+def disputed_facts(record):
+    """The record's facts on which sources differ, each value with its sources (one query, only when
+    there is such a fact)."""
+    facts = getattr(record, "disputed_facts", None) or []
+    if not facts:
+        return []
+    slugs = {c["source"] for fact in facts for value in fact.get("values", []) for c in value.get("citations", [])}
+    sources = {source.slug: source for source in Source.objects.public().filter(slug__in=slugs)}
+    return [{**fact, "values": [{**value, "citations": [{**c, "source": sources.get(c["source"])}
+                                                         for c in value.get("citations", [])]}
+                                for value in fact.get("values", [])]} for fact in facts]
 
 
 def numbered_citations(record):

@@ -24,12 +24,15 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from registry.normalize import normalize_url
+from registry.seed import editorial
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RESEARCH_NAME = "research-facts-2026-11.json"
 # A copy of the shared research file ships with the project, so the seed can be rebuilt (and checked)
 # on any clone. tests/seed/test_convert_research.py checks the copy against ../shared when present.
 DEFAULT_RESEARCH = Path(__file__).resolve().parent / "research" / RESEARCH_NAME
+SUPPLEMENT_NAME = "research-facts-2026-12-supplement.json"
+DEFAULT_SUPPLEMENT = Path(__file__).resolve().parent / "research" / SUPPLEMENT_NAME
 DEFAULT_OUT = Path(__file__).resolve().parent
 
 # The research compile date: a fixed publication time keeps reruns byte-identical.
@@ -715,6 +718,7 @@ def convert_agency(data, ctx):
     raw, notes = Raw(data, f"agencies/{data['id']}"), Notes()
     notes.add("", raw.get("notes"))
     name, acronym, aliases = split_agency_name(raw.get("name", ""), raw.list("aliases"))
+    name, name_note = editorial.name_note(name, raw.data.get("notes"))
     research_kind = raw.get("type", "")
     kind, why = AGENCY_KIND.get(research_kind, ("other", NO_RULE))
     ctx.ledger.choose(T_AGENCY_KIND, research_kind, kind, why)
@@ -725,8 +729,9 @@ def convert_agency(data, ctx):
     for official in raw.list("officials"):
         notes.add("Official (research)", describe(official))
     fields = {
-        "name": fit(name, 300, notes, "Name"), "acronym": fit(acronym, 30, notes, "Acronym"), "aliases": aliases,
-        "kind": kind, "parent": ctx.ref(raw.get("parent_id"), "agencies", notes, "parent agency", raw.where),
+        "name": fit(name, 300, notes, "Name"), "name_note": fit(name_note, 200, notes, "Name note"),
+        "acronym": fit(acronym, 30, notes, "Acronym"), "aliases": aliases, "kind": kind,
+        "parent": ctx.ref(raw.get("parent_id"), "agencies", notes, "parent agency", raw.where),
         "country": country, "website": "",
     }
     return finish(raw, ctx, notes, fields)
@@ -863,14 +868,23 @@ def agreement_values(raw, ctx):
     return {**money_fields, "value_note": "\n".join(lines)}
 
 
+CURRENT_TERM_STATUSES = ("in_force", "disputed")  # PublicTerm.CURRENT_STATUSES
+
+
 def terms_disclosure(agreement_id, ctx):
-    excerpt = any(term.get("agreement_id") == agreement_id and term.get("term_status") == "published_contract_excerpt"
-                  for term in ctx.research.get("public_terms") or [])
-    if excerpt:
+    """As the write path checks it: published contract excerpts are 'partial'; terms in force known only
+    from descriptions are a 'summary'; 'none' only when no current term of the agreement is public."""
+    terms = [term for term in ctx.research.get("public_terms") or [] if term.get("agreement_id") == agreement_id]
+    if any(term.get("term_status") == "published_contract_excerpt" for term in terms):
         return ctx.ledger.choose(T_TERMS_DISCLOSURE, "contract excerpts published", "partial",
                                  "the vendor published excerpts of the contract")
-    return ctx.ledger.choose(T_TERMS_DISCLOSURE, "no contract text published", "none",
-                             "only descriptions of terms are public, no contract text")
+    current = [term for term in terms if (TERM_STATUS_OVERRIDES.get(term["id"]) or TERM_STATUS.get(
+        term.get("term_status"), ("in_force",)))[0] in CURRENT_TERM_STATUSES]
+    if current:
+        return ctx.ledger.choose(T_TERMS_DISCLOSURE, "terms in force described, no contract text published",
+                                 "summary", "descriptions of terms in force are public, no contract text")
+    return ctx.ledger.choose(T_TERMS_DISCLOSURE, "no current term public", "none",
+                             "no term in force is public (refused or proposed terms only, or none)")
 
 
 def agreement_context_notes(raw, ctx, notes):
@@ -1197,8 +1211,10 @@ CONVERTERS = {
 }
 
 
-def convert_with_ledger(research):
-    """(seed, ledger): the interchange document and the record of every decision taken to build it."""
+def convert_with_ledger(research, supplement=None):
+    """(seed, ledger): the interchange document and the record of every decision taken to build it.
+    ``supplement``: the later research file, read for what it says about these records (freshness,
+    facts on which sources differ)."""
     unknown = sorted(set(research) - set(RESEARCH_TYPES) - {"meta"})
     if unknown:
         raise ValueError(f"research lists the converter does not know (nothing would hold them): {unknown}")
@@ -1212,10 +1228,26 @@ def convert_with_ledger(research):
             ledger.records.append((f"{key}/{data['id']}", plural, record["slug"]))
     apply_status_history(research, seed, ctx)
     apply_litigation(research, seed["events"], ctx)
+    apply_disputed_facts(research, supplement, seed, ctx)
     seed["sources"] = ctx.sources.records(ledger)
+    editorial.set_last_verified(seed, research, supplement, normalize=normalize_url)
+    editorial.readable_notes(seed)
     document = {"meta": build_meta(research, seed)}
     document.update({plural: sorted(seed[plural], key=lambda record: record["slug"]) for plural in PLURALS})
     return document, ledger
+
+
+def apply_disputed_facts(research, supplement, seed, ctx):
+    """Facts on which sources differ keep every value with the citations that state it (editorial.DISPUTED)."""
+    def cite(entry, owner):
+        citation = ctx.sources.cite(entry, owner)
+        return {"source": citation["source"], "quote": citation["quote"]}
+
+    facts = editorial.disputed_facts(research, supplement, cite)
+    for plural in PLURALS[1:]:
+        for record in seed[plural]:
+            if record["slug"] in facts:
+                record["disputed_facts"] = facts[record["slug"]]
 
 
 def build_meta(research, seed):
@@ -1230,9 +1262,9 @@ def build_meta(research, seed):
     }
 
 
-def convert(research: dict) -> dict:
-    """The interchange document (seed.json) for a research document."""
-    return convert_with_ledger(research)[0]
+def convert(research: dict, supplement: dict | None = None) -> dict:
+    """The interchange document (seed.json) for a research document (and its supplement)."""
+    return convert_with_ledger(research, supplement)[0]
 
 
 def seed_text(seed):
@@ -1253,9 +1285,9 @@ def table(headers, rows):
     return "\n".join(lines)
 
 
-def render_mapping(research: dict) -> str:
+def render_mapping(research: dict, supplement: dict | None = None) -> str:
     """MAPPING.md: how and where every research value and record went, from the conversion's own ledger."""
-    seed, ledger = convert_with_ledger(research)
+    seed, ledger = convert_with_ledger(research, supplement)
     parts = [mapping_intro(seed), "## Vocabulary mappings", mapping_vocabulary(ledger),
              "## Where every research record went", mapping_records(ledger), "## Sources", mapping_sources(seed),
              "## Sent to notes as unmatched", mapping_unmatched(ledger)]
@@ -1352,13 +1384,16 @@ def mapping_unmatched(ledger):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--research", type=Path, default=DEFAULT_RESEARCH, help="the research JSON file")
+    parser.add_argument("--supplement", type=Path, default=DEFAULT_SUPPLEMENT,
+                        help="the supplement research JSON file (skipped when it does not exist)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write seed.json and MAPPING.md")
     args = parser.parse_args(argv)
     research = json.loads(args.research.read_text(encoding="utf-8"))
-    seed = convert(research)
+    supplement = json.loads(args.supplement.read_text(encoding="utf-8")) if args.supplement.exists() else None
+    seed = convert(research, supplement)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "seed.json").write_text(seed_text(seed), encoding="utf-8")
-    (args.out / "MAPPING.md").write_text(render_mapping(research), encoding="utf-8")
+    (args.out / "MAPPING.md").write_text(render_mapping(research, supplement), encoding="utf-8")
     counts = ", ".join(f"{plural} {len(seed[plural])}" for plural in PLURALS)
     print(f"Wrote {args.out / 'seed.json'} and MAPPING.md: {counts}")
     return 0

@@ -109,14 +109,17 @@ def test_the_home_page_shows_designations_in_effect_latest_testing_and_public_ch
 @pytest.mark.django_db
 @two_world_sizes
 def test_the_home_page_runs_the_same_queries_for_any_number_of_records(client, django_assert_num_queries, rows):
+    from registry.services import apply_change
     from tests.builders import make_designation, make_testing_disclosure
 
     for _ in range(rows):
-        make_designation(status="in_effect", effective_on="2026-01-02", effective_on_precision="day")
+        designation = make_designation(status="in_effect", effective_on="2026-01-02", effective_on_precision="day")
         make_testing_disclosure()
+        designation.title = f"{designation.title}, retitled"
+        apply_change(designation, reason="retitled")  # a change set of one record: named on its line
     client.get("/")
-    # 9 counts · latest public changes · their records, one query per type among them (here: source, agency,
-    # vendor, designation, testing disclosure) · designations in effect · latest testing disclosures ·
-    # latest change (footer)
-    with django_assert_num_queries(18):
+    # 9 counts · latest public change sets (folded) · the changes of the one-record sets · their records, one
+    # query per type among them (here: designation) · newest source · days sources were checked ·
+    # designations in effect (with their newest source dates) · latest testing disclosures · latest change (footer)
+    with django_assert_num_queries(17):
         client.get("/")
