@@ -92,11 +92,12 @@ class Links:
                 self.records.setdefault(record["slug"], (path, name, plural))
 
     def record(self, slug):
+        """A record by its name (not a link: a record may later be retracted, and the notes stay as written)."""
         found = self.records.get(slug.strip())
         if not found:
-            return slug
-        path, name, _ = found
-        return f"[{escape(name)}](/{path}/{slug.strip()}/)"
+            return escape(slug.strip())
+        _, name, _ = found
+        return f"“{escape(name)}”"
 
     def records_in(self, text):
         """'a; b (events)' or 'a, b' of record ids → their links, joined as a reader would."""
@@ -234,6 +235,8 @@ def rewrite_line(name, text, links):
     litigation = re.match(r"^Litigation of designation (\S+) \(research\)$", name)
     if litigation:
         return f"Litigation of {links.record(litigation.group(1))}: {described(text)}"
+    if name.startswith("Unresolved "):
+        return f"{words(name)}: {escape(text)} (no such record in the research)."
     if name == "Owner":
         owner, _, rule = text.partition(", from the research ")
         return (f"Recorded under {links.record(owner)}: the research names no agreement for this term; "
@@ -264,7 +267,7 @@ def rewrite_line(name, text, links):
 
 def described(text):
     """A 'key: value; key: value' line of the converter as a sentence (dates spelled out)."""
-    pairs = [part.partition(": ") for part in text.split("; ")]
+    pairs = [part.partition(": ") for part in re.split(r"; (?=[a-z][a-z ]{0,30}: )", text)]
     if not all(sep for _, sep, _ in pairs):
         return sentence(prose(text))
     shown = []

@@ -64,7 +64,7 @@ def agency_name(context, agency):
             request._agencies_named = named
     if agency.name_note and agency.pk not in named:
         named.add(agency.pk)
-        return format_html("{} <span class=\"name-note\">({})</span>", agency.name, agency.name_note)
+        return format_html("{}<span class=\"name-note\">, {}</span>", agency.name, agency.name_note)
     named.add(agency.pk)
     return agency.name
 
@@ -73,7 +73,7 @@ def agency_name(context, agency):
 def sources_differ(record, field):
     """' — sources differ' beside a field on which the record keeps several sourced values."""
     if any(fact.get("field") == field for fact in getattr(record, "disputed_facts", None) or []):
-        return format_html(' <a class="flag" href="#disputed-heading">sources differ: see every value</a>')
+        return format_html(' <a class="flag" href="{}">sources differ: see every value</a>', "#disputed-heading")
     return ""
 
 

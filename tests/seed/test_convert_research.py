@@ -75,8 +75,13 @@ def research():
 
 
 @pytest.fixture(scope="module")
-def seed(research):
-    return converter.convert(research)
+def supplement():
+    return json.loads(converter.DEFAULT_SUPPLEMENT.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def seed(research, supplement):
+    return converter.convert(research, supplement)
 
 
 @pytest.fixture(scope="module")
@@ -113,8 +118,8 @@ def test_committed_seed_is_what_the_converter_produces_now(research, seed):
     assert committed.endswith("}\n")
 
 
-def test_committed_mapping_is_what_the_converter_produces_now(research):
-    assert (SEED_DIR / "MAPPING.md").read_text(encoding="utf-8") == converter.render_mapping(research)
+def test_committed_mapping_is_what_the_converter_produces_now(research, supplement):
+    assert (SEED_DIR / "MAPPING.md").read_text(encoding="utf-8") == converter.render_mapping(research, supplement)
 
 
 def test_two_runs_give_identical_output_and_leave_the_research_alone(research):
@@ -383,7 +388,7 @@ def test_markers_never_claim_a_known_classification(records):
     for marker in records["addendum_markers"].values():
         assert marker["classification"] == "unknown"
         assert marker["existence"] in {"reported_by_one_source", "reported_by_several_sources", "inferred"}
-        assert "no source read confirms a formal classified annex" in marker["notes"]
+        assert "No source read confirms a formal classified annex." in marker["notes"]
 
 
 # --- what happens to values with no home ---------------------------------------------------------------
@@ -398,7 +403,7 @@ def altered(research, change):
 def test_unresolvable_ids_go_to_notes_and_mapping(research):
     data = altered(research, lambda d: d["events"][0]["related_ids"].append("no-such-record"))
     event = next(e for e in converter.convert(data)["events"] if e["slug"] == data["events"][0]["id"])
-    assert "Unresolved related_ids id: no-such-record" in event["notes"]
+    assert "Unresolved related ids id: no-such-record (no such record in the research)." in event["notes"]
     assert all(link["slug"] != "no-such-record" for link in event["links"])
     assert "related_ids `no-such-record` names no research record" in converter.render_mapping(data)
 
@@ -406,7 +411,7 @@ def test_unresolvable_ids_go_to_notes_and_mapping(research):
 def test_unknown_research_fields_are_kept_in_notes(research):
     data = altered(research, lambda d: d["agencies"][0].update(mystery={"a": 1}))
     agency = next(a for a in converter.convert(data)["agencies"] if a["slug"] == data["agencies"][0]["id"])
-    assert 'Research field `mystery`: {"a": 1}' in agency["notes"]
+    assert 'Mystery (research): {"a": 1}' in agency["notes"]
     assert "field `mystery` is unknown to the converter" in converter.render_mapping(data)
 
 
