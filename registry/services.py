@@ -39,6 +39,16 @@ BATCH_SIZE = 500
 RESERVED_SLUGS = frozenset({"new", "csv", "feed", "matrix", "compare", "revisions", "timeline", "history"})
 
 _current_change_set = contextvars.ContextVar("current_change_set", default=None)
+# model -> checks run when a change set closes, over the published records of that model it touched
+# (itself or through a part): each raises ValidationError. Apps register theirs in AppConfig.ready().
+_close_checks = defaultdict(list)
+
+
+def add_close_check(model, check):
+    """Run ``check(records)`` when a change set that touched published ``model`` records closes: a rule
+    across a record and its parts (e.g. an agreement's terms disclosure against its terms)."""
+    if check not in _close_checks[model]:
+        _close_checks[model].append(check)
 
 
 @dataclass
@@ -86,6 +96,7 @@ def change_set(*, user, reason, credited_to=STAFF_CREDIT):
             yield current
             _check_citations(current.published)
             _check_parts_are_public(current.newly_public)
+            _run_close_checks(current)
             _close(current)
     finally:
         _current_change_set.reset(token)
@@ -210,6 +221,16 @@ def _check_parts_are_public(records):
                 source__published_at__isnull=True).select_related("source")]
             if drafts:
                 raise ValidationError({"citations": [f"The source “{s}” is a draft: publish it first." for s in drafts]})
+
+
+def _run_close_checks(current):
+    """The registered rules across records and their parts, once per model, on what this change touched."""
+    for model, checks in _close_checks.items():
+        records = [entry.record for entry in current.logged.values() if type(entry.record) is model
+                   and entry.record.published_at and not entry.record.retracted_at]
+        if records:
+            for check in checks:
+                check(records)
 
 
 def _check_citations(records):
