@@ -279,7 +279,9 @@ def described(text):
             shown.append(prose(value))
         else:
             shown.append(f"{words(key)} {prose(value)}")
-    return sentence(" — ".join(shown[:1]) + ("; " + "; ".join(shown[1:]) if len(shown) > 1 else ""))
+    if pairs[0][0] == "date" and len(shown) > 1:  # "26 March 2026: order stayed 7 days; …"
+        return sentence(f"{shown[0]}: {'; '.join(shown[1:])}")
+    return sentence("; ".join(shown))
 
 
 # --- freshness ------------------------------------------------------------------------------------
