@@ -2,8 +2,9 @@
 
     python -m registry.seed.convert_research [--research PATH] [--out DIR]
 
-Reads ``research-facts-2026-11.json`` and writes ``seed.json`` and ``MAPPING.md`` next to this
-file (or into ``--out``). The conversion is meant to be faithful: a research value that has no
+Reads ``research-facts-2026-11.json`` (and, for freshness and facts on which sources differ, its
+supplement ``research-facts-2026-12-supplement.json`` when present) and writes ``seed.json`` and
+``MAPPING.md`` next to this file (or into ``--out``). The conversion is meant to be faithful: a research value that has no
 field in the format, or no matching vocabulary value, is kept word for word in a note field and
 listed in MAPPING.md, never dropped. Every record is published at the research compile date and
 records are sorted by slug, so two runs give byte-identical files.
@@ -1321,6 +1322,12 @@ It turns the research file into one interchange document (`seed.json`, see `docs
 - Designation `status_history` entries are events: each is matched to the research event that already records
   it (same date, naming the designation), which then links the designation and its vendor and quotes the entry
   in its notes; an entry with no such event becomes a new event.
+- An editorial pass (`registry/seed/editorial.py`) finishes every record: `last_verified_on` is the compile date
+  of the research file that last stated it (the supplement states the records it adds sources to or reassesses);
+  notes become short Markdown prose (vocabulary values as labels, records by name, addresses as links, unread
+  primary pointers as one list "Primary sources not yet read", converter bookkeeping gone); a fact on which
+  sources differ keeps every value with the quotes stating it (`disputed_facts`); an agency's secondary title
+  becomes its `name_note`.
 
 ## How to rerun
 
