@@ -265,6 +265,10 @@ def rewrite_line(name, text, links):
     return f"{words(shown)}: {sentence(prose(text))}"
 
 
+# Keys whose value leads a described line, and what follows it: "Doug Matty — role: …", "4 March 2026: …".
+LEADING_KEYS = {"date": ": ", "number": " — ", "name": " — "}
+
+
 def described(text):
     """A 'key: value; key: value' line of the converter as a sentence (dates spelled out)."""
     pairs = [part.partition(": ") for part in re.split(r"; (?=[a-z][a-z ]{0,30}: )", text)]
@@ -273,14 +277,12 @@ def described(text):
     shown = []
     for key, _, value in pairs:
         value = humanize_date(value.strip())
-        if key == "date":
-            shown.append(value)
-        elif key in ("status", "summary", "note"):
+        if (key in LEADING_KEYS and not shown) or key in ("status", "summary", "note"):
             shown.append(prose(value))
         else:
-            shown.append(f"{words(key)} {prose(value)}")
-    if pairs[0][0] == "date" and len(shown) > 1:  # "26 March 2026: order stayed 7 days; …"
-        return sentence(f"{shown[0]}: {'; '.join(shown[1:])}")
+            shown.append(f"{words(key)}: {prose(value)}")
+    if pairs[0][0] in LEADING_KEYS and len(shown) > 1:  # "26 March 2026: order stayed 7 days; …"
+        return sentence(f"{shown[0]}{LEADING_KEYS[pairs[0][0]]}{'; '.join(shown[1:])}")
     return sentence("; ".join(shown))
 
 

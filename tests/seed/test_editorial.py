@@ -120,7 +120,7 @@ def test_an_address_in_prose_becomes_a_link_and_markdown_characters_are_escaped(
 
 def test_a_described_status_history_entry_spells_its_date_out():
     assert editorial.described("date: 2026-03-26; status: order stayed 7 days; confidence: low") == (
-        "26 March 2026: order stayed 7 days; confidence low.")
+        "26 March 2026: order stayed 7 days; confidence: low.")
 
 
 def test_a_secondary_title_becomes_the_name_note_with_the_orders_date():
