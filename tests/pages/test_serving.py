@@ -123,3 +123,23 @@ def test_the_home_page_runs_the_same_queries_for_any_number_of_records(client, d
     # designations in effect (with their newest source dates) · latest testing disclosures · latest change (footer)
     with django_assert_num_queries(17):
         client.get("/")
+
+
+@pytest.mark.django_db
+def test_the_home_page_folds_a_change_set_into_one_line_and_names_a_lone_record(client):
+    from registry.services import apply_change, change_set
+    from tests.builders import builder_user, make_source
+    from tests.reading import main, words
+
+    with change_set(user=builder_user(), reason="a batch of sources"):
+        for _ in range(3):
+            make_source()
+    deal = make_agreement(title="Lone deal")
+    deal.title = "Lone deal, renamed"
+    apply_change(deal, user=builder_user(), reason="renamed")
+
+    page = words(main(client.get("/").content.decode()))
+
+    assert "3 records loaded: a batch of sources" in page
+    assert page.count("a batch of sources") == 1
+    assert "Lone deal, renamed agreement updated: renamed" in page
