@@ -31,7 +31,7 @@ class AgencySerializer(RecordSerializer):
 
     class Meta:
         model = Agency
-        fields = [*RecordSerializer.common_fields, "name", "acronym", "aliases", "kind", "parent", "country",
+        fields = [*RecordSerializer.common_fields, "name", "name_note", "acronym", "aliases", "kind", "parent", "country",
                   "website", "citations"]
 
 

@@ -6,9 +6,12 @@ class ContractsConfig(AppConfig):
     verbose_name = "Agencies, vendors and agreements"
 
     def ready(self):
-        from contracts import exports, vocabulary
+        from contracts import exports, services, vocabulary
         from contracts.models import Agency, Agreement, ClassifiedAddendumMarker, PublicTerm, Vendor
         from registry.interchange import register
+        from registry.services import add_close_check
+
+        add_close_check(Agreement, services.check_terms_disclosure)
 
         serializers = f"{self.name}.write_serializers"
         register(name="agency", plural="agencies", label="Agencies", model=Agency,

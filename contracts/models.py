@@ -115,6 +115,11 @@ class Agency(CitedRecord):
         OTHER = "other", "Other"
 
     name = models.CharField(max_length=300, help_text="The agency's official name.")
+    name_note = models.CharField(
+        max_length=200, blank=True,
+        help_text="How the agency is also called, added at its first mention on a page, e.g. 'called Department "
+                  "of War since 5 September 2025 (executive order)'.",
+    )
     acronym = models.CharField(max_length=30, blank=True, help_text="The usual acronym, e.g. CDAO.")
     aliases = models.JSONField(
         default=list, blank=True,

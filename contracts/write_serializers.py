@@ -35,7 +35,7 @@ class AgencyWriteSerializer(RecordWriteSerializer):
 
     class Meta(RecordWriteSerializer.Meta):
         model = Agency
-        fields = [*BASE_FIELDS, "name", "acronym", "aliases", "kind", "parent", "country", "website"]
+        fields = [*BASE_FIELDS, "name", "name_note", "acronym", "aliases", "kind", "parent", "country", "website"]
 
 
 class VendorWriteSerializer(RecordWriteSerializer):

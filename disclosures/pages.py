@@ -3,7 +3,7 @@ registry/sections.py: the designations and testing disclosures of an agreement, 
 agency; the designations column of the vendor list; the events timeline of every record page; and
 the home page's designations in effect today and latest testing disclosures."""
 
-from django.db.models import F, Prefetch
+from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from disclosures.models import (
@@ -15,6 +15,8 @@ from disclosures.models import (
     TestingDisclosureAgreement,
     TestingDisclosureVendor,
 )
+from registry.fields import PartialDate
+from registry.models import Citation
 from registry.sections import HOME, Column, Section, TimelineSource, add_column, add_section, add_timeline_source
 
 # Which pages show the timeline of linked events: every record page that events link to. A vendor's and an
@@ -54,10 +56,22 @@ def unique(records):
 
 
 def designations_in_effect_today(record):
+    """In effect today by the registry's reading, each with the date of its newest source: what "in
+    effect" is known as of (in the same query)."""
     today = timezone.now().date()
+    newest = (Citation.objects.filter(target_type__app_label="disclosures", target_type__model="designation",
+                                      target_id=OuterRef("pk"), source__published_on__isnull=False,
+                                      source__published_at__isnull=False, source__retracted_at__isnull=True)
+              .order_by("-source__published_on"))
     in_effect = (Designation.objects.public().in_effect_on(today).select_related("vendor", "issuing_agency")
+                 .annotate(newest_source_on=Subquery(newest.values("source__published_on")[:1]),
+                           newest_source_precision=Subquery(newest.values("source__published_on_precision")[:1]))
                  .order_by(*newest_announced()))
-    return {"designations": list(in_effect[:HOME_DESIGNATIONS]), "today": today.isoformat()}
+    designations = list(in_effect[:HOME_DESIGNATIONS])
+    for designation in designations:
+        designation.newest_source = (PartialDate(designation.newest_source_on, designation.newest_source_precision)
+                                     if designation.newest_source_on else None)
+    return {"designations": designations, "today": today.isoformat()}
 
 
 def latest_testing(record):

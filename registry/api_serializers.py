@@ -124,7 +124,7 @@ class RecordSerializer(serializers.ModelSerializer):
     # Parts rebuilt from history for as_of: name of the relation -> (part model, parent id field).
     history_parts = {}
     common_fields = ["slug", "url", "html_url", "confidence", "notes", "published_at", "updated_at",
-                     "last_verified_on", "retracted_at", "retraction_reason", "weakly_sourced_claims"]
+                     "last_verified_on", "retracted_at", "retraction_reason", "weakly_sourced_claims", "disputed_facts"]
 
     def get_fields(self):
         fields = super().get_fields()

@@ -106,6 +106,8 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         slug = kwargs["slug"]
         record = self.record_as_of(slug, as_of) if as_of else self.get_queryset().filter(slug=slug).first()
         if record is None:
+            if as_of and self.get_queryset().filter(slug=slug).exists():
+                raise Http404(f"The {self.record_type} '{slug}' was not yet recorded at that time.")
             raise Http404(f"No {self.record_type} has the slug '{slug}'"
                           + (" at that time." if as_of else "."))
         return Response(self.get_serializer(record).data)

@@ -1,8 +1,9 @@
 """What the registry said at a moment: a record and its parts rebuilt from history."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Max
 
-from registry.models import Citation
+from registry.models import ChangeLog, Citation
 
 
 def record_as_of(serializer_class, slug, moment):
@@ -21,4 +22,10 @@ def record_as_of(serializer_class, slug, moment):
                                                                          target_id=record.pk)
                                   .order_by("position", "id"))
     record._prefetched_objects_cache = cache
+    # A change to a part alone writes no history row of the record, only its updated_at (and a change
+    # row): as of then, the record was last changed at its latest change row up to that moment.
+    last_change = ChangeLog.objects.public().filter(record_type=model.record_type, slug=slug, at__lte=moment) \
+        .aggregate(at=Max("at"))["at"]
+    if last_change is not None and (record.updated_at is None or last_change > record.updated_at):
+        record.updated_at = last_change
     return record

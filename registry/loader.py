@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
+from django.utils import timezone
 from rest_framework.validators import UniqueValidator
 
 from registry.interchange import record_types
@@ -92,6 +93,8 @@ class Load:
         self.by_slug = {}  # model -> {slug: record}
         self.source_urls = {}  # normalised url -> pk (or a marker for a source new in this file)
         self.to_retract = []  # (record, retracted_at, reason)
+        self.stated_at = {}  # (model, slug) -> published_at of a record this load creates, already published
+        self.now = timezone.now()
         self.context = {"by_slug": self.by_slug, "source_urls": self.source_urls}
         self.read_existing()
 
@@ -190,8 +193,21 @@ class Load:
         if isinstance(record, Source):
             self.source_urls[record.url] = record.pk or f"new:{record.slug}"
         if instance is None:
+            self.backdate(record, values)
             return record, "created", public_now
         return record, "updated" if changed or newly_retracted else "unchanged", public_now
+
+    def backdate(self, record, values):
+        """A record the file states as published earlier enters history at that time, as an import
+        keeps its times: its first history row, change row and updated_at (and created_at, unless the
+        file gives one) say ``published_at``, so ``as_of`` a moment after it finds the record."""
+        published_at = getattr(record, "published_at", None)
+        if published_at is None or published_at >= self.now:
+            return
+        record._history_date = published_at
+        if "created_at" not in values:
+            record.created_at = published_at
+        self.stated_at[type(record), record.slug] = published_at
 
     def retraction(self, record, before, instance):
         """A file may retract a record (through the one retraction, at the end) but never un-retract one.
@@ -248,7 +264,10 @@ class Load:
             if problems:
                 self.fail(where, problems)
                 continue
+            stated_at = self.stated_at.get((model, record.slug))
             for row in to_add:
+                if stated_at is not None:  # the parts of a record first stated by this load: as of then too
+                    row._history_date = stated_at
                 adds[type(row)].append(row)
             if changed:
                 self.outcomes[key] = max(self.outcomes[key], "updated", key=OUTCOMES.index)

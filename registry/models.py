@@ -112,6 +112,11 @@ class PublicRecord(models.Model):
         blank=True,
         help_text="Registry notes: caveats, original wording kept where no vocabulary value fitted.",
     )
+    disputed_facts = models.JSONField(
+        default=list, blank=True,
+        help_text="Facts on which sources differ: each keeps every value with the citations stating it "
+                  "(field, about, values[{value, citations[{source, quote}]}], note); none is picked silently.",
+    )
     retracted_at = models.DateTimeField(
         null=True, blank=True, db_index=True,
         help_text="When the record was retracted; a retracted record keeps its URL but leaves lists.",

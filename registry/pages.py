@@ -13,7 +13,7 @@ from django.views import View
 from registry import sections
 from registry.exports import csv_response
 from registry.interchange import by_name
-from registry.models import CitedRecord
+from registry.models import CitedRecord, Source
 from registry.pagination import InvalidCursor, paginate, parse_page_size
 
 PAGE_SIZE = 50
@@ -103,7 +103,8 @@ class RecordDetailView(View):
             raise Http404(f"No {self.record_type} has the slug “{slug}”.")
         citations = numbered_citations(record)
         context = {"record": record, "record_type": by_name(self.record_type),
-                   "citations": citations,
+                   "citations": citations, "newest_source": newest_source(record),
+                   "disputed_facts": disputed_facts(record),
                    "weak_sourcing": weak_sourcing(citations if isinstance(record, CitedRecord) else []),
                    "sections": sections.parts(self.record_type, record),
                    "timeline": sections.timeline(self.record_type, record), **self.extra_context(record)}
@@ -127,6 +128,28 @@ def weak_sourcing(citations):
             by_claim.setdefault(claim, []).append(citation.source.is_weak)
     return {"record": all(citation.source.is_weak for _, citation in citations),
             "claims": [claim for claim, weak in by_claim.items() if all(weak)]}
+
+
+def newest_source(record):
+    """The publication date of the record's newest dated source (its own date, for a source), from the
+    prefetched citations: what the record's facts are current to."""
+    if not hasattr(record, "citations"):
+        return getattr(record, "published", None)
+    dates = [citation.source.published for citation in record.citations.all() if citation.source.published]
+    return max(dates, key=lambda date: date.last_day) if dates else None
+
+
+def disputed_facts(record):
+    """The record's facts on which sources differ, each value with its sources (one query, only when
+    there is such a fact)."""
+    facts = getattr(record, "disputed_facts", None) or []
+    if not facts:
+        return []
+    slugs = {c["source"] for fact in facts for value in fact.get("values", []) for c in value.get("citations", [])}
+    sources = {source.slug: source for source in Source.objects.public().filter(slug__in=slugs)}
+    return [{**fact, "values": [{**value, "citations": [{**c, "source": sources.get(c["source"])}
+                                                         for c in value.get("citations", [])]}
+                                for value in fact.get("values", [])]} for fact in facts]
 
 
 def numbered_citations(record):

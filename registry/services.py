@@ -39,6 +39,16 @@ BATCH_SIZE = 500
 RESERVED_SLUGS = frozenset({"new", "csv", "feed", "matrix", "compare", "revisions", "timeline", "history"})
 
 _current_change_set = contextvars.ContextVar("current_change_set", default=None)
+# model -> checks run when a change set closes, over the published records of that model it touched
+# (itself or through a part): each raises ValidationError. Apps register theirs in AppConfig.ready().
+_close_checks = defaultdict(list)
+
+
+def add_close_check(model, check):
+    """Run ``check(records)`` when a change set that touched published ``model`` records closes: a rule
+    across a record and its parts (e.g. an agreement's terms disclosure against its terms)."""
+    if check not in _close_checks[model]:
+        _close_checks[model].append(check)
 
 
 @dataclass
@@ -47,6 +57,7 @@ class _Entry:
     action: str
     public: bool
     history_id: int | None = None
+    at: object = None  # when the change happened, if not when the change set was applied (a backdated import)
 
 
 @dataclass
@@ -58,10 +69,11 @@ class OpenChangeSet:
     credited_to: str = STAFF_CREDIT
     logged: dict = field(default_factory=dict)  # (record_type, pk) -> _Entry
     history: dict = field(default_factory=dict)  # (model, pk) -> latest history id written here
-    touched: dict = field(default_factory=lambda: defaultdict(set))  # model -> pks whose updated_at to bump
+    touched: dict = field(default_factory=lambda: defaultdict(dict))  # model -> {pk: time} of updated_at to set
     published: list = field(default_factory=list)  # records that must have a citation at the end
     newly_public: list = field(default_factory=list)  # records published in this change: check their parts
     row: object = None  # the ChangeSet row, once written
+    now: object = field(default_factory=timezone.now)  # one time for every write of the change set
 
 
 def current_change_set():
@@ -84,6 +96,7 @@ def change_set(*, user, reason, credited_to=STAFF_CREDIT):
             yield current
             _check_citations(current.published)
             _check_parts_are_public(current.newly_public)
+            _run_close_checks(current)
             _close(current)
     finally:
         _current_change_set.reset(token)
@@ -210,6 +223,16 @@ def _check_parts_are_public(records):
                 raise ValidationError({"citations": [f"The source “{s}” is a draft: publish it first." for s in drafts]})
 
 
+def _run_close_checks(current):
+    """The registered rules across records and their parts, once per model, on what this change touched."""
+    for model, checks in _close_checks.items():
+        records = [entry.record for entry in current.logged.values() if type(entry.record) is model
+                   and entry.record.published_at and not entry.record.retracted_at]
+        if records:
+            for check in checks:
+                check(records)
+
+
 def _check_citations(records):
     """A published record needs a citation; one query per type of record."""
     # A retraction never needs a new citation: it takes a record out of public view.
@@ -240,14 +263,15 @@ def apply_change(record, *, user=None, reason=None, action=None, validate=True, 
         became_public = check_record(record) if validate else _check_publication(record)
         is_new = record._state.adding
         if hasattr(record, "updated_at"):
-            record.updated_at = timezone.now()
+            record.updated_at = current.now
+        record._history_date = current.now
         record._history_user = current.user
         record._change_reason = current.reason
         try:
             with _named_refusals():
                 record.save()
         finally:
-            del record._history_user, record._change_reason
+            del record._history_user, record._change_reason, record._history_date
         _after_write(current, record, became_public,
                      action or (ChangeLog.Action.CREATED if is_new else ChangeLog.Action.UPDATED))
     return record
@@ -279,17 +303,24 @@ def apply_changes(records, *, user=None, reason=None, credited_to=STAFF_CREDIT, 
 
 def write_records(model, records, *, became_public=None):
     """Write already-checked records of one model in bulk: INSERT/UPDATE, history rows with who and
-    why, ChangeLog entries and the parents' ``updated_at`` — a few queries per batch of 500."""
+    why, ChangeLog entries and the parents' ``updated_at`` — a few queries per batch of 500.
+
+    A new record given a ``_history_date`` (the loader's, for an import that states when the record was
+    published) is written as of that time: its updated_at, its first history row and its change row.
+    """
     current = _current_change_set.get()
     if current is None:
         raise RuntimeError("write_records runs inside a change set.")
     became_public = became_public or {}
-    now = timezone.now()
+    now = current.now
     new = [r for r in records if r._state.adding]
     old = [r for r in records if not r._state.adding]
+    backdated = {id(r): r.__dict__.pop("_history_date") for r in records if "_history_date" in r.__dict__}
+    for record in old:
+        backdated.pop(id(record), None)  # only a record's first statement is backdated
     for record in records:
         if hasattr(record, "updated_at"):
-            record.updated_at = now
+            record.updated_at = backdated.get(id(record), now)
         if isinstance(record, registry_models.Source):
             record.url = normalize_url(record.url)
     with _named_refusals():
@@ -301,14 +332,22 @@ def write_records(model, records, *, became_public=None):
     for created, group in ((True, new), (False, old)):
         if not group:
             continue
-        rows = model.history.bulk_history_create(group, batch_size=BATCH_SIZE, update=not created,
-                                                 default_user=_user(current),
-                                                 default_change_reason=current.reason, default_date=now)
+        for record in group:
+            if id(record) in backdated:
+                record._history_date = backdated[id(record)]
+        try:
+            rows = model.history.bulk_history_create(group, batch_size=BATCH_SIZE, update=not created,
+                                                     default_user=_user(current),
+                                                     default_change_reason=current.reason, default_date=now)
+        finally:
+            for record in group:
+                record.__dict__.pop("_history_date", None)
         for record, row in zip(group, rows, strict=True):
             current.history[model, record.pk] = row.history_id
             record._state.adding = False
             _after_write(current, record, became_public.get(id(record), False),
-                         ChangeLog.Action.CREATED if created else ChangeLog.Action.UPDATED)
+                         ChangeLog.Action.CREATED if created else ChangeLog.Action.UPDATED,
+                         at=backdated.get(id(record)))
     return records
 
 
@@ -358,20 +397,20 @@ def _visibility_children(record):
 
 # --- the change log -------------------------------------------------------------------------
 
-def _after_write(current, record, became_public, action):
+def _after_write(current, record, became_public, action, at=None):
     if became_public:
         current.newly_public.append(record)
     if hasattr(record, "slug") and hasattr(record, "record_type"):
-        _log(current, record, action)
+        _log(current, record, action, at=at)
         if getattr(record, "requires_citation", False) and record.published_at:
             current.published.append(record)
     parent = record.change_parent
     if parent is not None:
-        _touch(current, parent)
-        _log(current, parent, ChangeLog.Action.UPDATED)
+        _touch(current, parent, at=at)
+        _log(current, parent, ChangeLog.Action.UPDATED, at=at)
 
 
-def _log(current, record, action):
+def _log(current, record, action, at=None):
     """One ChangeLog entry per record per change set; a later 'created'/'retracted' wins over 'updated'."""
     key = (record.record_type, record.pk)
     existing = current.logged.get(key)
@@ -380,25 +419,33 @@ def _log(current, record, action):
             existing.action = action
         existing.record = record
         existing.public = existing.public or record.published_at is not None
+        if at is None:
+            existing.at = None  # a change made now, not only the backdated statement
         return existing
-    entry = _Entry(record=record, action=action, public=record.published_at is not None)
+    entry = _Entry(record=record, action=action, public=record.published_at is not None, at=at)
     current.logged[key] = entry
     return entry
 
 
-def _touch(current, parent):
+def _touch(current, parent, at=None):
     # A part changed, so the parent's representation changed: bump updated_at for sync clients
     # (`updated_after`) without writing a parent history row — the part's own history holds it.
-    # Written once per type of parent when the change set closes.
-    parent.updated_at = timezone.now()
-    current.touched[type(parent)].add(parent.pk)
+    # Written once per type of parent (and time) when the change set closes. A part backdated with
+    # its new parent (a load) leaves the parent at that time, unless another change touches it now.
+    touched = current.touched[type(parent)]
+    at = current.now if at is None or touched.get(parent.pk, at) != at else at
+    touched[parent.pk] = parent.updated_at = at
 
 
 def _close(current):
     """Write the change set: parents' updated_at, the ChangeSet row, its ChangeLog rows."""
-    now = timezone.now()
-    for model, pks in current.touched.items():
-        model.objects.filter(pk__in=pks).update(updated_at=now)
+    now = current.now
+    for model, times in current.touched.items():
+        by_time = defaultdict(list)
+        for pk, at in times.items():
+            by_time[at].append(pk)
+        for at, pks in by_time.items():
+            model.objects.filter(pk__in=pks).update(updated_at=at)
     if not current.logged:
         return
     entries = list(current.logged.values())
@@ -408,14 +455,16 @@ def _close(current):
     last_id, last_public_id = _take_change_ids(len(entries), public)
     first_id, first_public_id = last_id - len(entries) + 1, last_public_id - public + 1
     user = _user(current)
-    current.row = registry_models.ChangeSet.objects.create(at=now, reason=current.reason,
+    # A change set of backdated records (a load of records published earlier) is dated by its latest.
+    current.row = registry_models.ChangeSet.objects.create(at=max(entry.at or now for entry in entries),
+                                                           reason=current.reason,
                                                            credited_to=current.credited_to, user=user)
     rows, next_public = [], first_public_id
     for offset, entry in enumerate(entries):
         public_id = None
         if entry.public:
             public_id, next_public = next_public, next_public + 1
-        rows.append(ChangeLog(id=first_id + offset, public_id=public_id, change_set=current.row, at=now,
+        rows.append(ChangeLog(id=first_id + offset, public_id=public_id, change_set=current.row, at=entry.at or now,
                               record_type=entry.record.record_type, slug=entry.record.slug, action=entry.action,
                               history_id=entry.history_id, reason=current.reason, public=entry.public,
                               credited_to=current.credited_to, user=user))

@@ -124,8 +124,51 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class DisputedCitationSerializer(StrictSerializer):
+    source = slug_reference(Source.objects.all(), help_text="The slug of the source.")
+    quote = serializers.CharField(trim_whitespace=False, help_text="The source's exact words stating the value.")
+
+    class Meta:
+        pass
+
+    def validate_quote(self, value):
+        if not value.strip():
+            raise serializers.ValidationError("A citation needs an exact quote from its source.")
+        return value
+
+    def validate(self, attrs):
+        return {"source": attrs["source"].slug, "quote": attrs["quote"]}
+
+
+class DisputedValueSerializer(StrictSerializer):
+    value = serializers.CharField(max_length=300, help_text="One value a source gives, as the field would hold it.")
+    citations = DisputedCitationSerializer(many=True, allow_empty=False, help_text="The sources stating it.")
+
+    class Meta:
+        pass
+
+
+class DisputedFactSerializer(StrictSerializer):
+    """A fact on which sources differ: every value, each with the citations that state it."""
+
+    field = serializers.CharField(max_length=100, help_text="The field the sources differ on, e.g. 'determined'.")
+    about = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    values = DisputedValueSerializer(many=True, help_text="At least two values, each with its citations.")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    class Meta:
+        pass
+
+    def validate_values(self, values):
+        if len(values) < 2 or len({value["value"] for value in values}) < len(values):
+            raise serializers.ValidationError("Sources differ only between two or more distinct values.")
+        return values
+
+
 class RecordWriteSerializer(StrictSerializer, serializers.ModelSerializer):
     """Base of every <Model>WriteSerializer: the fields every public record has."""
+
+    disputed_facts = DisputedFactSerializer(many=True, required=False, default=list)
 
     confidence = serializers.ChoiceField(choices=Confidence.choices, required=False, default=Confidence.MEDIUM)
     published_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
@@ -141,7 +184,7 @@ class RecordWriteSerializer(StrictSerializer, serializers.ModelSerializer):
 
     class Meta:
         fields = ["slug", "confidence", "notes", "published_at", "last_verified_on", "retracted_at",
-                  "retraction_reason", "created_at", "citations", "weakly_sourced_claims"]
+                  "retraction_reason", "created_at", "disputed_facts", "citations", "weakly_sourced_claims"]
         ignored_keys = ("type",)
 
     def validate(self, attrs):

@@ -114,7 +114,18 @@ def make_term(*, published=True, retracted=False, **fields):
     fields.setdefault("category", PublicTerm.Category.DOMESTIC_SURVEILLANCE)
     fields.setdefault("effect", PublicTerm.Effect.PROHIBITS)
     fields.setdefault("text", "The vendor's models shall not be used for domestic surveillance.")
-    return _save(PublicTerm(slug=slug, published_at=PUBLISHED if published else None, **fields), retracted=retracted)
+    term = PublicTerm(slug=slug, published_at=PUBLISHED if published else None, **fields)
+    agreement = fields.get("agreement")
+    with change_set(user=builder_user(), reason="test data"):
+        if agreement is not None and published and agreement.published_at and term.status in PublicTerm.CURRENT_STATUSES:
+            # as an editor must (the write path checks it): a public term in force means the agreement's terms
+            # are not "none", and a verbatim contract clause means part of its text is public
+            clause = term.text_form == "verbatim" and term.binding == PublicTerm.Binding.CONTRACT_CLAUSE
+            needed = Agreement.TermsDisclosure.PARTIAL if clause else Agreement.TermsDisclosure.SUMMARY
+            if agreement.terms_disclosure == "none" or (clause and agreement.terms_disclosure == "summary"):
+                agreement.terms_disclosure = needed
+                apply_change(agreement)
+        return _save(term, retracted=retracted)
 
 
 def make_marker(*, published=True, retracted=False, **fields):

@@ -25,12 +25,15 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from registry.normalize import normalize_url
+from registry.seed import editorial
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RESEARCH_NAME = "research-facts-2026-11.json"
 # A copy of the shared research file ships with the project, so the seed can be rebuilt (and checked)
 # on any clone. tests/seed/test_convert_research.py checks the copy against ../shared when present.
 DEFAULT_RESEARCH = Path(__file__).resolve().parent / "research" / RESEARCH_NAME
+SUPPLEMENT_NAME = "research-facts-2026-12-supplement.json"
+DEFAULT_SUPPLEMENT = Path(__file__).resolve().parent / "research" / SUPPLEMENT_NAME
 DEFAULT_OUT = Path(__file__).resolve().parent
 
 # The research compile date: a fixed publication time keeps reruns byte-identical.
@@ -717,6 +720,7 @@ def convert_agency(data, ctx):
     raw, notes = Raw(data, f"agencies/{data['id']}"), Notes()
     notes.add("", raw.get("notes"))
     name, acronym, aliases = split_agency_name(raw.get("name", ""), raw.list("aliases"))
+    name, name_note = editorial.name_note(name, raw.data.get("notes"))
     research_kind = raw.get("type", "")
     kind, why = AGENCY_KIND.get(research_kind, ("other", NO_RULE))
     ctx.ledger.choose(T_AGENCY_KIND, research_kind, kind, why)
@@ -727,8 +731,9 @@ def convert_agency(data, ctx):
     for official in raw.list("officials"):
         notes.add("Official (research)", describe(official))
     fields = {
-        "name": fit(name, 300, notes, "Name"), "acronym": fit(acronym, 30, notes, "Acronym"), "aliases": aliases,
-        "kind": kind, "parent": ctx.ref(raw.get("parent_id"), "agencies", notes, "parent agency", raw.where),
+        "name": fit(name, 300, notes, "Name"), "name_note": fit(name_note, 200, notes, "Name note"),
+        "acronym": fit(acronym, 30, notes, "Acronym"), "aliases": aliases, "kind": kind,
+        "parent": ctx.ref(raw.get("parent_id"), "agencies", notes, "parent agency", raw.where),
         "country": country, "website": "",
     }
     return finish(raw, ctx, notes, fields)
@@ -803,7 +808,7 @@ def agreement_parties(raw, ctx, notes, agency, vehicle):
             if party not in parties:
                 parties.append(party)
     subcontractors = raw.list("subcontractor_or_partner_vendor_ids")
-    notes.add("Listed by the research as 'subcontractor or partner' (recorded as subcontractor)", subcontractors)
+    notes.add("Listed by the research as 'subcontractor or partner'", subcontractors)
     notes.add("Other partners named (not registry vendors)", raw.list("partner_names_not_in_registry"))
     return parties
 
@@ -865,14 +870,23 @@ def agreement_values(raw, ctx):
     return {**money_fields, "value_note": "\n".join(lines)}
 
 
+CURRENT_TERM_STATUSES = ("in_force", "disputed")  # PublicTerm.CURRENT_STATUSES
+
+
 def terms_disclosure(agreement_id, ctx):
-    excerpt = any(term.get("agreement_id") == agreement_id and term.get("term_status") == "published_contract_excerpt"
-                  for term in ctx.research.get("public_terms") or [])
-    if excerpt:
+    """As the write path checks it: published contract excerpts are 'partial'; terms in force known only
+    from descriptions are a 'summary'; 'none' only when no current term of the agreement is public."""
+    terms = [term for term in ctx.research.get("public_terms") or [] if term.get("agreement_id") == agreement_id]
+    if any(term.get("term_status") == "published_contract_excerpt" for term in terms):
         return ctx.ledger.choose(T_TERMS_DISCLOSURE, "contract excerpts published", "partial",
                                  "the vendor published excerpts of the contract")
-    return ctx.ledger.choose(T_TERMS_DISCLOSURE, "no contract text published", "none",
-                             "only descriptions of terms are public, no contract text")
+    current = [term for term in terms if (TERM_STATUS_OVERRIDES.get(term["id"]) or TERM_STATUS.get(
+        term.get("term_status"), ("in_force",)))[0] in CURRENT_TERM_STATUSES]
+    if current:
+        return ctx.ledger.choose(T_TERMS_DISCLOSURE, "terms in force described, no contract text published",
+                                 "summary", "descriptions of terms in force are public, no contract text")
+    return ctx.ledger.choose(T_TERMS_DISCLOSURE, "no current term public", "none",
+                             "no term in force is public (refused or proposed terms only, or none)")
 
 
 def agreement_context_notes(raw, ctx, notes):
@@ -1237,8 +1251,6 @@ class Shipped:
 
 
 SHIPPED = Shipped()
-SUPPLEMENT_NAME = "research-facts-2026-12-supplement.json"
-DEFAULT_SUPPLEMENT = DEFAULT_RESEARCH.with_name(SUPPLEMENT_NAME)
 
 
 def load_supplement(supplement):
@@ -1348,9 +1360,6 @@ def apply_choices(research, seed, ctx):
                 party["role"] = "partner"
                 ctx.ledger.choose(T_PARTY, "subcontractor_or_partner_vendor_ids (audit mapping note)", "partner",
                                   "the vocabulary's closest honest value: " + PARTY_UNCLEAR_NOTE)
-        if unclear:
-            names = ", ".join(sorted(unclear))
-            append_note(agreement, f"Role of {names}: {PARTY_UNCLEAR_NOTE} (recorded as partner).")
     for disclosure in seed["testing_disclosures"]:
         if disclosure["slug"] in CHANNEL_OVERRIDES:
             channel, confirmed, why = CHANNEL_OVERRIDES[disclosure["slug"]]
@@ -1488,7 +1497,9 @@ CONVERTERS = {
 
 
 def convert_with_ledger(research, supplement=SHIPPED):
-    """(seed, ledger): the interchange document and the record of every decision taken to build it."""
+    """(seed, ledger): the interchange document and the record of every decision taken to build it.
+    ``supplement``: the later research file (new records, source additions, mapping notes, tiers, freshness,
+    facts on which sources differ)."""
     unknown = sorted(set(research) - set(RESEARCH_TYPES) - {"meta"})
     if unknown:
         raise ValueError(f"research lists the converter does not know (nothing would hold them): {unknown}")
@@ -1519,14 +1530,30 @@ def convert_with_ledger(research, supplement=SHIPPED):
         apply_weak_claims(supplement, seed, ctx)
     apply_related_designations(merged, seed, ctx)
     apply_named_links(seed, ctx)
+    apply_disputed_facts(research, supplement, seed, ctx)
     seed["sources"] = ctx.sources.records(ledger)
     apply_source_tiers(supplement, seed, ctx)
+    editorial.set_last_verified(seed, research, supplement, normalize=normalize_url)
+    editorial.readable_notes(seed)
     document = {"meta": build_meta(research, seed, supplement)}
     document.update({plural: sorted(seed[plural], key=lambda record: record["slug"]) for plural in PLURALS})
     return document, ledger
 
 
 SUPPLEMENT_CONVERTERS = {"events": convert_supplement_event, "public_terms": convert_supplement_term}
+
+
+def apply_disputed_facts(research, supplement, seed, ctx):
+    """Facts on which sources differ keep every value with the citations that state it (editorial.DISPUTED)."""
+    def cite(entry, owner):
+        citation = ctx.sources.cite(entry, owner)
+        return {"source": citation["source"], "quote": citation["quote"]}
+
+    facts = editorial.disputed_facts(research, supplement, cite)
+    for plural in PLURALS[1:]:
+        for record in seed[plural]:
+            if record["slug"] in facts:
+                record["disputed_facts"] = facts[record["slug"]]
 
 
 def build_meta(research, seed, supplement=None):
@@ -1605,6 +1632,12 @@ It turns the research file into one interchange document (`seed.json`, see `docs
 - Designation `status_history` entries are events: each is matched to the research event that already records
   it (same date, naming the designation), which then links the designation and its vendor and quotes the entry
   in its notes; an entry with no such event becomes a new event.
+- An editorial pass (`registry/seed/editorial.py`) finishes every record: `last_verified_on` is the compile date
+  of the research file that last stated it (the supplement states the records it adds sources to or reassesses);
+  notes become short Markdown prose (vocabulary values as labels, records by name, addresses as links, unread
+  primary pointers as one list "Primary sources not yet read", converter bookkeeping gone); a fact on which
+  sources differ keeps every value with the quotes stating it (`disputed_facts`); an agency's secondary title
+  becomes its `name_note`.
 
 ## How to rerun
 

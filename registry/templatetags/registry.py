@@ -1,7 +1,7 @@
 """Template filters for the registry's words: partial dates, money, Markdown, footnotes."""
 
 from django import template
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from registry.markdown import render_markdown
 
@@ -12,6 +12,17 @@ register = template.Library()
 def partial_date(value, empty="unknown"):
     """A PartialDate as pages write it: '14 July 2025', 'July 2025' or '2025'."""
     return value.humanize() if value else empty
+
+
+@register.filter
+def date_text(value):
+    """A partial date string ('2026-03-04') as pages write it ('4 March 2026'); other text as it is."""
+    from registry.fields import PartialDate
+
+    try:
+        return PartialDate.parse(value).humanize()
+    except ValueError:
+        return value
 
 
 @register.filter
@@ -36,6 +47,34 @@ def footnotes(citations, claim=None):
     numbers = [n for n, citation in citations if claim is None or citation.claim == claim]
     return format_html_join("", '<sup class="fn"><a href="#fn-{}" id="ref-{}-{}" aria-label="source {}">[{}]</a></sup>',
                             ((n, n, claim or "all", n, n) for n in numbers))
+
+
+@register.simple_tag(takes_context=True)
+def agency_name(context, agency):
+    """An agency's name; at its first mention on the page, with how it is also called ("U.S. Department of
+    Defense (called Department of War since 5 September 2025 (executive order))"). Quotes are never changed:
+    this is only for the registry's own words."""
+    if agency is None:
+        return ""
+    request = context.get("request")
+    named = getattr(request, "_agencies_named", None)
+    if named is None:
+        named = set()
+        if request is not None:
+            request._agencies_named = named
+    if agency.name_note and agency.pk not in named:
+        named.add(agency.pk)
+        return format_html("{}<span class=\"name-note\">, {}</span>", agency.name, agency.name_note)
+    named.add(agency.pk)
+    return agency.name
+
+
+@register.simple_tag
+def sources_differ(record, field):
+    """' — sources differ' beside a field on which the record keeps several sourced values."""
+    if any(fact.get("field") == field for fact in getattr(record, "disputed_facts", None) or []):
+        return format_html(' <a class="flag" href="{}">sources differ: see every value</a>', "#disputed-heading")
+    return ""
 
 
 @register.filter

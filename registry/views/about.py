@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from registry.freshness import research_cutoff
 from registry.interchange import by_name, in_page_order
 from registry.models import HistoricalLink, Source
 from registry.vocabulary import TIER_MEANINGS
@@ -23,7 +24,7 @@ class AboutView(TemplateView):
             vocabularies=vocabularies(), shared=shared_vocabularies(), example=example,
             data_license=settings.DATA_LICENSE, code_license=settings.CODE_LICENSE,
             contact_email=getattr(settings, "CONTACT_EMAIL", ""),
-            today=timezone.now().date(),
+            today=timezone.now().date(), cutoff=research_cutoff(),
             source_tiers=[(value, TIER_MEANINGS[value]) for value in Source.Tier.values],
         )
         return context

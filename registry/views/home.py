@@ -1,12 +1,16 @@
 """The home page: what the registry holds, the latest changes, and the sections other apps add
 (registry/sections.py: e.g. the designations in effect today)."""
 
+from django.db.models import Count, Q
 from django.views.generic import TemplateView
 
 from registry import sections
 from registry.feeds import records_of
+from registry.freshness import research_cutoff
 from registry.interchange import in_page_order
-from registry.models import ChangeLog
+from registry.models import ChangeLog, ChangeSet
+
+LATEST_CHANGE_SETS = 10
 
 
 class HomeView(TemplateView):
@@ -15,7 +19,8 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["counts"] = [(t, t.model.objects.public().count()) for t in in_page_order()]
-        context["latest_changes"] = changes_with_titles(ChangeLog.objects.public().order_by("-public_id")[:10])
+        context["latest_changes"] = latest_change_sets()
+        context["cutoff"] = research_cutoff()
         context["sections"] = sections.parts(sections.HOME)  # e.g. disclosures' designations in effect today
         return context
 
@@ -27,3 +32,30 @@ def changes_with_titles(changes):
     for change in changes:
         change.record = records.get((change.record_type, change.slug))
     return changes
+
+
+def latest_change_sets(limit=LATEST_CHANGE_SETS):
+    """The latest public change sets, one line each: a change set of one record names it; a larger one
+    is folded into one line ("399 records loaded: seed data"). One query for the sets, one for the
+    changes of the one-record sets, one per record type among those."""
+    public = Q(changes__public=True)
+    change_sets = list(ChangeSet.objects.filter(public).annotate(
+        records=Count("changes", filter=public),
+        created=Count("changes", filter=public & Q(changes__action=ChangeLog.Action.CREATED)),
+        retracted=Count("changes", filter=public & Q(changes__action=ChangeLog.Action.RETRACTED)),
+    ).order_by("-id")[:limit])
+    single = {change.change_set_id: change for change in changes_with_titles(
+        ChangeLog.objects.public().filter(change_set__in=[s.pk for s in change_sets if s.records == 1]))}
+    for change_set in change_sets:
+        change_set.change = single.get(change_set.pk)
+        change_set.summary = fold(change_set)
+    return change_sets
+
+
+def fold(change_set):
+    """'399 records loaded', '3 records changed (1 added, 1 retracted)'."""
+    if change_set.created == change_set.records:
+        return f"{change_set.records} records loaded"
+    parts = [f"{count} {word}" for count, word in ((change_set.created, "added"), (change_set.retracted, "retracted"))
+             if count]
+    return f"{change_set.records} records changed" + (f" ({', '.join(parts)})" if parts else "")

@@ -1,5 +1,6 @@
 """One search box over every public record type (registry/search.py does the searching)."""
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchRank
@@ -35,13 +36,30 @@ def searchable_text(record, field_name):
 
 
 def search_excerpt(record, query, words):
-    """The first searched field (after the title) that holds a searched word, else the first non-empty one."""
+    """The first searched field (after the title) that holds a searched word, the record's own text before
+    its registry notes; else the first non-empty field that is not the notes. Notes (Markdown) are shown as
+    plain words."""
     title_field = "title" if "title" in record.search_fields else "name"
-    texts = [(f, searchable_text(record, f)) for f in record.search_fields if f != title_field]
-    found = next((text for _, text in texts if mentions(text, query)), None)  # whole words
+    fields = [f for f in record.search_fields if f not in (title_field, "notes")]
+    texts = [(f, searchable_text(record, f)) for f in fields]
+    if "notes" in record.search_fields:
+        texts.append(("notes", plain_words(record.notes)))
+    in_title = mentions(searchable_text(record, title_field), query)
+    found = next((text for f, text in texts if mentions(text, query) and not (in_title and f == "notes")), None)
     if found is None:  # the match is in the title, or a stem only PostgreSQL saw: describe, skip registry notes
         found = next((text for f, text in texts if text and f != "notes"), "")
     return highlight(found, query)
+
+
+MARKDOWN_LINK = re.compile(r"\[((?:[^\]\\]|\\.)*)\]\([^)]*\)")
+MARKDOWN_MARKS = re.compile(r"\*\*|^- |\\(?=[\\`*\[\]<>])", re.MULTILINE)
+
+
+def plain_words(markdown_text):
+    """Markdown notes as the words a reader sees: link texts without addresses, no emphasis marks or escapes."""
+    text = (markdown_text or "").split("**Primary sources not yet read:**")[0]  # a list of addresses, not prose
+    text = MARKDOWN_LINK.sub(lambda match: match.group(1), text)
+    return " ".join(MARKDOWN_MARKS.sub("", text).split())
 
 
 class SearchView(TemplateView):

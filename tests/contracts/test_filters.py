@@ -131,7 +131,7 @@ def build_deals():
 
     enterprise = make_agreement(
         slug="enterprise", title="Enterprise licence", awarding_agency=a["army-lab"], vehicle="enterprise_agreement",
-        status="announced", terms_disclosure="none", federal_data_status="not_found", confidence="medium",
+        status="announced", terms_disclosure="summary", federal_data_status="not_found", confidence="medium",
         **dated("announced_on", "2025-07"))
     make_party(enterprise, v["anthropic"], role="partner")
     # A prohibiting surveillance term and a SEPARATE permitting weapons term.
@@ -193,7 +193,8 @@ AGREEMENT_CASES = {
     "vehicle__in=ot_prototype,partnership": {"pilot", "strategic"},
     "status=disputed": {"strategic"},
     "status=active&status=completed": {"pilot", "alliance"},
-    "terms_disclosure=none": {"enterprise"},
+    "terms_disclosure=summary": {"pilot", "enterprise"},
+    "terms_disclosure=none": set(),  # every deal has a public term in force: none may say "none"
     "federal_data_status=found": {"pilot"},
     "federal_data_status=not_checked": {"strategic", "alliance"},
     "confidence=low": {"strategic"},

@@ -109,14 +109,37 @@ def test_the_home_page_shows_designations_in_effect_latest_testing_and_public_ch
 @pytest.mark.django_db
 @two_world_sizes
 def test_the_home_page_runs_the_same_queries_for_any_number_of_records(client, django_assert_num_queries, rows):
+    from registry.services import apply_change
     from tests.builders import make_designation, make_testing_disclosure
 
     for _ in range(rows):
-        make_designation(status="in_effect", effective_on="2026-01-02", effective_on_precision="day")
+        designation = make_designation(status="in_effect", effective_on="2026-01-02", effective_on_precision="day")
         make_testing_disclosure()
+        designation.title = f"{designation.title}, retitled"
+        apply_change(designation, reason="retitled")  # a change set of one record: named on its line
     client.get("/")
-    # 9 counts · latest public changes · their records, one query per type among them (here: source, agency,
-    # vendor, designation, testing disclosure) · designations in effect · latest testing disclosures ·
-    # latest change (footer)
-    with django_assert_num_queries(18):
+    # 9 counts · latest public change sets (folded) · the changes of the one-record sets · their records, one
+    # query per type among them (here: designation) · newest source · days sources were checked ·
+    # designations in effect (with their newest source dates) · latest testing disclosures · latest change (footer)
+    with django_assert_num_queries(17):
         client.get("/")
+
+
+@pytest.mark.django_db
+def test_the_home_page_folds_a_change_set_into_one_line_and_names_a_lone_record(client):
+    from registry.services import apply_change, change_set
+    from tests.builders import builder_user, make_source
+    from tests.reading import main, words
+
+    with change_set(user=builder_user(), reason="a batch of sources"):
+        for _ in range(3):
+            make_source()
+    deal = make_agreement(title="Lone deal")
+    deal.title = "Lone deal, renamed"
+    apply_change(deal, user=builder_user(), reason="renamed")
+
+    page = words(main(client.get("/").content.decode()))
+
+    assert "3 records loaded: a batch of sources" in page
+    assert page.count("a batch of sources") == 1
+    assert "Lone deal, renamed agreement updated: renamed" in page

@@ -328,7 +328,8 @@ def test_the_dod_page_shows_its_names_sub_agencies_agreements_and_designations(c
 def test_a_sub_agency_page_names_its_parent_and_its_participations(client):
     html = page(client, "/agencies/indopacom/")
 
-    assert facts(html)["Part of"] == "U.S. Department of Defense (secondary title: Department of War)"
+    assert facts(html)["Part of"] == ("U.S. Department of Defense, called Department of War since 5 September 2025 "
+                                      "(executive order)")  # its first mention on the page
     assert "Agreements it takes part in" in text(html)
     assert 'href="/agreements/diu-2025-scale-ai-thunderforge/"' in html
 

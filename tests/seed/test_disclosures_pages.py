@@ -71,7 +71,7 @@ def test_the_designation_page_shows_status_authority_scope_and_dates(client):
     assert shown["Vendor designated"] == "Anthropic PBC"
     assert shown["Issued by"].endswith("— Secretary Pete Hegseth")
     assert shown["Announced"] == "27 February 2026"
-    assert shown["Determined"] == "3 March 2026"
+    assert shown["Determined"] == "3 March 2026 sources differ: see every value"
     assert shown["Formal notice to the vendor"] == "4 March 2026"
     assert shown["Effective"] == "not known"
     assert "no contractor, supplier or partner doing business with the U.S. military" in section(page, "Scope")
