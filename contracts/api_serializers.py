@@ -6,11 +6,11 @@ from rest_framework import serializers
 
 from contracts.models import (
     Agency,
-    BestKnown,
     Agreement,
     AgreementAgency,
     AgreementAmount,
     AgreementParty,
+    BestKnown,
     ClassifiedAddendumMarker,
     PublicTerm,
     Vendor,

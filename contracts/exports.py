@@ -52,7 +52,8 @@ AGREEMENT_COLUMNS = Export((
     ("best_known_kind", field("best_known_kind")), ("start", partial("start")),
     ("end", partial("end")), ("ceiling_amount", amount("ceiling")), ("ceiling_currency", field("ceiling_currency")),
     ("obligated_amount", amount("obligated")), ("obligated_currency", field("obligated_currency")),
-    *AMOUNT_COLUMNS, ("amounts", amounts_detail), ("value_note", field("value_note")), ("status", field("status")), ("status_note", field("status_note")),
+    *AMOUNT_COLUMNS, ("amounts", amounts_detail), ("value_note", field("value_note")), ("status", field("status")),
+    ("status_note", field("status_note")),
     ("terms_disclosure", field("terms_disclosure")), ("summary", field("summary")), *CITED_TAIL,
 ), select_related=("awarding_agency", "parent"),
    prefetch_related=("parties__vendor", "participating__agency", "amounts", *CITATIONS))
