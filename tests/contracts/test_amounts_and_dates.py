@@ -3,10 +3,12 @@ shape, the write path, the API, the CSV and the pages."""
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from contracts.models import Agreement, AgreementAmount
 from registry.loader import LoadError, load_records
@@ -290,3 +292,30 @@ def test_the_agreement_page_lists_its_modifications_with_their_own_amounts(clien
     text = words(client.get(base.get_absolute_url()).content.decode())
 
     assert "Ceiling increase (May 2025 (announced); reported $795M (ceiling increase))" in text
+
+
+def test_a_citation_claiming_an_amount_puts_its_footnote_at_that_amount(client):
+    from tests.builders import make_citation
+
+    agreement = make_agreement(title="Counter-UAS")
+    make_amount(agreement, "reported_award_value", "642000000.00")
+    make_citation(agreement, quote="a $642 million, 10-year contract", claim="amount:reported_award_value")
+
+    html = client.get(agreement.get_absolute_url()).content.decode()
+
+    cell = re.search(r'<dd class="amount" data-kind="reported_award_value">(.*?)</dd>', html, re.S).group(1)
+    assert 'href="#fn-2"' in cell  # the builder's own citation is footnote 1
+    assert 'href="#fn-1"' not in cell
+
+
+def test_as_of_gives_the_amounts_the_registry_stated_then(client):
+    load_records(document(amounts=AMOUNTS[:1]))
+    before = timezone.now()
+    load_records(document(amounts=[{**AMOUNTS[0], "amount": "650000000.00"}]))
+
+    then = client.get(f"/api/v1/agreements/cuas/?as_of={before.isoformat().replace('+00:00', 'Z')}").json()
+    now = client.get("/api/v1/agreements/cuas/").json()
+
+    assert [a["amount"] for a in then["amounts"]] == ["642000000.00"]
+    assert [a["amount"] for a in now["amounts"]] == ["650000000.00"]
+    assert then["best_known"] is None
