@@ -303,7 +303,7 @@ class Agreement(CitedRecord):
     # Searched by registry.search, with a GIN index over exactly these on PostgreSQL.
     search_fields = ("title", "summary", "piid", "vehicle_note", "status_note", "value_note", "notes")
     change_parent_field = None
-    partial_dates = ("announced_on", "awarded_on", "first_reported_on", "start_on", "end_on", "best_known_on")
+    partial_dates = ("announced_on", "awarded_on", "first_reported_on", "start_on", "end_on")
 
     class Vehicle(models.TextChoices):
         OT_PROTOTYPE = "ot_prototype", "Other transaction (prototype)"
