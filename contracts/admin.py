@@ -4,6 +4,7 @@ from contracts.models import (
     Agency,
     Agreement,
     AgreementAgency,
+    AgreementAmount,
     AgreementParty,
     ClassifiedAddendumMarker,
     PublicTerm,
@@ -21,6 +22,14 @@ class PartyInline(NoDeleteInline):
 class ParticipatingAgencyInline(NoDeleteInline):
     model = AgreementAgency
     autocomplete_fields = ("agency",)
+
+
+class AmountInline(NoDeleteInline):
+    """Reported amounts other than the ceiling and obligation fields, each typed by its kind."""
+
+    model = AgreementAmount
+    fields = ("kind", "amount", "currency", "as_of_on", "as_of_on_precision", "note", "position")
+    extra = 0
 
 
 class TermInline(NoDeleteInline):
@@ -64,14 +73,14 @@ class VendorAdmin(RecordAdmin):
 
 @admin.register(Agreement)
 class AgreementAdmin(RecordAdmin):
-    list_display = ("title", "awarding_agency", "vehicle", "status", "announced_on", "ceiling_amount",
+    list_display = ("title", "awarding_agency", "vehicle", "status", "best_known_on", "ceiling_amount",
                     "confidence", "published_at", "retracted_at")
     list_filter = ("status", "vehicle", "terms_disclosure", "federal_data_status")
     search_fields = ("title", "summary", "piid", "usaspending_award_id", "slug", "parties__vendor__name")
     autocomplete_fields = ("awarding_agency", "parent")
     prepopulated_fields = {"slug": ("title",)}
     list_select_related = ("awarding_agency",)
-    inlines = [PartyInline, ParticipatingAgencyInline, TermInline, MarkerInline, CitationInline]
+    inlines = [PartyInline, ParticipatingAgencyInline, AmountInline, TermInline, MarkerInline, CitationInline]
 
 
 @admin.register(PublicTerm)

@@ -2,9 +2,9 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
-from contracts.models import Agency, Agreement, ClassifiedAddendumMarker, PublicTerm, Vendor
+from contracts.models import Agency, Agreement, AgreementAmount, ClassifiedAddendumMarker, PublicTerm, Vendor
 from registry.filters import RegistryFilterSet, SlugChoiceFilter, StrictBooleanFilter, TextFilter, date_range
 
 
@@ -32,14 +32,18 @@ class AgreementFilterSet(RegistryFilterSet):
         help_text="With a category: one current term with both. 'none': no current term in that category.")
     has_addendum_marker = StrictBooleanFilter(method="filter_has_addendum_marker", label="Has a classified-addendum marker")
     announced_after, announced_before = date_range("announced_on", "Announced")
+    date_after, date_before = date_range("best_known_on", "Best known date")
+    amount_kind = django_filters.MultipleChoiceFilter(
+        choices=AgreementAmount.Kind.choices, method="filter_amount_kind", label="Has a reported amount of kind",
+        widget=forms.SelectMultiple, help_text="A ceiling or obligation in its own field counts as that kind.")
     ceiling_min = django_filters.NumberFilter(field_name="ceiling_amount", lookup_expr="gte",
                                               label="Ceiling at least (USD)", min_value=0)
     ceiling_max = django_filters.NumberFilter(field_name="ceiling_amount", lookup_expr="lte",
                                               label="Ceiling at most (USD)", min_value=0)
 
-    ordering_fields = {"announced": "announced_on", "title": "title", "ceiling": "ceiling_amount",
-                       "updated": "updated_at"}
-    default_ordering = "-announced"
+    ordering_fields = {"date": "best_known_on", "announced": "announced_on", "title": "title",
+                       "ceiling": "ceiling_amount", "updated": "updated_at"}
+    default_ordering = "-date"
 
     class Meta:
         model = Agreement
@@ -53,6 +57,16 @@ class AgreementFilterSet(RegistryFilterSet):
 
     def filter_vendor(self, queryset, name, value):
         return queryset.with_vendor(value) if value else queryset
+
+    def filter_amount_kind(self, queryset, name, value):
+        if not value:
+            return queryset
+        condition = Q(Exists(AgreementAmount.objects.filter(agreement=OuterRef("pk"), kind__in=value)))
+        if AgreementAmount.Kind.CEILING in value:
+            condition |= Q(ceiling_amount__isnull=False)
+        if AgreementAmount.Kind.OBLIGATED in value:
+            condition |= Q(obligated_amount__isnull=False)
+        return queryset.filter(condition)
 
     def filter_has_addendum_marker(self, queryset, name, value):
         if value is None:

@@ -1,6 +1,8 @@
 """Agencies, vendors, agreements and what is publicly known of their terms."""
 
 import re
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,6 +10,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
 from registry.fields import (
+    DatePrecision,
+    Money,
     MoneyAccessor,
     PartialDateAccessor,
     date_order_constraint,
@@ -18,6 +22,7 @@ from registry.fields import (
     raise_if,
     validate_date_order,
     validate_money,
+    validate_partial_date,
 )
 from registry.models import CitedRecord, HistoricalLink, PublicRecord, PublicRecordQuerySet
 
@@ -209,12 +214,101 @@ class Vendor(CitedRecord):
         collect_errors(self, errors)
 
 
+class BestKnown(models.TextChoices):
+    """Which date an agreement's best known date is, in order of precedence."""
+
+    ANNOUNCED = "announced", "announced"
+    AWARDED = "awarded", "awarded"
+    FIRST_REPORTED = "first_reported", "first reported"
+    START = "start", "start of performance"
+
+
+BEST_KNOWN_PRECEDENCE = ((BestKnown.ANNOUNCED, "announced_on"), (BestKnown.AWARDED, "awarded_on"),
+                         (BestKnown.FIRST_REPORTED, "first_reported_on"), (BestKnown.START, "start_on"))
+
+
+def best_known_date(agreement):
+    """(date, precision, kind) of the first known date in precedence announced > awarded > first reported >
+    start; (None, "", "") when none is known. Reads attributes only, so migrations can use it too."""
+    for kind, field in BEST_KNOWN_PRECEDENCE:
+        value = getattr(agreement, field)
+        if value is not None:
+            return value, getattr(agreement, f"{field}_precision") or DatePrecision.DAY, kind.value
+    return None, "", ""
+
+
+class AmountKind(models.TextChoices):
+    """The kinds of publicly reported amounts (see AgreementAmount)."""
+
+    CEILING = "ceiling", "Ceiling"
+    OBLIGATED = "obligated", "Obligated"
+    REPORTED_AWARD_VALUE = "reported_award_value", "Reported award value"
+    FEDERAL_AWARD_AMOUNT = "federal_award_amount", "Award amount in federal data (type not stated)"
+    POTENTIAL_TOTAL = "potential_total", "Potential total value"
+    CEILING_INCREASE = "ceiling_increase", "Ceiling increase"
+    RESULTING_CEILING = "resulting_ceiling", "Resulting ceiling"
+    INITIAL_COMMITMENT = "initial_commitment", "Initial commitment"
+    PRIZE_POOL = "prize_pool", "Prize pool"
+    OTHER = "other", "Other reported amount"
+
+
+# What a list shows first when an agreement has several amounts: the most complete measure of its value.
+HEADLINE_ORDER = ("ceiling", "reported_award_value", "federal_award_amount", "potential_total", "obligated",
+                  "resulting_ceiling", "ceiling_increase", "initial_commitment", "prize_pool", "other")
+# The kind as a list cell names it, after the amount: "reported $642M (award value)".
+SHORT_KIND = {"ceiling": "ceiling", "obligated": "obligated", "reported_award_value": "award value",
+              "federal_award_amount": "in federal award data", "potential_total": "potential total",
+              "resulting_ceiling": "resulting ceiling", "ceiling_increase": "ceiling increase",
+              "initial_commitment": "initial commitment", "prize_pool": "prize pool", "other": "other amount"}
+
+
+@dataclass(frozen=True)
+class ReportedAmount:
+    """One public amount of an agreement as pages show it (a field or a typed AgreementAmount)."""
+
+    kind: str
+    money: Money
+    as_of: object  # PartialDate or None
+    note: str
+    claim: str  # the claim key of the citations that support it: "ceiling", "obligated" or "amount:<kind>"
+
+    @property
+    def label(self):
+        return AmountKind(self.kind).label
+
+    @property
+    def short_kind(self):
+        return SHORT_KIND[self.kind]
+
+    @property
+    def is_ceiling_or_obligation(self):
+        return self.kind in (AmountKind.CEILING, AmountKind.OBLIGATED)
+
+
+def amount_totals(agreements):
+    """Per (kind, currency), the total of the top-level agreements' amounts and how many agreements it counts:
+    [(label, Money, count)]. Modifications and task orders carry their own amounts and are not added;
+    kinds are never summed together."""
+    totals = {}
+    for agreement in agreements:
+        if agreement.parent_id is not None:
+            continue
+        for amount in agreement.reported_amounts():
+            key = (amount.kind, amount.money.currency)
+            total, agreements_counted = totals.get(key, (Decimal(0), set()))
+            agreements_counted.add(agreement.pk)
+            totals[key] = (total + amount.money.amount, agreements_counted)
+    order = {kind: n for n, kind in enumerate(HEADLINE_ORDER)}
+    return [(AmountKind(kind).label, Money(total, currency), len(counted))
+            for (kind, currency), (total, counted) in sorted(totals.items(), key=lambda i: (order[i[0][0]], i[0][1]))]
+
+
 class Agreement(CitedRecord):
     record_type = "agreement"
     # Searched by registry.search, with a GIN index over exactly these on PostgreSQL.
     search_fields = ("title", "summary", "piid", "vehicle_note", "status_note", "value_note", "notes")
     change_parent_field = None
-    partial_dates = ("announced_on", "awarded_on", "start_on", "end_on")
+    partial_dates = ("announced_on", "awarded_on", "first_reported_on", "start_on", "end_on")
 
     class Vehicle(models.TextChoices):
         OT_PROTOTYPE = "ot_prototype", "Other transaction (prototype)"
@@ -283,8 +377,23 @@ class Agreement(CitedRecord):
     )
     announced_on, announced_on_precision = partial_date("When the agreement was announced.")
     awarded_on, awarded_on_precision = partial_date("When the agreement was awarded or signed.")
+    first_reported_on, first_reported_on_precision = partial_date(
+        "When the agreement was first reported, where no announcement is known.")
     start_on, start_on_precision = partial_date("When performance starts.")
     end_on, end_on_precision = partial_date("When performance ends or is expected to end.")
+    best_known_on = models.DateField(
+        null=True, blank=True, editable=False, db_index=True,
+        help_text="The best known date of the agreement (announced, else awarded, else first reported, else start), "
+                  "stored by the write path for sorting and filtering. First day of the period.",
+    )
+    best_known_on_precision = models.CharField(
+        max_length=5, blank=True, editable=False, choices=DatePrecision.choices,
+        help_text="Precision of the best known date: day, month or year.",
+    )
+    best_known_kind = models.CharField(
+        max_length=15, blank=True, editable=False, choices=BestKnown.choices,
+        help_text="Which date the best known date is: announced, awarded, first_reported or start.",
+    )
     ceiling_amount, ceiling_currency = money("The ceiling (maximum potential value).")
     obligated_amount, obligated_currency = money("The amount obligated (committed funds), distinct from the ceiling.")
     value_note = models.TextField(
@@ -302,6 +411,8 @@ class Agreement(CitedRecord):
 
     announced = PartialDateAccessor("announced_on")
     awarded = PartialDateAccessor("awarded_on")
+    first_reported = PartialDateAccessor("first_reported_on")
+    best_known = PartialDateAccessor("best_known_on")
     start = PartialDateAccessor("start_on")
     end = PartialDateAccessor("end_on")
     ceiling = MoneyAccessor("ceiling")
@@ -310,12 +421,20 @@ class Agreement(CitedRecord):
     objects = AgreementQuerySet.as_manager()
 
     class Meta(CitedRecord.Meta):
-        ordering = ["-announced_on", "id"]
+        ordering = [models.F("best_known_on").desc(nulls_last=True), "id"]
         indexes = [models.Index(fields=["title"], name="agreement_title_idx")]
         constraints = [
             *BASE_CONSTRAINTS,
             *partial_date_constraints("announced_on"),
             *partial_date_constraints("awarded_on"),
+            *partial_date_constraints("first_reported_on"),
+            *partial_date_constraints("best_known_on"),
+            models.CheckConstraint(
+                condition=Q(best_known_on__isnull=True, best_known_kind="")
+                | Q(best_known_on__isnull=False, best_known_kind__in=BestKnown.values),
+                name="contracts_agreement_best_known_kind",
+                violation_error_message="The best known date says which date it is, and only when there is one.",
+            ),
             *partial_date_constraints("start_on"),
             *partial_date_constraints("end_on"),
             date_order_constraint("start_on", "end_on"),
@@ -327,6 +446,29 @@ class Agreement(CitedRecord):
             ),
         ]
 
+    def derive_fields(self):
+        """The best known date: the first known of announced, awarded, first reported and start."""
+        self.best_known_on, self.best_known_on_precision, self.best_known_kind = best_known_date(self)
+
+    def reported_amounts(self):
+        """Every public amount of the agreement as ReportedAmount: its ceiling and obligation fields, then
+        each typed amount (read from the prefetched ``amounts``)."""
+        fields = [ReportedAmount(kind, money, None, "", kind) for kind, money
+                  in ((AmountKind.CEILING.value, self.ceiling), (AmountKind.OBLIGATED.value, self.obligated)) if money]
+        return fields + [ReportedAmount(a.kind, a.money, a.as_of, a.note, a.claim_key) for a in self.amounts.all()]
+
+    def headline_amount(self):
+        """The amount a list shows for the agreement: the first public one in HEADLINE_ORDER, or None."""
+        amounts = self.reported_amounts()
+        for kind in HEADLINE_ORDER:
+            for amount in amounts:
+                if amount.kind == kind:
+                    return amount
+        return None
+
+    def kinds_reported(self):
+        return {amount.kind for amount in self.reported_amounts()}
+
     def clean(self):
         errors = {}
         validate_date_order(self, "start_on", "end_on", errors)
@@ -335,6 +477,65 @@ class Agreement(CitedRecord):
         if self.parent_id and self.pk and self.parent_id == self.pk:
             errors["parent"] = "An agreement cannot be its own parent."
         collect_errors(self, errors)
+
+
+class AgreementAmount(HistoricalLink):
+    """A publicly reported amount of an agreement, typed by its kind. The agreement's current ceiling and
+    obligation are its ``ceiling`` and ``obligated`` fields; every other reported amount is one of these
+    (a kind ``ceiling`` or ``obligated`` here is another, dated figure of that kind). Never 0 for unknown:
+    an amount that is not public is simply not recorded."""
+
+    change_parent_field = "agreement"
+    partial_dates = ("as_of_on",)
+
+    Kind = AmountKind
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="amounts",
+                                  help_text="The agreement the amount is reported for.")
+    kind = models.CharField(max_length=25, choices=AmountKind.choices, db_index=True,
+                            help_text="What the amount is: a ceiling, an obligation, a reported award value, a "
+                                      "ceiling increase, a potential total… (see the methodology page).")
+    amount = models.DecimalField(max_digits=18, decimal_places=2,
+                                 help_text="The amount as reported, in the currency below.")
+    currency = models.CharField(max_length=3, default="USD", help_text="ISO 4217 currency code of the amount.")
+    as_of_on, as_of_on_precision = partial_date("The date the amount is reported as of, when the sources give one.")
+    note = models.TextField(blank=True, help_text="How the sources describe the amount.")
+    position = models.PositiveIntegerField(default=0, help_text="Order of the amount among the agreement's amounts.")
+
+    as_of = PartialDateAccessor("as_of_on")
+
+    class Meta:
+        verbose_name = "reported amount"
+        ordering = ["agreement", "position", "id"]
+        constraints = [
+            *partial_date_constraints("as_of_on"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="contracts_agreementamount_not_negative",
+                                   violation_error_message="An amount cannot be negative."),
+            models.CheckConstraint(condition=Q(currency__regex=r"^[A-Z]{3}$"),
+                                   name="contracts_agreementamount_currency",
+                                   violation_error_message="Use a three-letter ISO 4217 code such as USD."),
+        ]
+
+    @property
+    def money(self):
+        return Money(self.amount, self.currency)
+
+    @property
+    def claim_key(self):
+        """The claim key of a citation that supports this amount: ``amount:<kind>``."""
+        return f"amount:{self.kind}"
+
+    def clean(self):
+        errors = {}
+        if self.amount is not None and self.amount < 0:
+            errors["amount"] = "An amount cannot be negative."
+        if not re.fullmatch(r"[A-Z]{3}", self.currency or ""):
+            errors["currency"] = "Use a three-letter ISO 4217 code such as USD."
+        validate_partial_date(self, "as_of_on", errors)
+        raise_if(errors)
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.money.humanize()}"
 
 
 class AgreementParty(HistoricalLink):

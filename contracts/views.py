@@ -7,7 +7,15 @@ registry/sections.py; this module knows only its own records.
 from django.db.models import F, Prefetch
 
 from contracts import filters
-from contracts.models import Agency, Agreement, AgreementAgency, AgreementParty, ClassifiedAddendumMarker, PublicTerm
+from contracts.models import (
+    Agency,
+    Agreement,
+    AgreementAgency,
+    AgreementParty,
+    ClassifiedAddendumMarker,
+    PublicTerm,
+    amount_totals,
+)
 from registry.pages import RecordCsvView, RecordDetailView, RecordListView
 
 CITATIONS = "citations__source"
@@ -28,6 +36,7 @@ class AgreementList(RecordListView):
         Prefetch("parties", queryset=AgreementParty.objects.select_related("vendor").order_by("role", "id")),
         Prefetch("terms", queryset=public(PublicTerm), to_attr="public_terms"),
         Prefetch("addendum_markers", queryset=public(ClassifiedAddendumMarker), to_attr="public_markers"),
+        "amounts",
     )
 
 
@@ -45,7 +54,8 @@ class AgreementDetail(RecordDetailView):
         return (
             Prefetch("parties", queryset=AgreementParty.objects.select_related("vendor").order_by("role", "id")),
             "participating__agency",
-            Prefetch("children", queryset=public(Agreement), to_attr="public_children"),
+            "amounts",
+            Prefetch("children", queryset=public(Agreement).prefetch_related("amounts"), to_attr="public_children"),
             Prefetch("terms", queryset=public(PublicTerm).order_by("category", "id"), to_attr="public_terms"),
             Prefetch("addendum_markers", queryset=public(ClassifiedAddendumMarker), to_attr="public_markers"),
             CITATIONS,
@@ -149,14 +159,16 @@ class VendorDetail(RecordDetailView):
 
     prefetch_related = (
         Prefetch("parties", queryset=AgreementParty.objects.to_public("agreement", "agreement__awarding_agency")
-                 .order_by(F("agreement__announced_on").desc(nulls_last=True), "agreement_id", "role", "id")),
+                 .order_by(F("agreement__best_known_on").desc(nulls_last=True), "agreement_id", "role", "id")),
+        "parties__agreement__amounts",
         Prefetch("terms", queryset=public(PublicTerm).filter(agreement__isnull=True).order_by("category", "id"),
                  to_attr="public_policies"),
         CITATIONS,
     )
 
     def extra_context(self, record):
-        return {"agreements": public_agreements_of(record.parties.all())}
+        agreements = public_agreements_of(record.parties.all())
+        return {"agreements": agreements, "totals": amount_totals(agreement for agreement, _ in agreements)}
 
 
 class AgencyList(RecordListView):
@@ -181,14 +193,15 @@ class AgencyDetail(RecordDetailView):
 
     prefetch_related = (
         Prefetch("sub_agencies", queryset=public(Agency).order_by("name", "id"), to_attr="public_sub_agencies"),
-        Prefetch("awarded_agreements", queryset=public(Agreement).order_by(F("announced_on").desc(nulls_last=True), "id"),
-                 to_attr="public_awarded"),
+        Prefetch("awarded_agreements", queryset=public(Agreement).prefetch_related("amounts")
+                 .order_by(F("best_known_on").desc(nulls_last=True), "id"), to_attr="public_awarded"),
         Prefetch("participations", queryset=AgreementAgency.objects.to_public("agreement", "agreement__awarding_agency")
-                 .order_by(F("agreement__announced_on").desc(nulls_last=True), "id")),
+                 .order_by(F("agreement__best_known_on").desc(nulls_last=True), "id")),
         Prefetch("terms", queryset=public(PublicTerm).filter(agreement__isnull=True).order_by("category", "id"),
                  to_attr="public_policies"),
         CITATIONS,
     )
 
     def extra_context(self, record):
-        return {"participating": [link.agreement for link in record.participations.all()]}
+        return {"participating": [link.agreement for link in record.participations.all()],
+                "totals": amount_totals(record.public_awarded)}

@@ -2,9 +2,15 @@
 say enough: the about page shows these beside every value (tests/pages/test_about.py checks
 that each belongs to a real value)."""
 
-from contracts.models import Agreement, ClassifiedAddendumMarker, PublicTerm
+from contracts.models import Agreement, AgreementAmount, ClassifiedAddendumMarker, PublicTerm
 
 AGREEMENT_MEANINGS = {Agreement: {
+    "best_known_kind": {
+        "announced": "The best known date is the announcement (the first choice).",
+        "awarded": "No announcement date is known: the award or signature date.",
+        "first_reported": "Neither announcement nor award date is known: the first report the sources read.",
+        "start": "Only the start of performance is known.",
+    },
     "terms_disclosure": {
         "full_text": "The whole text of the agreement is public.",
         "summary": "An official summary is public, not the text.",
@@ -18,6 +24,20 @@ AGREEMENT_MEANINGS = {Agreement: {
         "ot_prototype": "An Other Transaction agreement for a prototype (10 U.S.C. 4022), outside the Federal "
                         "Acquisition Regulation.",
         "ot_production": "A follow-on production Other Transaction.",
+    },
+}, AgreementAmount: {
+    "kind": {
+        "ceiling": "Another, dated ceiling (e.g. before a modification); the current ceiling is the agreement's own.",
+        "obligated": "Another, dated obligation; the current one is the agreement's own obligated amount.",
+        "reported_award_value": "An award value as reported, not said to be a ceiling or an obligation.",
+        "federal_award_amount": "The amount of a federal award record that does not say whether it is obligated "
+                                "or potential value.",
+        "potential_total": "The total the agreement may reach, options included.",
+        "ceiling_increase": "What a modification adds to the ceiling; not added to the agreement it modifies.",
+        "resulting_ceiling": "The ceiling after a modification.",
+        "initial_commitment": "The amount committed to a first project or order.",
+        "prize_pool": "Prize money around the agreement; not the value of the agreement.",
+        "other": "Any other reported amount; its note says what it is.",
     },
 }}
 

@@ -6,11 +6,13 @@ from contracts.models import (
     Agency,
     Agreement,
     AgreementAgency,
+    AgreementAmount,
     AgreementParty,
     ClassifiedAddendumMarker,
     PublicTerm,
     Vendor,
 )
+from registry.fields import parse_amount
 from registry.write_serializers import (
     MoneyField,
     PartialDateField,
@@ -54,6 +56,37 @@ class PartyWriteSerializer(StrictSerializer):
         pass
 
 
+class AmountWriteSerializer(StrictSerializer):
+    """One reported amount: {"kind", "amount" (decimal string), "currency", "as_of" (partial date or null), "note"}."""
+
+    kind = serializers.ChoiceField(choices=AgreementAmount.Kind.choices, help_text="What the amount is.")
+    amount = serializers.CharField(help_text='The amount as a decimal string, e.g. "642000000.00".')
+    currency = serializers.CharField(required=False, default="USD", help_text="ISO 4217 code, e.g. USD.")
+    as_of = PartialDateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
+
+    class Meta:
+        pass
+
+    def validate_amount(self, value):
+        try:
+            amount = parse_amount(value)
+        except ValueError as error:
+            raise serializers.ValidationError(str(error)) from None
+        if amount < 0:
+            raise serializers.ValidationError("An amount cannot be negative; leave an undisclosed amount out.")
+        if amount != amount.quantize(parse_amount("0.01")):
+            raise serializers.ValidationError("Amounts have at most two decimal places.")
+        if amount >= 10 ** 16:
+            raise serializers.ValidationError("The amount is too large.")
+        return amount
+
+    def validate_currency(self, value):
+        if not (len(value) == 3 and value.isascii() and value.isalpha() and value.isupper()):
+            raise serializers.ValidationError("The currency is a three-letter ISO 4217 code such as USD.")
+        return value
+
+
 class AgreementWriteSerializer(RecordWriteSerializer):
     awarding_agency = slug_reference(Agency.objects.all(), required=False, allow_null=True, default=None)
     parent = slug_reference(Agreement.objects.all(), required=False, allow_null=True, default=None)
@@ -61,20 +94,24 @@ class AgreementWriteSerializer(RecordWriteSerializer):
     parties = PartyWriteSerializer(many=True, required=False, default=list)
     announced = PartialDateField(required=False, allow_null=True, default=None)
     awarded = PartialDateField(required=False, allow_null=True, default=None)
+    first_reported = PartialDateField(required=False, allow_null=True, default=None)
     start = PartialDateField(required=False, allow_null=True, default=None)
     end = PartialDateField(required=False, allow_null=True, default=None)
     ceiling = MoneyField(required=False, allow_null=True, default=None)
     obligated = MoneyField(required=False, allow_null=True, default=None)
+    amounts = AmountWriteSerializer(many=True, required=False, default=list)
 
-    part_fields = ("citations", "parties", "participating_agencies")
-    accessor_fields = ("announced", "awarded", "start", "end", "ceiling", "obligated")
+    part_fields = ("citations", "parties", "participating_agencies", "amounts")
+    accessor_fields = ("announced", "awarded", "first_reported", "start", "end", "ceiling", "obligated")
 
     class Meta(RecordWriteSerializer.Meta):
         model = Agreement
         fields = [*BASE_FIELDS, "title", "summary", "awarding_agency", "participating_agencies", "parties",
                   "vehicle", "vehicle_note", "parent", "piid", "usaspending_award_id", "federal_data_status",
-                  "federal_data_checked_on", "announced", "awarded", "start", "end", "ceiling", "obligated",
-                  "value_note", "status", "status_note", "terms_disclosure"]
+                  "federal_data_checked_on", "announced", "awarded", "first_reported", "start", "end", "ceiling",
+                  "obligated", "amounts", "value_note", "status", "status_note", "terms_disclosure"]
+        # Read-only, computed by the registry: accepted (and ignored) so an exported record loads back.
+        ignored_keys = (*RecordWriteSerializer.Meta.ignored_keys, "best_known")
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -97,7 +134,16 @@ class AgreementWriteSerializer(RecordWriteSerializer):
             PartSet(record.participating.all(),
                     [AgreementAgency(agreement=record, agency=a) for a in parts["participating_agencies"]],
                     key=("agency_id",)),
+            PartSet(record.amounts.all(), [amount_row(record, n, a) for n, a in enumerate(parts["amounts"])],
+                    key=("kind", "amount", "currency", "as_of_on", "as_of_on_precision", "note", "position")),
         ]
+
+
+def amount_row(record, position, data):
+    row = AgreementAmount(agreement=record, kind=data["kind"], amount=data["amount"], currency=data["currency"],
+                          note=data["note"], position=position)
+    row.as_of = data["as_of"]
+    return row
 
 
 class PublicTermWriteSerializer(RecordWriteSerializer):

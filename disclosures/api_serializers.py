@@ -1,6 +1,7 @@
 """API responses for designations, testing disclosures and events."""
 
 from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contracts.models import Agency, Vendor
@@ -60,6 +61,35 @@ class DesignationSerializer(RecordSerializer):
                 if (ref := reference(link.agreement, request))]
 
 
+LAG_SCHEMA = {
+    "type": "object", "nullable": True, "required": ["min_days", "max_days", "open", "since"],
+    "properties": {
+        "min_days": {"type": "integer", "minimum": 0},
+        "max_days": {"type": "integer", "minimum": 0, "nullable": True},
+        "open": {"type": "boolean"},
+        "since": {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+    },
+    "description": "The disclosure lag (disclosed minus tested-from) as a range of days given both precisions; "
+                   "null when the start of testing is unknown. `open: true` while not disclosed: `max_days` is "
+                   "null and `min_days` counts up to the day the record was last verified (0 if never), never "
+                   "to today; count on from `since` (when testing began) for the lag so far.",
+}
+
+
+@extend_schema_field(LAG_SCHEMA)
+class LagField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs["read_only"] = True
+        kwargs["source"] = "*"
+        super().__init__(**kwargs)
+
+    def to_representation(self, disclosure):
+        if disclosure.tested_from is None or disclosure.lag_min_days is None:
+            return None
+        return {"min_days": disclosure.lag_min_days, "max_days": disclosure.lag_max_days,
+                "open": disclosure.lag_open, "since": disclosure.tested_start.isoformat()}
+
+
 class TestingDisclosureSerializer(RecordSerializer):
     agency = ReferenceField(help_text="The agency that tested.")
     vendors = ReferenceListField(source="vendor_links", target="vendor", help_text="Vendors whose models were tested.")
@@ -68,8 +98,10 @@ class TestingDisclosureSerializer(RecordSerializer):
     tested_from = PartialDateReadField(source="tested_start", help_text="When testing began.")
     tested_to = PartialDateReadField(source="tested_end", help_text="When testing ended.")
     disclosed = PartialDateReadField(help_text="When the testing became public; null if not yet.")
+    lag = LagField(help_text="The disclosure lag in days, or open while not disclosed.")
 
     requirements_map = {
+        "lag": (["tested_from", "tested_from_precision", "disclosed_on", "lag_min_days", "lag_max_days"], []),
         "agency": reference_requirement("agency", Agency.objects.all()),
         "vendors": ([], [Prefetch("vendor_links", queryset=TestingDisclosureVendor.objects.select_related("vendor"))]),
         "agreements": ([], [Prefetch("agreement_links",
@@ -83,7 +115,7 @@ class TestingDisclosureSerializer(RecordSerializer):
     class Meta:
         model = TestingDisclosure
         fields = [*RecordSerializer.common_fields, "title", "summary", "agency", "vendors", "agreements",
-                  "models_tested", "model_version", "test_kind", "tested_from", "tested_to", "disclosed", "channel",
+                  "models_tested", "model_version", "test_kind", "tested_from", "tested_to", "disclosed", "lag", "channel",
                   "confirmed_by_agency", "citations"]
 
 

@@ -23,7 +23,8 @@ TESTING_DISCLOSURE_COLUMNS = Export((
     ("vendors", linked("vendor_links", "vendor")), ("agreements", linked("agreement_links", "agreement")),
     ("models_tested", field("models_tested")), ("model_version", field("model_version")),
     ("test_kind", field("test_kind")), ("tested_from", partial("tested_start")), ("tested_to", partial("tested_end")),
-    ("disclosed", partial("disclosed")), ("channel", field("channel")),
+    ("disclosed", partial("disclosed")), ("lag_min_days", field("lag_min_days")),
+    ("lag_max_days", field("lag_max_days")), ("lag_open", field("lag_open")), ("channel", field("channel")),
     ("confirmed_by_agency", field("confirmed_by_agency")), ("summary", field("summary")), *CITED_TAIL,
 ), select_related=("agency",), prefetch_related=("vendor_links__vendor", "agreement_links__agreement", *CITATIONS))
 

@@ -67,8 +67,19 @@ class TestingDisclosureFilterSet(RegistryFilterSet):
                                         help_text="No: testing outside any recorded agreement.")
     disclosed_after, disclosed_before = date_range("disclosed_on", "Disclosed")
     tested_after, tested_before = date_range("tested_from", "Testing began")
+    lag_min = django_filters.NumberFilter(
+        field_name="lag_min_days", lookup_expr="gte", min_value=0, label="Disclosure lag at least (days)",
+        help_text="Disclosed at least this many days after testing began, on every reading of the dates; "
+                  "testing not yet disclosed counts up to the day its record was last verified.")
+    lag_max = django_filters.NumberFilter(
+        field_name="lag_max_days", lookup_expr="lte", min_value=0, label="Disclosure lag at most (days)",
+        help_text="Disclosed at most this many days after testing began, on every reading of the dates; "
+                  "never matches testing not yet disclosed.")
+    lag_open = StrictBooleanFilter(method="filter_lag_open", label="Not disclosed yet (open lag)",
+                                   help_text="Yes: testing whose start is known and which is not disclosed so far.")
 
-    ordering_fields = {"disclosed": "disclosed_on", "tested": "tested_from", "title": "title", "updated": "updated_at"}
+    ordering_fields = {"disclosed": "disclosed_on", "tested": "tested_from", "lag": "lag_min_days", "title": "title",
+                       "updated": "updated_at"}
     default_ordering = "-disclosed"
 
     class Meta:
@@ -86,6 +97,9 @@ class TestingDisclosureFilterSet(RegistryFilterSet):
 
     def filter_has_agreement(self, queryset, name, value):
         return queryset if value is None else queryset.under_an_agreement(value)
+
+    def filter_lag_open(self, queryset, name, value):
+        return queryset if value is None else queryset.with_open_lag(value)
 
 
 class EventFilterSet(RegistryFilterSet):

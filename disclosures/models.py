@@ -69,6 +69,12 @@ class TestingDisclosureQuerySet(PublicRecordQuerySet):
         return self.filter(Exists(TestingDisclosureAgreement.objects.filter(disclosure=OuterRef("pk"),
                                                                             agreement__in=agreements)))
 
+    def with_open_lag(self, value=True):
+        """Testing whose start is known and which is not disclosed so far (``value=False``: disclosed, lag known)."""
+        if value:
+            return self.filter(tested_from__isnull=False, disclosed_on__isnull=True)
+        return self.filter(tested_from__isnull=False, disclosed_on__isnull=False)
+
     def under_an_agreement(self, value=True):
         """Testing under some recorded agreement (``value=False``: outside any)."""
         links = Exists(TestingDisclosureAgreement.objects.filter(disclosure=OuterRef("pk")))
@@ -284,6 +290,17 @@ class TestingDisclosure(CitedRecord):
                                help_text="How the testing became public.")
     confirmed_by_agency = models.CharField(max_length=7, choices=Confirmed.choices, default=Confirmed.UNKNOWN,
                                            db_index=True, help_text="Whether the agency confirmed the testing.")
+    lag_min_days = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, db_index=True,
+        help_text="The shortest reading of the disclosure lag in days (stored by the write path); for testing not "
+                  "yet disclosed, the days up to the day the record was last verified (0 if never). Null when "
+                  "the start of testing is unknown.",
+    )
+    lag_max_days = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, db_index=True,
+        help_text="The longest reading of the disclosure lag in days; null while the testing is not disclosed "
+                  "(the lag is open) or its start is unknown.",
+    )
 
     tested_start = PartialDateAccessor("tested_from")
     tested_end = PartialDateAccessor("tested_to")
@@ -300,6 +317,22 @@ class TestingDisclosure(CitedRecord):
             *partial_date_constraints("disclosed_on"),
             date_order_constraint("tested_from", "tested_to"),
         ]
+
+    def derive_fields(self):
+        """The stored lag, read by the lag filters: never counted up to today, so no answer changes by itself."""
+        from disclosures.services import disclosure_lag  # services reads this model's fields only
+
+        if self.tested_start is None:
+            self.lag_min_days = self.lag_max_days = None
+            return
+        lag = disclosure_lag(self, today=self.last_verified_on or self.tested_start.last_day)
+        self.lag_min_days = lag.min_days
+        self.lag_max_days = lag.max_days if lag.disclosed else None
+
+    @property
+    def lag_open(self):
+        """True while the testing is not disclosed (and its start is known): the lag still grows."""
+        return self.tested_from is not None and self.disclosed_on is None
 
     def clean(self):
         errors = {}

@@ -199,6 +199,15 @@ class Money:
         symbol = "$" if self.currency == "USD" else f"{self.currency} "
         return f"{symbol}{self.amount:,.2f}".replace(".00", "")
 
+    def short(self):
+        """'$642M', '$178.4M', '$1.3B' when that is exact; otherwise the full amount ('$252,458,698')."""
+        symbol = "$" if self.currency == "USD" else f"{self.currency} "
+        for unit, size in (("B", Decimal(10) ** 9), ("M", Decimal(10) ** 6)):
+            scaled = self.amount / size
+            if scaled >= 1 and scaled == scaled.quantize(Decimal("0.1")):
+                return f"{symbol}{scaled.quantize(Decimal('0.1')):,f}".replace(".0", "") + unit
+        return self.humanize()
+
 
 def money(help_text):
     """Return the (amount, currency) field pair of a sum of money; null amount = undisclosed."""

@@ -148,6 +148,15 @@ class PublicRecord(models.Model):
     def is_public(self):
         return self.published_at is not None and self.retracted_at is None
 
+    def derive_fields(self):
+        """Set the columns stored from this record's own fields (a best known date, a lag) so that
+        lists can sort and filter on them. The write path calls it before every save, single or bulk
+        (``save()`` here and ``services.write_records``); nothing else writes them."""
+
+    def save(self, *args, **kwargs):
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse(f"{self.record_type}-detail", kwargs={"slug": self.slug})
 

@@ -321,6 +321,8 @@ def write_records(model, records, *, became_public=None):
     for record in records:
         if hasattr(record, "updated_at"):
             record.updated_at = backdated.get(id(record), now)
+        if hasattr(record, "derive_fields"):
+            record.derive_fields()  # bulk writes skip save(): stored derived columns kept in step here
         if isinstance(record, registry_models.Source):
             record.url = normalize_url(record.url)
     with _named_refusals():

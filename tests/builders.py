@@ -10,6 +10,7 @@ from contracts.models import (
     Agency,
     Agreement,
     AgreementAgency,
+    AgreementAmount,
     AgreementParty,
     ClassifiedAddendumMarker,
     PublicTerm,
@@ -104,6 +105,15 @@ def make_agreements(count, **fields):
 def make_party(agreement, vendor=None, role=AgreementParty.Role.PRIME):
     party = AgreementParty(agreement=agreement, vendor=vendor or make_vendor(), role=role)
     return apply_change(party, user=builder_user(), reason="test party")
+
+
+def make_amount(agreement, kind="reported_award_value", amount="642000000.00", *, currency="USD", as_of=None,
+                note="", position=0):
+    """A reported amount of an agreement, written through the write path."""
+    row = AgreementAmount(agreement=agreement, kind=kind, amount=amount, currency=currency, note=note,
+                          position=position)
+    row.as_of = as_of
+    return apply_change(row, user=builder_user(), reason="test amount")
 
 
 def make_term(*, published=True, retracted=False, **fields):

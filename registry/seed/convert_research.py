@@ -133,8 +133,24 @@ AGREEMENT_STATUS_RULES = (
 VALUE_TARGET_WHY = {
     "ceiling": "value_type 'ceiling' is the ceiling",
     "obligated": "an obligated-type value is the obligation",
-    "value_note": "not a ceiling or an obligation: amount, type and note kept in value_note",
+    "value_note": "no amount in the research (undisclosed, or figures in another currency only in its note): "
+                  "type and note kept in value_note",
 }
+# research value_type -> (amounts[].kind, why) for every value with an amount that is not the ceiling or obligation
+# field. A second ceiling or obligation is typed too (kind ceiling / obligated); a type not listed is 'other'.
+VALUE_KIND = {
+    "ceiling": ("ceiling", "a second ceiling: the first is the ceiling field"),
+    "obligated": ("obligated", "a second obligation: the first is the obligated field"),
+    "award_value_reported": ("reported_award_value", "an award value as reported, not said to be a ceiling"),
+    "award_amount_per_usaspending_record": (
+        "federal_award_amount", "the award amount of a federal award record that does not say obligated or potential"),
+    "ceiling_increase": ("ceiling_increase", "the amount a modification adds to the ceiling"),
+    "resulting_ceiling": ("resulting_ceiling", "the ceiling after the modification"),
+    "resulting_ceiling_approximate": ("resulting_ceiling", "the ceiling after the modification, as approximately reported"),
+    "first_project_commitment": ("initial_commitment", "the amount committed to the first project"),
+    "prize_pool": ("prize_pool", "prize money, not the value of the agreement"),
+}
+VALUE_KIND_DEFAULT = ("other", NO_RULE)
 
 # term_type -> (category, effect, why): a 'restriction' restricts, an 'exclusion'/'prohibition' prohibits.
 TERM_TYPE = {
@@ -292,7 +308,8 @@ T_VENDOR_KIND = "Vendor → vendor `kind` (editorial)"
 T_AGREEMENT_KIND = "Agreement `agreement_kind` → kept in `notes`"
 T_VEHICLE = "Agreement `vehicle_type` → `vehicle` (full text kept in `vehicle_note`)"
 T_AGREEMENT_STATUS = "Agreement `status` → `status` (full text kept in `status_note`)"
-T_VALUE = "Agreement `values[].value_type` → `ceiling` / `obligated` / `value_note`"
+T_VALUE = "Agreement `values[].value_type` → `ceiling` / `obligated` / `amounts[].kind` / `value_note`"
+T_FIRST_REPORTED = "Agreement dates → `first_reported` and the best known date"
 T_PARTY = "Agreement vendor references → `parties[].role`"
 T_PIID = "Agreement `contract_numbers` → `piid`"
 T_TERMS_DISCLOSURE = "Agreement → `terms_disclosure`"
@@ -319,6 +336,14 @@ TABLE_NOTES = {
     T_VENDOR_KIND: "The research gives no company type: these are the converter's editorial choices, 'other' where "
                    "no value clearly fits. Each vendor's notes say so.",
     T_VEHICLE: "Rules are tried in order on the research text; the first that matches wins.",
+    T_VALUE: "Every research value with an amount becomes a typed value: the first `ceiling` the `ceiling` field, the "
+             "first obligated value the `obligated` field, every other one an entry of `amounts` (kind, amount, "
+             "currency USD, `as_of` null as the research gives no date, the research note as its note). A value with "
+             "no amount (undisclosed, or GBP figures only in words) is described in `value_note`; so are the notes of "
+             "the ceiling and obligated fields, which have no note of their own.",
+    T_FIRST_REPORTED: "The research `reported_date` (the earliest report it read; an earlier report it names but "
+                      "did not read stays in notes) becomes `first_reported`. The registry stores each agreement's "
+                      "best known date from its fields: announced, else awarded, else first reported, else start.",
     T_AGREEMENT_STATUS: "Rules are tried in order on the research text; the first that matches wins.",
     T_TERM_STATUS: "The term text is the research summary, so `text_form` is `paraphrase` unless that summary is "
                    "word for word one of the record's quotes; the published words themselves are in the citations.",
@@ -333,6 +358,7 @@ TABLE_NOTES = {
     T_SOURCE_CONFIDENCE: "The research rates records, not pages: its rubric is applied to each page.",
 }
 TABLE_ORDER = (T_CONFIDENCE, T_AGENCY_KIND, T_VENDOR_KIND, T_AGREEMENT_KIND, T_VEHICLE, T_AGREEMENT_STATUS, T_VALUE,
+               T_FIRST_REPORTED,
                T_PARTY, T_PIID, T_TERMS_DISCLOSURE, T_TERM_TYPE, T_TERM_STATUS, T_TEXT_FORM, T_TERM_OWNER, T_MARKER,
                T_MARKER_CLASS, T_DESIGNATION_KIND, T_DESIGNATION_STATUS, T_STATUS_HISTORY, T_LITIGATION, T_CHANNEL,
                T_CONFIRMED, T_TEST_KIND, T_TESTED_WHEN, T_EVENT_KIND, T_SOURCE_KIND, T_SOURCE_CONFIDENCE)
@@ -838,36 +864,55 @@ def agreement_dates(raw, ctx, notes):
     dates = {
         "announced": partial_date(raw.get("announced_date"), notes, "Announced"),
         "awarded": partial_date(raw.get("signed_date"), notes, "Signed"),
+        "first_reported": None,
         "start": partial_date(period.get("start"), notes, "Start"),
         "end": partial_date(period.get("end"), notes, "End"),
     }
     notes.add("Announcement date note", raw.get("announced_date_note"))
     notes.add("Award date note", raw.get("award_date_note"))
-    notes.add("Reported on", raw.get("reported_date"))
+    dates["first_reported"] = partial_date(raw.get("reported_date"), notes, "Reported on")
     notes.add("Reported date note", raw.get("reported_date_note"))
+    known = next((name for name in ("announced", "awarded", "first_reported", "start") if dates[name]), None)
+    ctx.ledger.choose(T_FIRST_REPORTED, "reported_date given" if raw.get("reported_date") else "no reported_date",
+                      "first_reported" if dates["first_reported"] else "(none)",
+                      f"best known date: {known.replace('_', ' ') if known else 'none'}")
     notes.add("End note", period.get("end_note"))
     keep_leftovers(period, notes, ctx.ledger)
     return dates
 
 
 def agreement_values(raw, ctx):
-    """Only a 'ceiling' value is the ceiling and only an obligated value the obligation; every other value
-    (increase, reported award, prize pot, GBP…) is described in value_note with its amount, type and note."""
-    money_fields, lines = {"ceiling": None, "obligated": None}, []
+    """Every research value with an amount is typed: the first 'ceiling' is the ceiling, the first obligated value
+    the obligation, every other one (reported award, increase, resulting ceiling, prize pot…) an entry of
+    ``amounts`` with its kind and note. A value with no amount is described in value_note with its type and note."""
+    money_fields, amounts, lines = {"ceiling": None, "obligated": None}, [], []
     for position, item in enumerate(raw.list("values")):
         value = Raw(item, f"{raw.where}.values[{position}]")
         amount, kind, note = value.get("amount_usd"), value.get("value_type", ""), value.get("note")
-        target = "ceiling" if kind == "ceiling" else "obligated" if kind.startswith("obligated") else "value_note"
-        if target != "value_note" and (amount is None or money_fields[target] is not None):
-            target = "value_note"  # an undisclosed or second ceiling/obligation is only described
-        ctx.ledger.choose(T_VALUE, kind, target, VALUE_TARGET_WHY[target])
-        if target != "value_note":
-            money_fields[target] = money(amount)
-        if target == "value_note" or note:
-            recorded = "" if target == "value_note" else f" (recorded as {target})"
-            lines.append(f"{kind}: {usd(amount)}{recorded}" + (f" — {note}" if note else ""))
-        lines += [f"{key}: {extra}" for key, extra in value.leftovers().items()]
-    return {**money_fields, "value_note": "\n".join(lines)}
+        field_name = "ceiling" if kind == "ceiling" else "obligated" if kind.startswith("obligated") else None
+        extras = [f"{key}: {extra}" for key, extra in value.leftovers().items()]
+        if amount is None:
+            ctx.ledger.choose(T_VALUE, kind, "value_note", VALUE_TARGET_WHY["value_note"])
+            lines.append(f"{kind}: {usd(amount)}" + (f" — {note}" if note else ""))
+        elif field_name and money_fields[field_name] is None:
+            ctx.ledger.choose(T_VALUE, kind, field_name, VALUE_TARGET_WHY[field_name])
+            money_fields[field_name] = money(amount)
+            if note:
+                lines.append(f"{kind}: {usd(amount)} (recorded as {field_name}) — {note}")
+        else:
+            amount_kind, why = VALUE_KIND.get(field_name or kind, VALUE_KIND_DEFAULT)
+            ctx.ledger.choose(T_VALUE, kind, f"amounts[].kind {amount_kind}", why)
+            described = [note] if note else []
+            if amount_kind == "other" or kind not in VALUE_KIND:
+                described.append(f"research value type: {kind}")
+            elif kind.endswith("_approximate"):
+                described.append("approximate")
+            amounts.append({**money(amount), "kind": amount_kind, "as_of": None,
+                            "note": "; ".join(described + extras)})
+            extras = []
+        lines += extras
+    return {**money_fields, "amounts": [{key: entry[key] for key in ("kind", "amount", "currency", "as_of", "note")}
+                                        for entry in amounts], "value_note": "\n".join(lines)}
 
 
 CURRENT_TERM_STATUSES = ("in_force", "disputed")  # PublicTerm.CURRENT_STATUSES
@@ -1618,9 +1663,11 @@ It turns the research file into one interchange document (`seed.json`, see `docs
 {counts}. Faithfulness rules:
 
 - Nothing is invented: month-only dates stay `YYYY-MM`, years stay `YYYY`; a free-text date keeps only the
-  date it vouches for, and the full text goes to `notes`. Only a `ceiling` value becomes `ceiling` and only an
-  obligated value `obligated`; every other value (increase, reported award, prize pot, GBP…) is described in
-  `value_note`. Undisclosed amounts are `null`.
+  date it vouches for, and the full text goes to `notes`. Every value with an amount is typed: the first
+  `ceiling` value becomes `ceiling`, the first obligated value `obligated`, and every other one (reported award
+  value, ceiling increase, resulting ceiling, prize pot…) an entry of `amounts` with its kind (table below).
+  Values with no amount (undisclosed, or GBP figures given only in words) are described in `value_note`; an
+  undisclosed amount is never `0`. The research `reported_date` becomes `first_reported`.
 - Where no vocabulary value fits, the value is `other`/`unknown` (or the closest, as the tables below say) and
   the research wording is kept in `vehicle_note`, `status_note` or `notes`. Every research field without a home
   in the format is kept in `notes`; any key the converter does not know is also kept there and listed below.

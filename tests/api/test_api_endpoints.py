@@ -104,7 +104,8 @@ BUILDERS = {
 # Every request: throttle counter on the database cache (6: read, write, cull checks) · latest public
 # change (ETag) · the page of rows (a detail: the record); then one query per prefetch, named below.
 QUERIES = {
-    "agreements": (12, 12),  # 8 + awarding agency · participating agencies · parties with vendors · citations
+    # 8 + awarding agency · participating agencies · parties with vendors · citations · reported amounts (issue 9)
+    "agreements": (13, 13),
     "terms": (10, 10),  # 8 + agreement/owner · citations
     "addendum-markers": (10, 10),  # 8 + agreement · citations
     "agencies": (10, 10),  # 8 + parent · citations

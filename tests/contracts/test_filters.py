@@ -22,7 +22,17 @@ from contracts.filters import (
 )
 from contracts.models import Agreement, ClassifiedAddendumMarker
 from disclosures.models import Designation
-from tests.builders import PUBLISHED, _save, make_agency, make_agreement, make_party, make_term, make_vendor, unique
+from tests.builders import (
+    PUBLISHED,
+    _save,
+    make_agency,
+    make_agreement,
+    make_amount,
+    make_party,
+    make_term,
+    make_vendor,
+    unique,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +144,7 @@ def build_deals():
         status="announced", terms_disclosure="summary", federal_data_status="not_found", confidence="medium",
         **dated("announced_on", "2025-07"))
     make_party(enterprise, v["anthropic"], role="partner")
+    make_amount(enterprise, "reported_award_value", "642000000.00")
     # A prohibiting surveillance term and a SEPARATE permitting weapons term.
     make_term(agreement=enterprise, category="domestic_surveillance", effect="prohibits")
     make_term(agreement=enterprise, category="autonomous_weapons", effect="permits")
@@ -142,7 +153,7 @@ def build_deals():
     strategic = make_agreement(
         slug="strategic", title="Strategic partnership", awarding_agency=a["uk-mod"], participating=[a["cdao"]],
         vehicle="partnership", status="disputed", terms_disclosure="partial", confidence="low",
-        ceiling_amount=Decimal("10000000"))
+        ceiling_amount=Decimal("10000000"), **dated("first_reported_on", "2025-03"))
     make_party(strategic, v["palantir"], role="subcontractor")
     make_term(agreement=strategic, category="domestic_surveillance", effect="permits")
     make_term(agreement=strategic, category="autonomous_weapons", effect="prohibits", retracted=True)
@@ -217,6 +228,16 @@ AGREEMENT_CASES = {
     "announced_after=2025-07-31": {"pilot"},
     "announced_after=2024&announced_before=2024": {"alliance"},
     "announced_after=1900": {"pilot", "enterprise", "alliance"},
+    # the best known date: announced, else awarded, else first reported (strategic: March 2025), else start
+    "date_after=2025-07": {"pilot", "enterprise"},
+    "date_before=2025-06": {"strategic", "alliance"},
+    "date_after=2025-03&date_before=2025-03": {"strategic"},
+    "ordering=-date": ALL_DEALS,
+    # amounts: a kind in its own field (ceiling, obligated) or as a typed amount
+    "amount_kind=reported_award_value": {"enterprise"},
+    "amount_kind=ceiling": {"pilot", "strategic", "alliance"},
+    "amount_kind=ceiling&amount_kind=reported_award_value": ALL_DEALS,
+    "amount_kind=obligated": set(),
     # money: null (undisclosed) never matches
     "ceiling_min=50000000": {"pilot", "alliance"},
     "ceiling_max=50000000": {"strategic", "alliance"},
@@ -362,6 +383,7 @@ def build_terms():
     pilot = make_agreement(slug="pilot", awarding_agency=a["cdao"], vendors=[v["openai"]])
     enterprise = make_agreement(slug="enterprise", awarding_agency=a["army-lab"])
     make_party(enterprise, v["anthropic"], role="partner")
+    make_amount(enterprise, "reported_award_value", "642000000.00")
     strategic = make_agreement(slug="strategic", awarding_agency=a["uk-mod"], participating=[a["cdao"]],
                                vendors=[v["palantir"]])
     gone = make_agreement(slug="gone", awarding_agency=a["cdao"], vendors=[v["openai"]], retracted=True)

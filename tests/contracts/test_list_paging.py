@@ -20,6 +20,7 @@ from tests.builders import (
     builder_user,
     make_agency,
     make_agreement,
+    make_amount,
     make_citation,
     make_event,
     make_party,
@@ -223,7 +224,10 @@ def hub(request, django_db_setup, django_db_blocker):
         for _ in range(n):
             partner, sub = make_vendor(), make_agency(parent=department)
             make_party(agreement, partner, role="partner")
-            make_agreement(awarding_agency=sub, parent=agreement, vendors=[vendor, partner], participating=[office])
+            child = make_agreement(awarding_agency=sub, parent=agreement, vendors=[vendor, partner],
+                                   participating=[office])
+            make_amount(child, "ceiling_increase", "1000000.00")
+            make_amount(agreement, "reported_award_value", "2000000.00")
             term = make_term(agreement=agreement, category="autonomous_weapons", supersedes=first_term)
             make_term(vendor=vendor, category="acceptable_use_policy")
             make_term(agency=office, category="lawful_use_scope")
@@ -251,13 +255,14 @@ class TestQueryCounts:
 
     @pytest.mark.parametrize(("url", "queries"), [
         # agreements · parties+vendors · public terms · public markers · count · latest change (footer) ·
-        # the filter form's choices: agencies (agency, awarding agency) and vendors
-        ("/agreements/", 9),
+        # the filter form's choices: agencies (agency, awarding agency) and vendors · reported amounts
+        # (issue 9: one more query, for the typed amounts each row's amount cell shows)
+        ("/agreements/", 10),
         # … the same, plus: the chosen agency and vendor (slugs checked, then read for the summary, two each) ·
         # the form's two agency selects read the agency table apart (the agency tree is a subquery:
         # Agency.objects.and_below, no query of its own)
-        ("/agreements/?vendor=hub-vendor&agency=department&term_category=autonomous_weapons", 15),
-        ("/agreements/?page_size=2&ordering=-ceiling", 9),
+        ("/agreements/?vendor=hub-vendor&agency=department&term_category=autonomous_weapons", 16),
+        ("/agreements/?page_size=2&ordering=-ceiling", 10),
         # terms (with agreement, agency, vendor) · count · latest change · agreement, vendor, agency choices
         ("/terms/", 6),
         # markers (with agreement and its agency) · count · latest change · agreement, vendor, agency choices
@@ -275,14 +280,16 @@ class TestQueryCounts:
         # agreement (with awarding agency, parent) · parties+vendors · participating links · their agencies ·
         # public children · public terms · public markers · public designation links with designations ·
         # public testing links with disclosures · public event links with events · citations · sources ·
-        # latest change
-        ("/agreements/hub/", 13),
+        # latest change · its reported amounts · its children's reported amounts (issue 9: two more queries)
+        ("/agreements/hub/", 15),
         # vendor · parties+agreements · designations · public testing links with disclosures ·
-        # public event links with events · own policies · citations · sources · latest change
-        ("/vendors/hub-vendor/", 9),
+        # public event links with events · own policies · citations · sources · latest change ·
+        # the agreements' reported amounts (issue 9: one more query, for the amount cells and totals)
+        ("/vendors/hub-vendor/", 10),
         # agency · sub-agencies · awarded agreements · participations+agreements · designations issued ·
         # testing disclosures · public event links with events · policies · citations · sources · latest change
-        ("/agencies/office/", 11),
+        # · the awarded agreements' reported amounts (issue 9: one more query; none for an agency that awarded none)
+        ("/agencies/office/", 12),
         ("/agencies/department/", 11),
         # term (with agreement, its agency, agency, vendor, supersedes) · superseded by ·
         # public event links with events · citations · sources · latest change

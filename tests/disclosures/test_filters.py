@@ -222,6 +222,31 @@ def test_testing_disclosures_filter_by_disclosure_and_testing_dates_inclusively(
     assert disclosures_found("tested_after=2024-10") == slugs(testing["pilot"])
 
 
+def test_testing_disclosures_filter_by_disclosure_lag_on_every_reading_of_the_dates(testing):
+    # azure 796–1,160 days · framework 0–59 · bounty 0 · pilot open (never verified: at least 0 so far)
+    assert disclosures_found("lag_min=796") == slugs(testing["azure"])
+    assert disclosures_found("lag_min=797") == set()  # 796 is its shortest reading: 797 is not certain
+    assert disclosures_found("lag_max=59") == slugs(testing["framework"], testing["bounty"])
+    assert disclosures_found("lag_max=58") == slugs(testing["bounty"])
+    assert disclosures_found("lag_min=0") == slugs(testing["azure"], testing["framework"], testing["bounty"],
+                                                   testing["pilot"])
+    assert disclosures_found("lag_min=1&lag_max=2000") == slugs(testing["azure"])
+    assert disclosures_found("lag_open=true") == slugs(testing["pilot"])
+    assert disclosures_found("lag_open=false") == slugs(testing["azure"], testing["framework"], testing["bounty"])
+    assert disclosures_found("lag_open=true&lag_max=100000") == set()  # an open lag has no longest reading
+
+
+def test_the_lag_filters_are_the_same_on_the_page_and_in_the_api(client, testing):
+    page = client.get("/testing-disclosures/?lag_min=796").content.decode()
+    api = client.get("/api/v1/testing-disclosures/?lag_min=796&ordering=-lag").json()["results"]
+
+    assert testing["azure"].title in page and testing["framework"].title not in page
+    assert [row["slug"] for row in api] == [testing["azure"].slug]
+    assert client.get("/api/v1/testing-disclosures/?lag_min=-1").status_code == 400
+    assert client.get("/api/v1/testing-disclosures/?lag_max=soon").status_code == 400
+    assert client.get("/testing-disclosures/?lag_open=perhaps").status_code == 400
+
+
 def test_testing_disclosures_filter_by_search_and_confidence(testing):
     assert disclosures_found("q=Azure") == slugs(testing["azure"])
     assert disclosures_found("confidence=high") == slugs(testing["bounty"])

@@ -6,6 +6,8 @@ import pytest
 
 from disclosures.models import TestingDisclosure
 from disclosures.services import DisclosureLag, disclosure_lag
+from registry.services import apply_change
+from tests.builders import builder_user, make_testing_disclosure
 
 
 def disclosure(tested_from=None, disclosed=None):
@@ -96,3 +98,74 @@ def test_undisclosed_testing_counts_up_to_the_real_today_by_default():
 @pytest.mark.parametrize("disclosed", ["2026-03-06", "2026", None])
 def test_there_is_no_lag_when_the_start_of_testing_is_unknown(disclosed):
     assert disclosure_lag(disclosure(None, disclosed), today=datetime.date(2026, 3, 6)) is None
+
+
+# --- the lag as data: stored by the write path, in the API and the CSV ------------------------------
+
+def dated(**dates):
+    from registry.fields import PartialDate
+    fields = {}
+    for name, text in dates.items():
+        parsed = PartialDate.parse(text)
+        fields[name], fields[f"{name}_precision"] = parsed.date, parsed.precision
+    return fields
+
+
+@pytest.mark.django_db
+def test_the_write_path_stores_the_lag_and_keeps_it_in_step():
+    record = make_testing_disclosure(**dated(tested_from="2023", disclosed_on="2026-03-06"))
+    stored = TestingDisclosure.objects.get(pk=record.pk)
+    assert (stored.lag_min_days, stored.lag_max_days) == (796, 1160)
+
+    record.disclosed = None  # not disclosed after all: open, counted to the day it was last verified
+    record.last_verified_on = datetime.date(2024, 1, 31)
+    apply_change(record, user=builder_user(), reason="disclosure date was wrong")
+
+    stored = TestingDisclosure.objects.get(pk=record.pk)
+    assert (stored.lag_min_days, stored.lag_max_days, stored.lag_open) == (31, None, True)
+    record.tested_start = None
+    apply_change(record, user=builder_user(), reason="start unknown")
+    assert TestingDisclosure.objects.values_list("lag_min_days", "lag_max_days").get(pk=record.pk) == (None, None)
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_lag_as_data(client):
+    closed = make_testing_disclosure(slug="closed", **dated(tested_from="2023", disclosed_on="2026-03-06"))
+    make_testing_disclosure(slug="open", **dated(tested_from="2025-11"))
+    make_testing_disclosure(slug="undated", **dated(disclosed_on="2026-03-06"))
+
+    def lag(slug):
+        return client.get(f"/api/v1/testing-disclosures/{slug}/").json()["lag"]
+
+    assert lag("closed") == {"min_days": 796, "max_days": 1160, "open": False, "since": "2023"}
+    assert lag("open") == {"min_days": 0, "max_days": None, "open": True, "since": "2025-11"}
+    assert lag("undated") is None
+    listed = client.get("/api/v1/testing-disclosures/?fields=slug,lag&ordering=-lag").json()["results"]
+    assert listed[0] == {"slug": closed.slug, "lag": lag("closed")}
+
+
+@pytest.mark.django_db
+def test_no_api_answer_about_an_open_lag_depends_on_todays_date(client, monkeypatch):
+    from django.utils import timezone
+
+    make_testing_disclosure(slug="open", **dated(tested_from="2025-11"))
+    first = client.get("/api/v1/testing-disclosures/open/").json()["lag"]
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: datetime.date(2031, 1, 1))
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2031, 1, 1, tzinfo=datetime.UTC))
+
+    assert client.get("/api/v1/testing-disclosures/open/").json()["lag"] == first
+
+
+@pytest.mark.django_db
+def test_the_csv_has_the_lag_columns(client):
+    import csv
+    import io
+
+    make_testing_disclosure(slug="closed", **dated(tested_from="2024", disclosed_on="2025-02"))
+    make_testing_disclosure(slug="open", **dated(tested_from="2025-11"))
+
+    response = client.get("/testing-disclosures/csv/?ordering=tested")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+    assert [(r["slug"], r["lag_min_days"], r["lag_max_days"], r["lag_open"]) for r in rows] == [
+        ("closed", "32", "424", "false"), ("open", "0", "", "true")]

@@ -275,7 +275,8 @@ def test_the_anthropic_page_lists_its_agreements_designations_testing_and_events
     for slug in ("cdao-2025-anthropic-frontier-ai", "partnership-2024-anthropic-palantir-aws",
                  "darpa-2023-aixcc-frontier-lab-collaboration"):
         assert f'href="/agreements/{slug}/"' in html
-    assert "Frontier AI prototypes for national security (Anthropic) Prime CDAO 14 July 2025 $200,000,000 Disputed" in words
+    assert ("Frontier AI prototypes for national security (Anthropic) Prime CDAO 14 July 2025 (announced) "
+            "$200M (ceiling) Disputed") in words
     assert 'href="/designations/dow-2026-anthropic-scr-10usc3252/"' in html
     assert "Supply-chain risk (10 U.S.C. 3252); enjoined; issued by DoD; announced 27 February 2026" in words
     assert "Testing by CDAO: frontier models under the 2025 CDAO OTAs — tested by CDAO" in words
@@ -318,7 +319,8 @@ def test_the_dod_page_shows_its_names_sub_agencies_agreements_and_designations(c
     for sub in Agency.objects.public().filter(parent__slug="dod"):
         assert f'href="{sub.get_absolute_url()}"' in html
     assert "Chief Digital and Artificial Intelligence Office (CDAO)" in words
-    assert "OpenAI deployment of advanced AI systems in DoW classified environments 27 February 2026 undisclosed Active" in words
+    assert ("OpenAI deployment of advanced AI systems in DoW classified environments 27 February 2026 (announced) "
+            "undisclosed Active") in words
     assert 'href="/agreements/?agency=dod"' in html
     assert "Supply-chain-risk designation of Anthropic PBC under 10 U.S.C. § 3252 — enjoined; vendor Anthropic PBC" in words
     assert "Permits: All lawful use (policy mandate)" in words

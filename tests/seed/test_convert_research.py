@@ -319,18 +319,69 @@ def test_only_ceiling_values_become_ceilings_and_only_obligated_values_obligatio
                      if v["value_type"].startswith("obligated") and v["amount_usd"] is not None]
         assert out["ceiling"] == (usd(ceilings[0]) if ceilings else None), agreement["id"]
         assert out["obligated"] == (usd(obligated[0]) if obligated else None), agreement["id"]
-        for value in values:
-            if value["value_type"] not in ("ceiling", "obligated_at_award"):
+
+
+def test_every_other_value_with_an_amount_is_a_typed_amount_with_its_note(research, records):
+    typed = 0
+    for agreement in research["agreements"]:
+        out = records["agreements"][agreement["id"]]
+        others = [v for v in agreement.get("values") or [] if v["amount_usd"] is not None
+                  and v["value_type"] not in ("ceiling", "obligated_at_award")]
+        assert [(a["amount"], a["currency"]) for a in out["amounts"]] == \
+               [(usd(v["amount_usd"])["amount"], "USD") for v in others], agreement["id"]
+        for value, amount in zip(others, out["amounts"], strict=True):
+            assert amount["kind"] == converter.VALUE_KIND[value["value_type"]][0]
+            assert value.get("note", "") in amount["note"]
+            assert amount["as_of"] is None  # the research dates no value
+            typed += 1
+    assert typed == 13
+
+
+def test_values_with_no_amount_are_described_in_value_note(research, records):
+    for agreement in research["agreements"]:
+        out = records["agreements"][agreement["id"]]
+        for value in agreement.get("values") or []:
+            if value["amount_usd"] is None:
                 assert value["value_type"] in out["value_note"], agreement["id"]
                 assert value.get("note", "") in out["value_note"]
+    assert "£750m" in records["agreements"]["uk-mod-2025-palantir-strategic-partnership"]["value_note"]
+
+
+@pytest.mark.parametrize(("slug", "kind", "amount"), [
+    ("usmc-2025-anduril-installation-cuas", "reported_award_value", "642000000.00"),
+    ("army-2024-palantir-titan", "reported_award_value", "178400000.00"),
+    ("cdao-2025-palantir-mss-task-order", "federal_award_amount", "252458698.00"),
+    ("cdao-2025-palantir-maven-ceiling-increase", "ceiling_increase", "795000000.00"),
+    ("cdao-2025-palantir-maven-ceiling-increase", "resulting_ceiling", "1300000000.00"),
+    ("cdao-2026-scale-ai-production-ota-ceiling-increase", "resulting_ceiling", "500000000.00"),
+    ("army-2025-anduril-ngc2-prototype-ota", "reported_award_value", "99600000.00"),
+    ("dod-2024-palantir-mss-five-services", "reported_award_value", "100000000.00"),
+])
+def test_the_reported_amounts_of_issue_9_are_typed(records, slug, kind, amount):
+    assert {"kind": kind, "amount": amount} in [{"kind": a["kind"], "amount": a["amount"]}
+                                                for a in records["agreements"][slug]["amounts"]]
 
 
 def test_ceiling_increases_are_not_ceilings(records):
     for slug in ("cdao-2025-palantir-maven-ceiling-increase", "cdao-2026-scale-ai-production-ota-ceiling-increase"):
         agreement = records["agreements"][slug]
         assert agreement["ceiling"] is None
-        assert "ceiling_increase" in agreement["value_note"]
-    assert "795,000,000" in records["agreements"]["cdao-2025-palantir-maven-ceiling-increase"]["value_note"]
+        assert "ceiling_increase" in [a["kind"] for a in agreement["amounts"]]
+
+
+def test_the_reported_date_is_the_first_reported_date(research, records):
+    for agreement in research["agreements"]:
+        assert records["agreements"][agreement["id"]]["first_reported"] == agreement.get("reported_date")
+    assert records["agreements"]["dod-2024-palantir-mss-five-services"]["first_reported"] == "2024-09-19"
+
+
+def test_every_agreement_announced_unknown_has_a_best_known_date_in_the_research(research, records):
+    unknown = [a for a in research["agreements"] if not a.get("announced_date")]
+    assert len(unknown) == 7
+    for agreement in unknown:
+        out = records["agreements"][agreement["id"]]
+        assert out["announced"] is None
+        assert out["awarded"] or out["first_reported"] or out["start"], agreement["id"]
 
 
 def test_undisclosed_amounts_are_null(research, records):
