@@ -57,3 +57,18 @@ MARKER_MEANINGS = {ClassifiedAddendumMarker: {
         "denied": "A party has denied that such a part exists; the marker is kept because sources reported it.",
     },
 }}
+
+# The kinds of publicly reported amount of an agreement, in one place: the claim key of a citation
+# supporting one is ``amount:<kind>`` (registry/claims.py). Extend this list when a kind is added.
+AMOUNT_KINDS = {
+    "ceiling": "ceiling",
+    "obligated": "obligated amount",
+    "reported_award_value": "reported award value",
+    "ceiling_increase": "ceiling increase",
+    "resulting_ceiling": "resulting ceiling",
+    "potential_total": "potential total",
+    "first_project_commitment": "first project commitment",
+    "prize_pool": "prize pool",
+    "non_usd_reported": "amount reported in another currency",
+    "other": "other reported amount",
+}

@@ -11,6 +11,8 @@ from contracts.models import (
     PublicTerm,
     Vendor,
 )
+from contracts.vocabulary import AMOUNT_KINDS
+from registry.claims import is_slug
 from registry.write_serializers import (
     MoneyField,
     PartialDateField,
@@ -68,6 +70,9 @@ class AgreementWriteSerializer(RecordWriteSerializer):
 
     part_fields = ("citations", "parties", "participating_agencies")
     accessor_fields = ("announced", "awarded", "start", "end", "ceiling", "obligated")
+    # amount:<kind> (a reported amount of that kind), term:<slug> (the wording of one of its terms).
+    claim_prefixes = {"amount": (AMOUNT_KINDS.__contains__, f"kind of amount ({', '.join(AMOUNT_KINDS)})"),
+                      "term": (is_slug, "term slug")}
 
     class Meta(RecordWriteSerializer.Meta):
         model = Agreement

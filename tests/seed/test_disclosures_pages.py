@@ -290,7 +290,7 @@ def test_the_source_page_shows_the_mirror_and_the_canonical_address(client):
 def test_the_source_page_says_when_the_registry_did_not_read_the_source(client):
     source = make_source(verified=False, title="Court filing seen cited elsewhere", kind=Source.Kind.COURT_FILING)
     designation = Designation.objects.get(slug=ANTHROPIC_3252)
-    make_citation(designation, source=source, quote="the designation is unlawful", claim="status",
+    make_citation(designation, source=source, quote="the designation is unlawful", claims=["status"],
                   locator="p. 3")
 
     page = get(client, source.get_absolute_url())
@@ -378,7 +378,7 @@ def test_record_text_is_escaped_everywhere(client):
     event = make_event(title=f"Event {attack}", court=attack, case_number=attack,
                        links=[(EventLink.Role.SUBJECT, "designation", designation)])
     source = make_source(title=f"Source {attack}", publisher=attack)
-    make_citation(disclosure, source=source, quote=attack, claim=attack)
+    make_citation(disclosure, source=source, quote=attack, claims=["models_tested"])
 
     for url in (designation.get_absolute_url(), disclosure.get_absolute_url(), event.get_absolute_url(),
                 source.get_absolute_url(), "/designations/", "/testing-disclosures/", "/events/",
