@@ -124,6 +124,13 @@ class PublicTermWriteSerializer(RecordWriteSerializer):
         if not (attrs.get("agreement") or attrs.get("agency") or attrs.get("vendor")):
             raise serializers.ValidationError(
                 {"agreement": "A term belongs to an agreement, or to an agency or vendor: name one."})
+        quoted = [c for c in attrs.get("citations", [])
+                  if "text" in c.get("claims", []) and attrs.get("text", "") in c["quote"]]
+        with_parts = isinstance(self.initial_data, dict) and "citations" in self.initial_data  # the loader's 2nd pass
+        if attrs.get("text_form") == PublicTerm.TextForm.VERBATIM and attrs.get("published_at") and with_parts \
+                and not quoted:
+            raise serializers.ValidationError({"text_form": "A verbatim term is quoted with its footnote: give a citation "
+                                                            "whose claims include \"text\" and whose quote holds the text."})
         return attrs
 
 

@@ -60,6 +60,11 @@ def vocabulary(model):
     return [*field_names(model), *(f"{prefix}:<{words}>" for prefix, (_, words) in claim_prefixes(model).items())]
 
 
+def a_record(model):
+    name = model.record_type.replace("-", " ")
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+
+
 def claim_key_error(model, key):
     """Why ``key`` is not a claim of ``model``'s type, or None when it is one."""
     if not isinstance(key, str) or not key:
@@ -71,7 +76,7 @@ def claim_key_error(model, key):
     if colon and prefix in prefixes:
         check, words = prefixes[prefix]
         return None if check(value) else f"“{key}”: {value!r} is not a {words}."
-    return (f"“{key}” is not a claim of a {model.record_type}; use one of: {', '.join(vocabulary(model))}.")
+    return f"“{key}” is not a claim of {a_record(model)}; use one of: {', '.join(vocabulary(model))}."
 
 
 def claim_errors(model, claims):
@@ -92,7 +97,7 @@ def field_confidence_errors(model, levels):
     problems = []
     for field, level in levels.items():
         if field not in fields:
-            problems.append(f"“{field}” is not a field of a {model.record_type}; use one of: {', '.join(fields)}.")
+            problems.append(f"“{field}” is not a field of {a_record(model)}; use one of: {', '.join(fields)}.")
         elif level not in LEVELS:
             problems.append(f"The confidence of “{field}” is high, medium or low, not {level!r}.")
     return problems
