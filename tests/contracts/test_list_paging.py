@@ -273,10 +273,10 @@ class TestQueryCounts:
 
     @pytest.mark.parametrize(("url", "queries"), [
         # agreement (with awarding agency, parent) · parties+vendors · participating links · their agencies ·
-        # public children · public terms · public markers · public designation links with designations ·
-        # public testing links with disclosures · public event links with events · citations · sources ·
-        # latest change
-        ("/agreements/hub/", 13),
+        # public children · public terms · their citations with sources (footnotes of verbatim words) ·
+        # public markers · public designation links with designations · public testing links with
+        # disclosures · public event links with events · citations · sources · latest change
+        ("/agreements/hub/", 14),
         # vendor · parties+agreements · designations · public testing links with disclosures ·
         # public event links with events · own policies · citations · sources · latest change
         ("/vendors/hub-vendor/", 9),
