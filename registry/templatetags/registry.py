@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html, format_html_join
 
-from registry.claims import claims_in_words
+from registry.claims import claim_label, claims_in_words
 from registry.markdown import render_markdown
 
 register = template.Library()
@@ -50,6 +50,13 @@ def confidence_flag(record, field):
         return ""
     return format_html('<span class="flag field-confidence" data-field="{}" title="The research rates this value '
                        '{} confidence, apart from the record as a whole.">({} confidence)</span>', field, level, level)
+
+
+@register.filter
+def field_confidence_words(record):
+    """'the contract number (PIID): low' for each field the research rates apart from the record."""
+    levels = getattr(record, "field_confidence", None) or {}
+    return "; ".join(f"{claim_label(field)}: {level}" for field, level in levels.items())
 
 
 @register.filter

@@ -86,7 +86,9 @@ def test_a_field_confidence_is_shown_beside_its_field_only(client):
 
     assert facts(html_of(client, agreement))["Contract number (PIID)"] == "HQ0883-25-9-0012 (low confidence)"
     assert facts(html_of(client, agreement))["Confidence"].startswith("High")
+    assert facts(html_of(client, agreement))["Confidence"].endswith("; rated apart: the contract number (PIID): low")
     assert facts(html_of(client, plain))["Contract number (PIID)"] == "W911QX-24-D-0012"
+    assert "rated apart" not in facts(html_of(client, plain))["Confidence"]
 
 
 def test_the_source_page_says_in_words_what_each_citation_supports(client):
