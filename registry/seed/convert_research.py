@@ -1319,6 +1319,13 @@ def status_claims(plural, record, quote):
     return []
 
 
+def wording_claims(plural, record, quote):
+    """`text` when a verbatim term's text is word for word in the quote (a paraphrase never is quoted)."""
+    if plural != "terms" or record.get("text_form") != "verbatim" or not record.get("text"):
+        return []
+    return ["text"] if record["text"] in quote else []
+
+
 @dataclass(frozen=True)
 class ClaimRule:
     """One rule of attribution: its name, what it looks for in a quote, and the function that applies it."""
@@ -1336,6 +1343,8 @@ CLAIM_RULES = (
                       "names the event ('announced', 'awarded', 'letter'…); a year alone never", date_claims),
     ClaimRule("status", "a word that states the record's status ('enjoined', 'refused to block' for in effect, "
                         "'deployed' for active…), unless a denial precedes it in the clause", status_claims),
+    ClaimRule("wording", "the whole text of a verbatim term, word for word → `text` (paraphrases are never "
+                         "attributed a quote)", wording_claims),
 )
 
 

@@ -136,6 +136,25 @@ def test_an_unknown_status_is_never_read_off_a_quote():
     assert converter.status_claims("agreements", {"status": "unknown"}, "the status is unknown; announced") == []
 
 
+# --- the wording rule ----------------------------------------------------------------------------------
+
+def test_the_wording_rule_attributes_the_quote_holding_a_verbatim_terms_text():
+    term = {"text": "shall not be used for mass domestic surveillance", "text_form": "verbatim"}
+
+    assert converter.wording_claims("terms", term, "Section 4: it shall not be used for mass domestic surveillance.") == [
+        "text"]
+
+
+@pytest.mark.parametrize(("text_form", "quote"), [
+    ("paraphrase", "it shall not be used for mass domestic surveillance"),  # a paraphrase is never quoted
+    ("verbatim", "it shall not be used for domestic surveillance"),  # not word for word
+])
+def test_the_wording_rule_never_attributes_a_paraphrase_or_other_words(text_form, quote):
+    term = {"text": "shall not be used for mass domestic surveillance", "text_form": text_form}
+
+    assert converter.wording_claims("terms", term, quote) == []
+
+
 # --- the pass over the seed ---------------------------------------------------------------------------
 
 def test_attribution_rebuilds_citations_so_a_shared_citation_keeps_each_records_claims():
