@@ -2,7 +2,7 @@
 with their record types in contracts/apps.py; the machinery is registry/exports.py)."""
 
 from contracts.models import AmountKind
-from registry.exports import CITATIONS, CITED_TAIL, COMMON_HEAD, Export, amount, field, partial, slug_of
+from registry.exports import CITATIONS, CITED_TAIL, COMMON_HEAD, Export, amount, field, field_confidence, partial, slug_of
 
 
 def parties(record):
@@ -46,6 +46,7 @@ AGREEMENT_COLUMNS = Export((
     *COMMON_HEAD, ("title", field("title")), ("awarding_agency", slug_of("awarding_agency")),
     ("participating_agencies", participating), ("vendors", parties), ("vehicle", field("vehicle")),
     ("vehicle_note", field("vehicle_note")), ("parent", slug_of("parent")), ("piid", field("piid")),
+    ("piid_confidence", field_confidence("piid")),
     ("usaspending_award_id", field("usaspending_award_id")), ("federal_data_status", field("federal_data_status")),
     ("announced", partial("announced")), ("awarded", partial("awarded")),
     ("first_reported", partial("first_reported")), ("best_known", partial("best_known")),

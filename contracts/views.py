@@ -4,6 +4,8 @@ Other apps add sections, list columns and the events timeline to these pages thr
 registry/sections.py; this module knows only its own records.
 """
 
+import copy
+
 from django.db.models import F, Prefetch
 
 from contracts import filters
@@ -16,9 +18,13 @@ from contracts.models import (
     PublicTerm,
     amount_totals,
 )
-from registry.pages import RecordCsvView, RecordDetailView, RecordListView
+from registry.claims import claims_in_words
+from registry.models import Citation
+from registry.pages import RecordCsvView, RecordDetailView, RecordListView, numbered_citations
 
 CITATIONS = "citations__source"
+# The citations of an agreement's terms, for the footnotes of their verbatim words on its page.
+VERBATIM_TEXT_CITATIONS = Citation.objects.select_related("source")
 
 
 def public(model, *related):
@@ -56,7 +62,8 @@ class AgreementDetail(RecordDetailView):
             "participating__agency",
             "amounts",
             Prefetch("children", queryset=public(Agreement).prefetch_related("amounts"), to_attr="public_children"),
-            Prefetch("terms", queryset=public(PublicTerm).order_by("category", "id"), to_attr="public_terms"),
+            Prefetch("terms", queryset=public(PublicTerm).order_by("category", "id")
+                     .prefetch_related(Prefetch("citations", queryset=VERBATIM_TEXT_CITATIONS)), to_attr="public_terms"),
             Prefetch("addendum_markers", queryset=public(ClassifiedAddendumMarker), to_attr="public_markers"),
             CITATIONS,
         )
@@ -65,7 +72,24 @@ class AgreementDetail(RecordDetailView):
         terms_by_category = {}
         for term in record.public_terms:
             terms_by_category.setdefault(term.get_category_display(), []).append(term)
-        return {"terms_by_category": terms_by_category}
+        return {"terms_by_category": terms_by_category, "citations": agreement_footnotes(record)}
+
+
+def agreement_footnotes(record):
+    """The agreement's footnotes, then those quoting the exact words of its verbatim terms: a quoted
+    term is never shown without its footnote (its claim key here is ``term:<slug>``)."""
+    titles = {term.slug: term.title for term in record.public_terms}
+    numbered = numbered_citations(record, titles)
+    for term in record.public_terms:
+        if term.text_form != PublicTerm.TextForm.VERBATIM:
+            continue
+        for citation in term.citations.all():
+            if "text" in citation.claims:
+                shown = copy.copy(citation)
+                shown.claims = [f"term:{term.slug}"]
+                shown.supports = claims_in_words(shown.claims, titles)
+                numbered.append((len(numbered) + 1, shown))
+    return numbered
 
 
 # --- terms and markers ---------------------------------------------------------------------

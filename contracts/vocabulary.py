@@ -2,7 +2,7 @@
 say enough: the about page shows these beside every value (tests/pages/test_about.py checks
 that each belongs to a real value)."""
 
-from contracts.models import Agreement, AgreementAmount, ClassifiedAddendumMarker, PublicTerm
+from contracts.models import Agreement, AgreementAmount, AmountKind, ClassifiedAddendumMarker, PublicTerm
 
 AGREEMENT_MEANINGS = {Agreement: {
     "best_known_kind": {
@@ -77,3 +77,7 @@ MARKER_MEANINGS = {ClassifiedAddendumMarker: {
         "denied": "A party has denied that such a part exists; the marker is kept because sources reported it.",
     },
 }}
+
+# The kinds of publicly reported amount of an agreement, from the one vocabulary (AmountKind): the claim key
+# of a citation supporting one is ``amount:<kind>`` (registry/claims.py); its words, lower-cased labels.
+AMOUNT_KINDS = {kind.value: kind.label[0].lower() + kind.label[1:] for kind in AmountKind}

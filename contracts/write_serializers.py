@@ -12,6 +12,8 @@ from contracts.models import (
     PublicTerm,
     Vendor,
 )
+from contracts.vocabulary import AMOUNT_KINDS
+from registry.claims import is_slug
 from registry.fields import parse_amount
 from registry.write_serializers import (
     MoneyField,
@@ -103,6 +105,9 @@ class AgreementWriteSerializer(RecordWriteSerializer):
 
     part_fields = ("citations", "parties", "participating_agencies", "amounts")
     accessor_fields = ("announced", "awarded", "first_reported", "start", "end", "ceiling", "obligated")
+    # amount:<kind> (a reported amount of that kind), term:<slug> (the wording of one of its terms).
+    claim_prefixes = {"amount": (AMOUNT_KINDS.__contains__, f"kind of amount ({', '.join(AMOUNT_KINDS)})"),
+                      "term": (is_slug, "term slug")}
 
     class Meta(RecordWriteSerializer.Meta):
         model = Agreement
@@ -165,6 +170,13 @@ class PublicTermWriteSerializer(RecordWriteSerializer):
         if not (attrs.get("agreement") or attrs.get("agency") or attrs.get("vendor")):
             raise serializers.ValidationError(
                 {"agreement": "A term belongs to an agreement, or to an agency or vendor: name one."})
+        quoted = [c for c in attrs.get("citations", [])
+                  if "text" in c.get("claims", []) and attrs.get("text", "") in c["quote"]]
+        with_parts = isinstance(self.initial_data, dict) and "citations" in self.initial_data  # the loader's 2nd pass
+        if attrs.get("text_form") == PublicTerm.TextForm.VERBATIM and attrs.get("published_at") and with_parts \
+                and not quoted:
+            raise serializers.ValidationError({"text_form": "A verbatim term is quoted with its footnote: give a citation "
+                                                            "whose claims include \"text\" and whose quote holds the text."})
         return attrs
 
 

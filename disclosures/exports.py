@@ -1,7 +1,7 @@
 """CSV columns of designations, testing disclosures and events (registered with their record types
 in disclosures/apps.py; the machinery is registry/exports.py)."""
 
-from registry.exports import CITATIONS, CITED_TAIL, COMMON_HEAD, Export, field, linked, partial, slug_of
+from registry.exports import CITATIONS, CITED_TAIL, COMMON_HEAD, Export, field, field_confidence, linked, partial, slug_of
 
 
 def event_links(record):
@@ -13,7 +13,8 @@ DESIGNATION_COLUMNS = Export((
     ("issuing_agency", slug_of("issuing_agency")), ("issuing_official", field("issuing_official")),
     ("kind", field("kind")), ("authority_cited", field("authority_cited")), ("status", field("status")),
     ("status_note", field("status_note")), ("announced", partial("announced")),
-    ("determined", partial("determined")), ("noticed", partial("noticed")), ("effective", partial("effective")),
+    ("determined", partial("determined")), ("determined_confidence", field_confidence("determined")),
+    ("noticed", partial("noticed")), ("effective", partial("effective")),
     ("ended", partial("ended")), ("scope", field("scope")), ("public_reason", field("public_reason")),
     ("affected_agreements", linked("affected", "agreement")), *CITED_TAIL,
 ), select_related=("vendor", "issuing_agency"), prefetch_related=("affected__agreement", *CITATIONS))

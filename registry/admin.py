@@ -16,9 +16,9 @@ class SourceAdmin(RecordAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(LinkAdmin):
-    list_display = ("source", "target_type", "target_id", "claim", "quote")
+    list_display = ("source", "target_type", "target_id", "claims", "quote")
     list_filter = ("target_type",)
-    search_fields = ("quote", "claim", "source__title", "source__url")
+    search_fields = ("quote", "source__title", "source__url")
     autocomplete_fields = ("source",)
     list_select_related = ("source", "target_type")
 

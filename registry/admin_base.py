@@ -210,7 +210,7 @@ class CitationInline(GenericTabularInline):
     ct_field = "target_type"
     ct_fk_field = "target_id"
     formset = CitationFormSet
-    fields = ("source", "quote", "locator", "claim", "position")
+    fields = ("source", "quote", "locator", "claims", "position")
     autocomplete_fields = ("source",)
     extra = 1
     can_delete = False

@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from registry.models import Citation, Source
+from registry.models import Citation, Confidence, Source
 
 
 def api_url(record, request):
@@ -92,7 +92,10 @@ class CitationSerializer(serializers.Serializer):
     source = serializers.SerializerMethodField(help_text="The source: its slug, title and API URL.")
     quote = serializers.CharField(help_text="A short exact quote from the source.")
     locator = serializers.CharField(help_text="Where in the source the quote is.")
-    claim = serializers.CharField(help_text="Which claim or field the quote supports.")
+    claims = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The facts of the record the quote supports: claim keys of the record's type (a field name such "
+                  "as 'ceiling', 'amount:<kind>', 'term:<slug>'); empty for a general source of the record.")
 
     @extend_schema_field(REFERENCE_SCHEMA)
     def get_source(self, citation):
@@ -116,6 +119,9 @@ class RecordSerializer(serializers.ModelSerializer):
                                    help_text="Sources with exact quotes; on lists only with include=citations.")
     weakly_sourced_claims = WeakClaimsField(
         read_only=True, help_text="Claims the research found rest only on weak sources: [{claim, why}].")
+    field_confidence = serializers.DictField(
+        child=serializers.ChoiceField(choices=Confidence.choices), read_only=True,
+        help_text="Confidence of single fields rated apart from the record's own, e.g. {\"piid\": \"low\"}.")
 
     # Field name -> (columns, prefetches) when it is not simply a column of the same name.
     requirements_map = {}
@@ -123,8 +129,9 @@ class RecordSerializer(serializers.ModelSerializer):
     optional_in_lists = ("citations",)
     # Parts rebuilt from history for as_of: name of the relation -> (part model, parent id field).
     history_parts = {}
-    common_fields = ["slug", "url", "html_url", "confidence", "notes", "published_at", "updated_at",
-                     "last_verified_on", "retracted_at", "retraction_reason", "weakly_sourced_claims", "disputed_facts"]
+    common_fields = ["slug", "url", "html_url", "confidence", "field_confidence", "notes", "published_at",
+                     "updated_at", "last_verified_on", "retracted_at", "retraction_reason", "weakly_sourced_claims",
+                     "disputed_facts"]
 
     def get_fields(self):
         fields = super().get_fields()
@@ -206,5 +213,6 @@ class SourceSerializer(RecordSerializer):
         fields = super().get_fields()
         fields.pop("citations", None)
         fields.pop("weakly_sourced_claims", None)
+        fields.pop("field_confidence", None)
         return fields
 

@@ -50,6 +50,13 @@ def field(attribute):
     return read
 
 
+def field_confidence(name):
+    """The confidence the research gives one field apart from its record ('' when it gives none)."""
+    def read(record):
+        return (record.field_confidence or {}).get(name, "")
+    return read
+
+
 def source_urls(record):
     return "; ".join(citation.source.url for citation in record.citations.all())
 

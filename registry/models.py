@@ -192,9 +192,27 @@ class CitedRecord(PublicRecord):
         help_text="Claims of this record that the research found rest only on weak sources: a list of "
                   "{claim, why}. Separate from the confidence rating, which stays as the research gave it.",
     )
+    field_confidence = models.JSONField(
+        default=dict, blank=True,
+        help_text="Confidence of single fields where the research rates one apart from the record: "
+                  "{field: high/medium/low}, e.g. {\"piid\": \"low\"}; keys are the record's field names.",
+    )
 
     class Meta(PublicRecord.Meta):
         abstract = True
+
+    def clean(self):
+        errors = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        from registry.claims import field_confidence_errors
+
+        problems = field_confidence_errors(type(self), self.field_confidence)
+        if problems:
+            errors["field_confidence"] = problems
+        raise_if(errors)
 
 
 class HistoricalLinkQuerySet(models.QuerySet):
@@ -357,9 +375,11 @@ class Citation(HistoricalLink):
         max_length=200, blank=True,
         help_text="Where in the source the quote is: page, paragraph, timestamp.",
     )
-    claim = models.CharField(
-        max_length=200, blank=True,
-        help_text="Which claim or field of the record the quote supports, e.g. 'ceiling' or 'status'.",
+    claims = models.JSONField(
+        default=list, blank=True,
+        help_text="Which facts of the record the quote supports: keys from the claim vocabulary of the record's "
+                  "type (a field name such as 'ceiling' or 'status', 'amount:<kind>', 'term:<slug>'); "
+                  "empty for a general source of the record.",
     )
     position = models.PositiveIntegerField(default=0, help_text="Order of the citation among the record's citations.")
 
@@ -374,8 +394,17 @@ class Citation(HistoricalLink):
         ]
 
     def clean(self):
+        errors = {}
         if not (self.quote or "").strip():
-            raise ValidationError({"quote": "A citation needs an exact quote from its source."})
+            errors["quote"] = "A citation needs an exact quote from its source."
+        target_model = self.target_type.model_class() if self.target_type_id else None
+        if target_model is not None:
+            from registry.claims import claim_errors
+
+            problems = claim_errors(target_model, self.claims)
+            if problems:
+                errors["claims"] = problems
+        raise_if(errors)
 
     @property
     def change_parent(self):

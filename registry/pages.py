@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views import View
 
 from registry import sections
+from registry.claims import claims_in_words
 from registry.exports import csv_response
 from registry.interchange import by_name
 from registry.models import CitedRecord, Source
@@ -152,8 +153,14 @@ def disputed_facts(record):
                                 for value in fact.get("values", [])]} for fact in facts]
 
 
-def numbered_citations(record):
-    """The record's citations as footnotes 1, 2, 3… (prefetched with their sources)."""
+def numbered_citations(record, term_titles=None):
+    """The record's citations as footnotes 1, 2, 3… (prefetched with their sources): first those that
+    support named facts (claims), then the general sources of the record, each in its own order.
+    Each says what it supports, in words (``citation.supports``)."""
     if not hasattr(record, "citations"):
         return []
-    return list(enumerate(record.citations.all(), start=1))
+    citations = list(record.citations.all())
+    ordered = [c for c in citations if c.claims] + [c for c in citations if not c.claims]
+    for citation in ordered:
+        citation.supports = claims_in_words(citation.claims, term_titles)
+    return list(enumerate(ordered, start=1))

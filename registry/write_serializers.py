@@ -9,6 +9,7 @@ write path; later the API's submissions and ``import_bulk`` reuse the same seria
 
 from rest_framework import serializers
 
+from registry.claims import claim_errors, field_confidence_errors
 from registry.fields import Money, PartialDate, parse_amount
 from registry.models import Citation, Confidence, Source
 from registry.normalize import normalize_url
@@ -90,7 +91,19 @@ class CitationWriteSerializer(serializers.Serializer):
     source = slug_reference(Source.objects.all(), help_text="The slug of the source.")
     quote = serializers.CharField(trim_whitespace=False, help_text="A short exact quote from the source.")
     locator = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-    claim = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    claims = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list,
+        help_text="Claim keys of the record's type that the quote supports (docs/interchange.md, Claims); "
+                  "the record's own serializer checks them against its type's vocabulary.")
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({
+                    key: ["Replaced by “claims”, a list of claim keys such as [\"ceiling\"]." if key == "claim"
+                          else "Unknown field."] for key in unknown})
+        return super().to_internal_value(data)
 
     def validate_quote(self, value):
         if not value.strip():
@@ -111,6 +124,13 @@ class WeakClaimSerializer(serializers.Serializer):
             if unknown:
                 raise serializers.ValidationError({key: ["Unknown field."] for key in unknown})
         return dict(super().to_internal_value(data))
+
+
+class FieldConfidenceField(serializers.DictField):
+    """{field: "high"/"medium"/"low"}; the record's serializer checks the fields against its type."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.ChoiceField(choices=Confidence.choices), **kwargs)
 
 
 class StrictSerializer(serializers.Serializer):
@@ -176,16 +196,36 @@ class RecordWriteSerializer(StrictSerializer, serializers.ModelSerializer):
     created_at = serializers.DateTimeField(required=False)
     citations = CitationWriteSerializer(many=True, required=False, default=list)
     weakly_sourced_claims = WeakClaimSerializer(many=True, required=False, default=list)
+    field_confidence = FieldConfidenceField(
+        required=False, default=dict,
+        help_text="Confidence of single fields rated apart from the record, e.g. {\"piid\": \"low\"}.")
 
     # Names of the declared fields that are parts (written as separate rows), not columns.
     part_fields = ("citations",)
     # Declared fields that set model attributes through an accessor (partial dates, money).
     accessor_fields = ()
+    # Claim keys of the form <prefix>:<value> this type accepts besides its field names:
+    # {prefix: (check(value) -> bool, what a value is, in words)} (registry/claims.py).
+    claim_prefixes = {}
 
     class Meta:
         fields = ["slug", "confidence", "notes", "published_at", "last_verified_on", "retracted_at",
-                  "retraction_reason", "created_at", "disputed_facts", "citations", "weakly_sourced_claims"]
+                  "retraction_reason", "created_at", "disputed_facts", "citations", "weakly_sourced_claims",
+                  "field_confidence"]
         ignored_keys = ("type",)
+
+    def validate_citations(self, citations):
+        errors = [{"claims": problems} if (problems := claim_errors(self.Meta.model, citation.get("claims", [])))
+                  else {} for citation in citations]
+        if any(errors):
+            raise serializers.ValidationError(errors)
+        return citations
+
+    def validate_field_confidence(self, levels):
+        problems = field_confidence_errors(self.Meta.model, levels)
+        if problems:
+            raise serializers.ValidationError(problems)
+        return levels
 
     def validate(self, attrs):
         if attrs.get("retracted_at") and not (attrs.get("retraction_reason") or "").strip():
@@ -210,7 +250,8 @@ class SourceWriteSerializer(RecordWriteSerializer):
 
     class Meta(RecordWriteSerializer.Meta):
         model = Source
-        fields = [f for f in RecordWriteSerializer.Meta.fields if f not in ("citations", "weakly_sourced_claims")] + [
+        fields = [f for f in RecordWriteSerializer.Meta.fields
+                  if f not in ("citations", "weakly_sourced_claims", "field_confidence")] + [
             "url", "canonical_url", "archived_url", "title", "title_reconstructed", "publisher", "published",
             "kind", "tier", "tier_reason", "verified", "accessed_on", "sha256",
         ]
@@ -219,6 +260,7 @@ class SourceWriteSerializer(RecordWriteSerializer):
         fields = super().get_fields()
         fields.pop("citations", None)
         fields.pop("weakly_sourced_claims", None)
+        fields.pop("field_confidence", None)
         return fields
 
     def validate_url(self, value):
@@ -239,7 +281,7 @@ class SourceWriteSerializer(RecordWriteSerializer):
 def citation_rows(record, citations):
     """Citation objects (unsaved) for a record, in order, from validated citation dicts."""
     return [Citation(target=record, source=c["source"], quote=c["quote"],
-                     locator=c.get("locator", ""), claim=c.get("claim", ""), position=n)
+                     locator=c.get("locator", ""), claims=list(c.get("claims", [])), position=n)
             for n, c in enumerate(citations)]
 
 
@@ -250,7 +292,7 @@ class PartSet:
         self.existing, self.wanted, self.key = existing, wanted, key
 
     def row_key(self, row):
-        return tuple(getattr(row, attname) for attname in self.key)
+        return tuple(hashable(getattr(row, attname)) for attname in self.key)
 
     def diff(self):
         """(rows to add, rows to remove); unchanged rows are left alone."""
@@ -261,4 +303,9 @@ class PartSet:
 
 def citation_part_set(record, citations):
     return PartSet(record.citations.all(), citation_rows(record, citations),
-                   key=("source_id", "quote", "locator", "claim", "position"))
+                   key=("source_id", "quote", "locator", "claims", "position"))
+
+
+def hashable(value):
+    """A part's value as a dict key: lists (a citation's claims) as tuples."""
+    return tuple(value) if isinstance(value, list) else value

@@ -63,8 +63,8 @@ def make_source(*, published=True, retracted=False, **fields):
     return _save(source, retracted=retracted)
 
 
-def make_citation(target, *, source=None, quote="an exact quote", claim="", **fields):
-    citation = Citation(target=target, source=source or make_source(), quote=quote, claim=claim, **fields)
+def make_citation(target, *, source=None, quote="an exact quote", claims=(), **fields):
+    citation = Citation(target=target, source=source or make_source(), quote=quote, claims=list(claims), **fields)
     return apply_change(citation, user=builder_user(), reason="test citation")
 
 

@@ -6,17 +6,22 @@ from html.parser import HTMLParser
 
 
 class FactsParser(HTMLParser):
-    """The <dt>/<dd> pairs of a page's definition lists, as plain text."""
+    """The <dt>/<dd> pairs of a page's definition lists, as plain text (footnote markers left out:
+    ``footnote_markers`` reads those)."""
 
     def __init__(self):
         super().__init__()
-        self.facts, self.current, self.buffer, self.inside = {}, None, [], None
+        self.facts, self.current, self.buffer, self.inside, self.in_marker = {}, None, [], None, False
 
     def handle_starttag(self, tag, attrs):
         if tag in ("dt", "dd"):
             self.inside, self.buffer = tag, []
+        if tag == "sup" and ("class", "fn") in attrs:
+            self.in_marker = True
 
     def handle_endtag(self, tag):
+        if tag == "sup":
+            self.in_marker = False
         if tag == self.inside:
             words = " ".join("".join(self.buffer).split())
             if tag == "dt":
@@ -26,8 +31,13 @@ class FactsParser(HTMLParser):
             self.inside = None
 
     def handle_data(self, data):
-        if self.inside:
+        if self.inside and not self.in_marker:
             self.buffer.append(data)
+
+
+def footnote_markers(html, claim):
+    """The footnote numbers marked beside the fact of claim key ``claim`` ('ceiling', 'status', 'general')."""
+    return [int(n) for n in re.findall(rf'<a href="#fn-(\d+)" id="ref-\d+-{re.escape(claim)}"', html)]
 
 
 def facts(html):

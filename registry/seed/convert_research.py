@@ -552,7 +552,7 @@ class SourceBook:
     def cite(self, entry, owner):
         page = self.page(entry["url"])
         page.entries.append((owner, entry))
-        return {"source": page.slug, "quote": entry["quote"], "locator": "", "claim": ""}
+        return {"source": page.slug, "quote": entry["quote"], "locator": "", "claims": []}
 
     def point(self, pointer, owner):
         self.page(pointer["url"]).pointers.append((owner, pointer))
@@ -1532,6 +1532,231 @@ def apply_named_links(seed, ctx):
             event["links"].append({"role": "subject", "type": link_type, "slug": slug})
             ctx.ledger.choose(T_STORY_LINKS, event["slug"], f"{link_type} {slug}", f"a quote names it: “{quote}”")
 
+
+# --- claims and field confidence ----------------------------------------------------------------------
+# A citation's `claims` name the facts of its record that its quote states. They are filled only by the
+# rules of CLAIM_RULES, each an explicit test over the quote's own words and the record's converted value;
+# a quote no rule recognises stays a general source of its record. Nothing is attributed by guesswork.
+
+MONTH_NAMES = {**MONTHS, **{name[:3].lower(): number for name, number in MONTHS.items()}, "sept": 9}
+MONTH = r"(?P<month>(?:" + "|".join(sorted((name.capitalize() for name in MONTH_NAMES), key=len, reverse=True)) + r")\.?)"
+DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+YEAR = r"(?P<year>(?:19|20)\d{2})"
+# The ways a quote writes a date, most precise first; each gives (year or None, month, day or None).
+DATE_PATTERNS = (
+    re.compile(r"(?<![\d-])" + YEAR + r"-(?P<month>\d{2})(?:-(?P<day>\d{2}))?(?![\d-])"),  # 2025-07-14, 2025-07
+    re.compile(r"\b" + MONTH + r"\s+" + DAY + r"(?:,\s*|\s+)" + YEAR + r"\b"),  # July 14, 2025
+    re.compile(r"\b" + DAY + r"\s+" + MONTH + r",?\s+" + YEAR + r"\b"),  # 14 July 2025
+    re.compile(r"\b" + MONTH + r",?\s+" + YEAR + r"\b"),  # July 2025
+    re.compile(r"\b" + MONTH + r"\s+" + DAY + r"\b(?!,?\s*(?:19|20)\d{2})(?![\d:])"),  # May 29 (no year)
+    re.compile(r"\b" + DAY + r"\s+" + MONTH + r"(?![\w.]*,?\s+(?:19|20)\d{2})"),  # 29 May (no year)
+)
+# The date fields of each type, and words that name the event of each: a date equal to several of a
+# record's dates is attributed only to those whose words the quote also uses.
+DATE_FIELDS = {
+    "agreements": ("announced", "awarded", "start", "end"), "terms": ("effective",),
+    "addendum_markers": ("known_since",), "designations": ("announced", "determined", "noticed", "effective", "ended"),
+    "testing_disclosures": ("tested_from", "tested_to", "disclosed"), "events": ("occurred",),
+}
+DATE_CUES = {
+    "announced": r"announc|unveil|revealed|\bsaid\b", "awarded": r"award|\bsign", "start": r"\bbeg[ia]n|\bstart|commenc",
+    "end": r"\bend|through|expir|until|completion", "effective": r"effective|took effect|takes effect",
+    "determined": r"determin|designat", "noticed": r"notice|notif|letter", "ended": r"rescind|\bended\b|lifted|vacat",
+    "tested_from": r"\bbeg[ia]n|\bstart|test", "tested_to": r"\bended\b|until|through", "disclosed": r"disclos|report|reveal",
+    "occurred": r".", "known_since": r".",
+}
+AMOUNT = re.compile(r"\$\s?(?P<number>\d[\d,]*(?:\.\d+)?)(?:\s*(?P<unit>thousand|million|billion|trillion)\b"
+                    r"|(?P<letter>[KMB])\b)?", re.IGNORECASE)
+UNITS = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "k": 10**3, "m": 10**6, "b": 10**9}
+# (record plural, status value) -> the words that state it. No entry, no rule: 'unknown' or 'reported'
+# is never read off a quote.
+STATUS_WORDS = {
+    ("agreements", "active"): r"\bactive\b|\bdeployed\b|\boperational\b|\bin use\b",
+    ("agreements", "announced"): r"\bannounc\w*|\bawarded\b|\bsigned\b",
+    ("agreements", "completed"): r"\bcompleted\b", ("agreements", "terminated"): r"\bterminat\w*",
+    ("agreements", "cancelled"): r"\bcancel+ed\b", ("agreements", "suspended"): r"\bsuspend\w*",
+    ("agreements", "disputed"): r"\bdisput\w*|\bcontested\b",
+    ("designations", "enjoined"): r"\benjoin\w*|\bpreliminary injunction\b",
+    ("designations", "in_effect"): r"\bin effect\b|\brefused to block\b|\bstay denied\b|\bdenied\b[^.;]{0,60}\bstay\b",
+    ("designations", "stayed"): r"\bstayed\b", ("designations", "rescinded"): r"\brescind\w*",
+    ("designations", "vacated"): r"\bvacat\w*", ("designations", "expired"): r"\bexpired\b",
+    ("terms", "removed"): r"\bremoved\b|\bdeleted\b", ("terms", "superseded"): r"\bsupersed\w*|\breplaced\b",
+    ("terms", "requested_and_refused"): r"\brefus\w*|\brejected\b",
+}
+# Words before a status word (in the same clause) that deny it: "the court denied an injunction".
+NEGATION = re.compile(r"\b(?:not|never|no longer|refused to|declined to|denied|denies|deny|without)\b[^.;]{0,40}$",
+                      re.IGNORECASE)
+
+
+def stated_dates(quote):
+    """Every date the quote writes, as (year or None, month, day or None), from the most precise pattern
+    that covers each span."""
+    dates, taken = [], []
+    for pattern in DATE_PATTERNS:
+        for match in pattern.finditer(quote):
+            if any(start < match.end() and match.start() < end for start, end in taken):
+                continue
+            month_text = match["month"].rstrip(".")
+            month = int(month_text) if month_text.isdigit() else MONTH_NAMES.get(month_text.lower())
+            day = int(match["day"]) if match.groupdict().get("day") else None
+            year = int(match["year"]) if match.groupdict().get("year") else None
+            if not month or month > 12 or (day is not None and not 1 <= day <= 31):
+                continue
+            taken.append(match.span())
+            dates.append((year, month, day))
+    return dates
+
+
+def date_matches(value, stated):
+    """Whether a stated date is the record's partial date: the same day (a stated day without a year
+    matches the record's day), or the same month for a month-precise value. A year alone never matches."""
+    if not isinstance(value, str) or len(value) < 7:
+        return False
+    parts = [int(part) for part in value.split("-")]
+    year, month, day = stated
+    if len(parts) == 3:
+        return day is not None and (month, day) == (parts[1], parts[2]) and year in (None, parts[0])
+    return day is None and (year, month) == (parts[0], parts[1])
+
+
+def date_claims(plural, record, quote):
+    """The date fields of the record whose value the quote states."""
+    keys = []
+    for year, month, day in stated_dates(quote):
+        fields = [name for name in DATE_FIELDS.get(plural, ()) if date_matches(record.get(name), (year, month, day))]
+        if len(fields) > 1:
+            fields = [name for name in fields if re.search(DATE_CUES[name], quote, re.IGNORECASE)]
+        keys += fields
+    return keys
+
+
+def stated_amounts(quote):
+    """Every dollar amount the quote writes, as a Decimal: '$252,458,698', '$200 million', '$1.3B'."""
+    amounts = []
+    for match in AMOUNT.finditer(quote):
+        number = Decimal(match["number"].replace(",", ""))
+        unit = (match["unit"] or match["letter"] or "").lower()
+        amounts.append(number * UNITS.get(unit, 1))
+    return amounts
+
+
+def amount_claims(plural, record, quote):
+    """`ceiling` / `obligated` when the quote states that amount; `amount:<kind>` for an equal entry of
+    the record's `amounts`."""
+    stated = set(stated_amounts(quote))
+    if not stated:
+        return []
+    keys = [name for name in ("ceiling", "obligated")
+            if (record.get(name) or {}).get("amount") and Decimal(record[name]["amount"]) in stated]
+    keys += [f"amount:{entry['kind']}" for entry in record.get("amounts") or []
+             if entry.get("amount") is not None and Decimal(str(entry["amount"])) in stated]
+    return keys
+
+
+def status_claims(plural, record, quote):
+    """`status` when the quote uses a word that states the record's status, not denied before it."""
+    words = STATUS_WORDS.get((plural, record.get("status")))
+    if not words:
+        return []
+    for match in re.finditer(words, quote, re.IGNORECASE):
+        if not NEGATION.search(quote[:match.start()]):
+            return ["status"]
+    return []
+
+
+def wording_claims(plural, record, quote):
+    """`text` when a verbatim term's text is word for word in the quote (a paraphrase never is quoted)."""
+    if plural != "terms" or record.get("text_form") != "verbatim" or not record.get("text"):
+        return []
+    return ["text"] if record["text"] in quote else []
+
+
+@dataclass(frozen=True)
+class ClaimRule:
+    """One rule of attribution: its name, what it looks for in a quote, and the function that applies it."""
+
+    name: str
+    looks_for: str
+    claims: object  # (record plural, record, quote) -> [claim keys]
+
+
+CLAIM_RULES = (
+    ClaimRule("amount", "a dollar amount ('$250 million', '$252,458,698', '$1.3B') equal to the record's ceiling, "
+                        "obligation or an entry of its `amounts` → `ceiling`, `obligated`, `amount:<kind>`", amount_claims),
+    ClaimRule("date", "a date ('2025-07-14', 'July 14, 2025', '14 July 2025', 'July 2025', 'May 29') equal to one of "
+                      "the record's dates at its precision; a date equal to several of them only where the quote also "
+                      "names the event ('announced', 'awarded', 'letter'…); a year alone never", date_claims),
+    ClaimRule("status", "a word that states the record's status ('enjoined', 'refused to block' for in effect, "
+                        "'deployed' for active…), unless a denial precedes it in the clause", status_claims),
+    ClaimRule("wording", "the whole text of a verbatim term, word for word → `text` (paraphrases are never "
+                         "attributed a quote)", wording_claims),
+)
+
+
+def attribute_claims(seed):
+    """Fill every citation's `claims` by CLAIM_RULES; count what each rule attributed in the ledger.
+    Citations are rebuilt, never edited in place: an event may share its designation's citation dicts."""
+    for plural in PLURALS[1:]:
+        for record in seed[plural]:
+            rebuilt = []
+            for citation in record.get("citations", []):
+                claims = []
+                for rule in CLAIM_RULES:
+                    claims += [key for key in rule.claims(plural, record, citation["quote"]) if key not in claims]
+                rebuilt.append({**citation, "claims": claims})
+            record["citations"] = rebuilt
+
+
+def claim_counts(seed):
+    """(citations with at least one claim, all citations)."""
+    citations = [citation for plural in PLURALS[1:] for record in seed[plural] for citation in record.get("citations", [])]
+    return sum(1 for citation in citations if citation["claims"]), len(citations)
+
+
+def mapping_claims(seed):
+    """MAPPING.md's account of the attribution: how many citations each rule attributed, and which keys."""
+    attributed, total = claim_counts(seed)
+    by_rule = {rule.name: Counter() for rule in CLAIM_RULES}
+    for plural in PLURALS[1:]:
+        for record in seed[plural]:
+            for citation in record.get("citations", []):
+                for rule in CLAIM_RULES:
+                    for key in rule.claims(plural, record, citation["quote"]):
+                        by_rule[rule.name][f"{plural}: `{key}`"] += 1
+    rules = [(rule.name, rule.looks_for, sum(by_rule[rule.name].values()),
+              ", ".join(f"{key} ×{count}" for key, count in sorted(by_rule[rule.name].items())) or "none")
+             for rule in CLAIM_RULES]
+    return (f"{attributed} of {total} citations name the facts their quote states (`claims`); the other "
+            f"{total - attributed} are general sources of their record, listed after the others on its page. "
+            "Claims are filled only by these rules over the quote's own words and the record's converted values "
+            "(`CLAIM_RULES` in the converter); a quote no rule recognises is never attributed by guesswork.\n\n"
+            + table(("rule", "what it looks for in a quote", "claims", "keys"), rules))
+
+
+def confidence_level(text):
+    word = (text or "").strip().split(" ", 1)[0].lower()
+    return word if word in CONFIDENCE else None
+
+
+def apply_field_confidence(research, seed):
+    """`field_confidence` of every cited record: {} unless the research rates one field apart — the PIID
+    (its contract number's `confidence`) and a designation's determination date (`determination_date_confidence`)."""
+    by_slug = {record["slug"]: record for plural in PLURALS[1:] for record in seed[plural]}
+    for record in by_slug.values():
+        record["field_confidence"] = {}
+    for agreement in research.get("agreements") or []:
+        numbers = agreement.get("contract_numbers") or []
+        record = by_slug.get(agreement["id"])
+        level = confidence_level(numbers[0].get("confidence")) if numbers else None
+        if record and level and record.get("piid") and numbers[0].get("number", "").split(" ", 1)[0] == record["piid"]:
+            record["field_confidence"]["piid"] = level
+    for designation in research.get("designations") or []:
+        record = by_slug.get(designation["id"])
+        level = confidence_level(designation.get("determination_date_confidence"))
+        if record and level and record.get("determined"):
+            record["field_confidence"]["determined"] = level
+
+
 # --- conversion ---------------------------------------------------------------------------------------
 
 CONVERTERS = {
@@ -1576,6 +1801,8 @@ def convert_with_ledger(research, supplement=SHIPPED):
     apply_related_designations(merged, seed, ctx)
     apply_named_links(seed, ctx)
     apply_disputed_facts(research, supplement, seed, ctx)
+    apply_field_confidence(merged, seed)
+    attribute_claims(seed)  # last: it reads every converted value and every citation
     seed["sources"] = ctx.sources.records(ledger)
     apply_source_tiers(supplement, seed, ctx)
     editorial.set_last_verified(seed, research, supplement, normalize=normalize_url)
@@ -1645,6 +1872,7 @@ def render_mapping(research: dict, supplement=SHIPPED) -> str:
     parts = [mapping_intro(seed), "## What came from which file", mapping_files(seed, ledger, supplement),
              "## Vocabulary mappings", mapping_vocabulary(ledger),
              "## Where every research record went", mapping_records(ledger), "## Sources", mapping_sources(seed),
+             "## Claims on citations", mapping_claims(seed),
              "## Sent to notes as unmatched", mapping_unmatched(ledger)]
     return "\n\n".join(parts) + "\n"
 
@@ -1778,6 +2006,7 @@ def main(argv=None):
     (args.out / "MAPPING.md").write_text(render_mapping(research, supplement), encoding="utf-8")
     counts = ", ".join(f"{plural} {len(seed[plural])}" for plural in PLURALS)
     print(f"Wrote {args.out / 'seed.json'} and MAPPING.md: {counts}")
+    print("Citations attributed to claims: {} of {}".format(*claim_counts(seed)))
     return 0
 
 

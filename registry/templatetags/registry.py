@@ -3,6 +3,7 @@
 from django import template
 from django.utils.html import format_html, format_html_join
 
+from registry.claims import claim_label, claims_in_words
 from registry.markdown import render_markdown
 
 register = template.Library()
@@ -43,10 +44,37 @@ def markdown(text):
 
 @register.simple_tag
 def footnotes(citations, claim=None):
-    """Superscript links to the footnotes supporting a claim (all of them when claim is None)."""
-    numbers = [n for n, citation in citations if claim is None or citation.claim == claim]
+    """Superscript links to the footnotes whose ``claims`` name ``claim`` (a claim key: "ceiling",
+    "amount:ceiling_increase", "term:<slug>"); without a claim, to the general sources (no claims),
+    which support the record as a whole."""
+    numbers = [n for n, citation in citations
+               if (claim in citation.claims if claim is not None else not citation.claims)]
     return format_html_join("", '<sup class="fn"><a href="#fn-{}" id="ref-{}-{}" aria-label="source {}">[{}]</a></sup>',
-                            ((n, n, claim or "all", n, n) for n in numbers))
+                            ((n, n, claim or "general", n, n) for n in numbers))
+
+
+@register.simple_tag
+def confidence_flag(record, field):
+    """“(low confidence)” beside a field the research rates apart from the record, when it does."""
+    level = (getattr(record, "field_confidence", None) or {}).get(field)
+    if not level:
+        return ""
+    return format_html('<span class="flag field-confidence" data-field="{}" title="The research rates this value '
+                       '{} confidence, apart from the record as a whole.">({} confidence)</span>', field, level, level)
+
+
+@register.filter
+def field_confidence_words(record):
+    """'the contract number (PIID): low' for each field the research rates apart from the record."""
+    levels = getattr(record, "field_confidence", None) or {}
+    return "; ".join(f"{claim_label(field)}: {level}" for field, level in levels.items())
+
+
+@register.filter
+def supports(citation):
+    """What a footnote supports, in words (set by the page, with term titles), else from its claim keys."""
+    words = getattr(citation, "supports", None)
+    return words if words is not None else claims_in_words(citation.claims)
 
 
 @register.simple_tag(takes_context=True)

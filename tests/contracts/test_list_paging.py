@@ -278,10 +278,11 @@ class TestQueryCounts:
 
     @pytest.mark.parametrize(("url", "queries"), [
         # agreement (with awarding agency, parent) · parties+vendors · participating links · their agencies ·
-        # public children · public terms · public markers · public designation links with designations ·
-        # public testing links with disclosures · public event links with events · citations · sources ·
-        # latest change · its reported amounts · its children's reported amounts (issue 9: two more queries)
-        ("/agreements/hub/", 15),
+        # public children · public terms · their citations with sources (footnotes of verbatim words) ·
+        # public markers · public designation links with designations · public testing links with
+        # disclosures · public event links with events · citations · sources · latest change ·
+        # its reported amounts · its children's reported amounts
+        ("/agreements/hub/", 16),
         # vendor · parties+agreements · designations · public testing links with disclosures ·
         # public event links with events · own policies · citations · sources · latest change ·
         # the agreements' reported amounts (issue 9: one more query, for the amount cells and totals)

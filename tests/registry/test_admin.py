@@ -64,6 +64,8 @@ def form_fields(form):
     data = {}
     for bound in form:
         data.update(field_data(bound))
+        if bound.field.show_hidden_initial:  # a field with a callable default also renders its initial value
+            data[bound.html_initial_name] = bound.field.prepare_value(bound.initial)
     return data
 
 
@@ -205,7 +207,7 @@ def test_adding_an_agreement_with_a_party_and_a_citation_writes_history_and_one_
         change_reason="announced by the agency today",
         **{f"{parties}-0-vendor": vendor.pk, f"{parties}-0-role": "prime",
            f"{citations}-0-source": source.pk, f"{citations}-0-quote": "awarded a $200 million agreement",
-           f"{citations}-0-claim": "ceiling"},
+           f"{citations}-0-claims": '["ceiling"]'},
     ))
 
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors

@@ -144,6 +144,17 @@ def test_a_changed_file_updates_only_what_changed():
     (lambda d: d["terms"][0].update(agreement=None), "terms[0] (no-surveillance): agreement: A term belongs to"),
     (lambda d: d["agreements"][0].update(citations=[]), "is published but has no citation"),
     (lambda d: d.update(widgets=[]), "widgets: unknown record type"),
+    (lambda d: d["agreements"][1]["citations"][0].update(claims=["ceilng"]),
+     "citations[0].claims: “ceilng” is not a claim of an agreement; use one of: title, summary, awarding_agency"),
+    (lambda d: d["agreements"][1]["citations"][0].update(claims=["amount:lunch_money"]),
+     "“amount:lunch_money”: 'lunch_money' is not a kind of amount (ceiling, obligated"),
+    (lambda d: d["events"][0]["citations"][0].update(claims=["ceiling"]), "“ceiling” is not a claim of an event"),
+    (lambda d: d["agreements"][1]["citations"][0].update(claims=["ceiling", "ceiling"]), "A claim is listed twice."),
+    (lambda d: d["agreements"][1]["citations"][0].update(claim="ceiling"), "claim: Replaced by “claims”"),
+    (lambda d: d["terms"][0].update(text_form="verbatim"), "text_form: A verbatim term is quoted with its footnote"),
+    (lambda d: d["agreements"][1].update(field_confidence={"pid": "low"}), "field_confidence: “pid” is not a field"),
+    (lambda d: d["agreements"][1].update(field_confidence={"piid": "shaky"}),
+     'field_confidence.piid: "shaky" is not a valid choice.'),
 ])
 def test_a_broken_file_loads_nothing_and_names_the_problem(breakage, expected):
     document = small_document()
@@ -174,3 +185,43 @@ def test_the_command_loads_a_file_and_reports_and_refuses_a_broken_one(tmp_path,
 
     call_command("load_seed", file=good, if_empty=True)
     assert "already holds records" in capsys.readouterr().out
+
+
+def test_claims_and_field_confidence_load_as_written():
+    document = small_document()
+    base = document["agreements"][1]
+    base["citations"] = [{"source": "example-report", "quote": "a ceiling of $200 million",
+                          "claims": ["ceiling", "amount:ceiling", "term:no-surveillance"]},
+                         {"source": "example-report", "quote": "a general quote"}]
+    base["piid"], base["field_confidence"] = "HQ0883-25-9-0012", {"piid": "low"}
+
+    load_records(document)
+
+    agreement = Agreement.objects.get(slug="base-deal")
+    assert [c.claims for c in agreement.citations.order_by("position")] == [
+        ["ceiling", "amount:ceiling", "term:no-surveillance"], []]
+    assert agreement.field_confidence == {"piid": "low"}
+    assert Agreement.objects.get(slug="task-order").field_confidence == {}
+    assert not load_records(document).changed  # claims compare as written: a second load changes nothing
+
+
+def test_a_verbatim_term_loads_with_the_citation_that_quotes_it():
+    document = small_document()
+    document["terms"][0].update(text_form="verbatim", text="shall not be used", citations=[
+        {"source": "example-report", "quote": "the models shall not be used for surveillance", "claims": ["text"]}])
+
+    load_records(document)
+
+    assert PublicTerm.objects.get(slug="no-surveillance").citations.get().claims == ["text"]
+
+
+def test_a_changed_claim_updates_the_citation_with_history():
+    document = small_document()
+    load_records(document)
+    before = Citation.history.count()
+    document["agreements"][1]["citations"][0]["claims"] = ["ceiling"]
+
+    load_records(document, reason="claims attributed")
+
+    assert Agreement.objects.get(slug="base-deal").citations.get().claims == ["ceiling"]
+    assert Citation.history.count() > before

@@ -399,12 +399,13 @@ def test_the_database_refuses_a_citation_without_a_quote():
 
 def test_a_citation_with_a_quote_saves():
     agreement = make_agreement()
-    citation = Citation(target=agreement, source=make_source(), quote="a $200 million ceiling", claim="ceiling")
+    citation = Citation(target=agreement, source=make_source(), quote="a $200 million ceiling",
+                        claims=["ceiling"])
 
     citation.full_clean()
     citation.save()
 
-    assert agreement.citations.filter(claim="ceiling").get().quote == "a $200 million ceiling"
+    assert agreement.citations.get(claims=["ceiling"]).quote == "a $200 million ceiling"
 
 
 # --- organisations ------------------------------------------------------------------------------

@@ -11,12 +11,13 @@ from tests.builders import (
     builder_user,
     make_agency,
     make_agreement,
+    make_citation,
     make_marker,
     make_party,
     make_term,
     make_vendor,
 )
-from tests.reading import facts, main
+from tests.reading import facts, footnote_markers, main
 from tests.reading import words as text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
@@ -40,8 +41,10 @@ def footnote(html, number):
 
 
 def assert_numbered_footnotes(html, record):
-    """Footnotes 1…n are the record's citations in order, each with its exact quote and source."""
-    citations = list(record.citations.select_related("source").order_by("position", "id"))
+    """Footnotes 1…n are the record's citations, those of named facts first, then its general sources,
+    each with its exact quote and source."""
+    ordered = list(record.citations.select_related("source").order_by("position", "id"))
+    citations = [c for c in ordered if c.claims] + [c for c in ordered if not c.claims]
     assert citations
     for number, citation in enumerate(citations, start=1):
         note = footnote(html, number)
@@ -63,7 +66,7 @@ def test_it_shows_the_openai_pilots_key_facts_without_confusing_ceiling_and_obli
     assert shown["Vehicle"].startswith("Other transaction (prototype)")
     assert shown["Announced"] == "16 June 2025"
     assert shown["Performance"] == "June 2025 to July 2026"  # month precision, written as a month
-    assert shown["Contract number (PIID)"] == "HQ0883-25-9-0012"
+    assert shown["Contract number (PIID)"] == "HQ0883-25-9-0012 (low confidence)"  # the research rates it apart
     assert shown["Confidence"].startswith("High")
 
 
@@ -187,8 +190,9 @@ def test_a_term_page_shows_what_the_term_says_and_of_what(client):
     assert shown["Text"] == "Paraphrase"
     assert shown["Status"] == "In force"
     assert shown["Effective"] == "unknown"
-    assert "Paraphrase (the exact wording is not public or not quoted here)" in text(html)
-    assert term.text in text(html)
+    assert "A paraphrase: the exact wording is not public or not quoted here" in text(html)
+    assert f"In the registry's words: {term.text}" in text(html)
+    assert f"“{term.text}”" not in text(html)
     assert_numbered_footnotes(html, term)
 
 
@@ -206,12 +210,16 @@ def test_a_department_policy_says_whose_it_is(client):
 
 
 def test_a_verbatim_term_is_quoted_as_verbatim(client):
+    wording = "Contractor shall not use the Services for mass domestic surveillance."
     term = make_term(agreement=Agreement.objects.get(slug="cdao-2025-openai-frontier-ai"), text_form="verbatim",
-                     text="Contractor shall not use the Services for mass domestic surveillance.")
+                     text=wording)
+    make_citation(term, quote=f"Section 4: {wording}", claims=["text"])
 
-    words = text(page(client, term.get_absolute_url()))
+    html = page(client, term.get_absolute_url())
 
-    assert "Verbatim text: “Contractor shall not use the Services for mass domestic surveillance.”" in words
+    assert f"Verbatim text, quoted from its source: “{wording}”[1]" in text(html)
+    assert footnote_markers(html, "text") == [1]
+    assert "In the registry's words" not in text(html)
 
 
 def test_a_term_shows_what_it_replaces_and_what_replaced_it(client):

@@ -71,7 +71,7 @@ def test_the_designation_page_shows_status_authority_scope_and_dates(client):
     assert shown["Vendor designated"] == "Anthropic PBC"
     assert shown["Issued by"].endswith("— Secretary Pete Hegseth")
     assert shown["Announced"] == "27 February 2026"
-    assert shown["Determined"] == "3 March 2026 sources differ: see every value"
+    assert shown["Determined"] == "3 March 2026 (medium confidence) sources differ: see every value"
     assert shown["Formal notice to the vendor"] == "4 March 2026"
     assert shown["Effective"] == "not known"
     assert "no contractor, supplier or partner doing business with the U.S. military" in section(page, "Scope")
@@ -290,14 +290,14 @@ def test_the_source_page_shows_the_mirror_and_the_canonical_address(client):
 def test_the_source_page_says_when_the_registry_did_not_read_the_source(client):
     source = make_source(verified=False, title="Court filing seen cited elsewhere", kind=Source.Kind.COURT_FILING)
     designation = Designation.objects.get(slug=ANTHROPIC_3252)
-    make_citation(designation, source=source, quote="the designation is unlawful", claim="status",
+    make_citation(designation, source=source, quote="the designation is unlawful", claims=["status"],
                   locator="p. 3")
 
     page = get(client, source.get_absolute_url())
 
     assert "Not read by the registry." in text(page)
     assert facts(page)["Read by the registry"] == "No: only seen cited elsewhere"
-    assert "Designation: Supply-chain-risk designation of Anthropic PBC under 10 U.S.C. § 3252 status " \
+    assert "Designation: Supply-chain-risk designation of Anthropic PBC under 10 U.S.C. § 3252 the status " \
            "“the designation is unlawful” p. 3" in text(page)
 
 
@@ -379,7 +379,7 @@ def test_record_text_is_escaped_everywhere(client):
     event = make_event(title=f"Event {attack}", court=attack, case_number=attack,
                        links=[(EventLink.Role.SUBJECT, "designation", designation)])
     source = make_source(title=f"Source {attack}", publisher=attack)
-    make_citation(disclosure, source=source, quote=attack, claim=attack)
+    make_citation(disclosure, source=source, quote=attack, claims=["models_tested"])
 
     for url in (designation.get_absolute_url(), disclosure.get_absolute_url(), event.get_absolute_url(),
                 source.get_absolute_url(), "/designations/", "/testing-disclosures/", "/events/",
