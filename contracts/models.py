@@ -233,8 +233,18 @@ def best_known_date(agreement):
     for kind, field in BEST_KNOWN_PRECEDENCE:
         value = getattr(agreement, field)
         if value is not None:
-            return value, getattr(agreement, f"{field}_precision") or DatePrecision.DAY, kind.value
+            precision = getattr(agreement, f"{field}_precision") or DatePrecision.DAY
+            if not well_formed(value, precision):
+                return None, "", ""  # the field's own rule refuses it, naming that field, not this copy
+            return value, precision, kind.value
     return None, "", ""
+
+
+def well_formed(value, precision):
+    """Whether (date, precision) is a partial date the constraints accept: a month on the 1st, a year on 1 January."""
+    if precision not in DatePrecision.values:
+        return False
+    return (precision == DatePrecision.DAY or value.day == 1) and (precision != DatePrecision.YEAR or value.month == 1)
 
 
 class AmountKind(models.TextChoices):

@@ -22,7 +22,7 @@ from registry.interchange import by_name
 # Fields every record has that are not facts a source states.
 BOOKKEEPING = frozenset({
     "slug", "confidence", "notes", "published_at", "last_verified_on", "retracted_at", "retraction_reason",
-    "created_at", "citations", "field_confidence",
+    "created_at", "citations", "field_confidence", "weakly_sourced_claims", "disputed_facts",
 })
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,120}")
 LEVELS = ("high", "medium", "low")

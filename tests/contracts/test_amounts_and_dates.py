@@ -13,7 +13,7 @@ from django.utils import timezone
 from contracts.models import Agreement, AgreementAmount
 from registry.loader import LoadError, load_records
 from registry.services import apply_change, apply_changes
-from tests.builders import builder_user, make_agency, make_agreement, make_amount, make_party, make_vendor
+from tests.builders import builder_user, make_agency, make_agreement, make_amount, make_citation, make_party, make_vendor
 from tests.reading import facts, words
 
 pytestmark = pytest.mark.django_db
@@ -295,17 +295,17 @@ def test_the_agreement_page_lists_its_modifications_with_their_own_amounts(clien
 
 
 def test_a_citation_claiming_an_amount_puts_its_footnote_at_that_amount(client):
-    from tests.builders import make_citation
-
     agreement = make_agreement(title="Counter-UAS")
     make_amount(agreement, "reported_award_value", "642000000.00")
-    make_citation(agreement, quote="a $642 million, 10-year contract", claim="amount:reported_award_value")
+    make_citation(agreement, quote="a $642 million, 10-year contract", claims=["amount:reported_award_value"])
 
     html = client.get(agreement.get_absolute_url()).content.decode()
 
     cell = re.search(r'<dd class="amount" data-kind="reported_award_value">(.*?)</dd>', html, re.S).group(1)
-    assert 'href="#fn-2"' in cell  # the builder's own citation is footnote 1
-    assert 'href="#fn-1"' not in cell
+    # Attributed citations are numbered first: the claiming one is footnote 1, the builder's general one 2.
+    assert re.search(r'<li id="fn-1"[^>]*>.*?a \$642 million, 10-year contract', html, re.S)
+    assert 'href="#fn-1"' in cell
+    assert 'href="#fn-2"' not in cell
 
 
 def test_as_of_gives_the_amounts_the_registry_stated_then(client):

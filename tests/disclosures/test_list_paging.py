@@ -264,8 +264,8 @@ def test_a_vendor_page_shows_every_event_of_its_records_in_the_same_queries(clie
     vendor, _, events = vendor_with_linked_records(size)
     # vendor · parties + agreements · designations · testing links + disclosures · events of the vendor and
     # of its agreements, designations and disclosures (one query) · own policies · content type of vendors ·
-    # citations · sources · latest change (footer)
-    count_queries(client, django_assert_num_queries, vendor.get_absolute_url(), 10)
+    # citations · sources · latest change (footer) · the agreements' reported amounts
+    count_queries(client, django_assert_num_queries, vendor.get_absolute_url(), 11)
     page = client.get(vendor.get_absolute_url()).content.decode()
     assert sorted(re.findall(r'href="/events/([^/"]+)/"', page)) == sorted(event.slug for event in events)
 
