@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef
 from contracts.models import Agency, Agreement, Vendor
 from disclosures.models import Designation, Event, TestingDisclosure
 from registry.filters import (
+    DaysFilter,
     PartialDateValueFilter,
     RegistryFilterSet,
     SlugChoiceFilter,
@@ -67,12 +68,12 @@ class TestingDisclosureFilterSet(RegistryFilterSet):
                                         help_text="No: testing outside any recorded agreement.")
     disclosed_after, disclosed_before = date_range("disclosed_on", "Disclosed")
     tested_after, tested_before = date_range("tested_from", "Testing began")
-    lag_min = django_filters.NumberFilter(
-        field_name="lag_min_days", lookup_expr="gte", min_value=0, label="Disclosure lag at least (days)",
+    lag_min = DaysFilter(
+        field_name="lag_min_days", lookup_expr="gte", label="Disclosure lag at least (days)",
         help_text="Disclosed at least this many days after testing began, on every reading of the dates; "
                   "testing not yet disclosed counts up to the day its record was last verified.")
-    lag_max = django_filters.NumberFilter(
-        field_name="lag_max_days", lookup_expr="lte", min_value=0, label="Disclosure lag at most (days)",
+    lag_max = DaysFilter(
+        field_name="lag_max_days", lookup_expr="lte", label="Disclosure lag at most (days)",
         help_text="Disclosed at most this many days after testing began, on every reading of the dates; "
                   "never matches testing not yet disclosed.")
     lag_open = StrictBooleanFilter(method="filter_lag_open", label="Not disclosed yet (open lag)",

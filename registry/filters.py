@@ -84,6 +84,22 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+# The largest count of days a filter takes: beyond any real lag, and inside every database's integer range.
+MAX_DAYS = 1_000_000
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_DAYS})
+class DaysFilter(django_filters.NumberFilter):
+    """A whole number of days, 0 to MAX_DAYS: '0.5', '1e3' and '-1' are refused with the field named."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_DAYS)
+        super().__init__(*args, **kwargs)
+
+
 def date_range(field_name, label):
     """The (after, before) pair of a partial-date column."""
     return (

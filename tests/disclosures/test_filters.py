@@ -244,6 +244,9 @@ def test_the_lag_filters_are_the_same_on_the_page_and_in_the_api(client, testing
     assert [row["slug"] for row in api] == [testing["azure"].slug]
     assert client.get("/api/v1/testing-disclosures/?lag_min=-1").status_code == 400
     assert client.get("/api/v1/testing-disclosures/?lag_max=soon").status_code == 400
+    for not_whole_days in ("0.5", "1e3", "10000000", "99999999999999999999"):
+        response = client.get(f"/api/v1/testing-disclosures/?lag_min={not_whole_days}")
+        assert response.status_code == 400 and "lag_min" in response.content.decode(), not_whole_days
     assert client.get("/testing-disclosures/?lag_open=perhaps").status_code == 400
 
 
