@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 TEST_ENV := SECRET_KEY=test-only-secret-key DEBUG=false
 RUN_ENV  := DEBUG=true
 
-.PHONY: help install install-dev browser run serve migrate seed superuser test lint openapi openapi-check api-conformance ci clean
+.PHONY: help install install-dev browser run serve migrate seed superuser test lint openapi openapi-check api-conformance research-check ci clean
 
 help:
 	@echo "make run        install, migrate, load the seed data if the database is empty, serve on :$(PORT)"
@@ -15,6 +15,7 @@ help:
 	@echo "make serve      gunicorn + whitenoise with DEBUG off (set SECRET_KEY first)"
 	@echo "make superuser  create an editor account for /admin/"
 	@echo "make lint       ruff check"
+	@echo "make research-check  the shipped research files are the shared ones (../shared/data)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +76,10 @@ openapi-check: install-dev
 # schemathesis against a live server with the seed data (all checks, fixed seed, 100 examples per operation).
 api-conformance: install-dev
 	BIN=$(BIN) scripts/api-conformance
+
+# The shipped research copies are the shared files (../shared/data or SHARED_DATA_DIR), when present.
+research-check:
+	scripts/check-research-copy
 
 ci:
 	bash .ci/run

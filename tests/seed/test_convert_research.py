@@ -14,9 +14,7 @@ from registry.seed import convert_research as converter
 
 ROOT = Path(__file__).resolve().parents[2]
 RESEARCH_PATH = ROOT / "registry" / "seed" / "research" / "research-facts-2026-11.json"
-SHARED_RESEARCH = ROOT.parent / "shared" / "data" / "research-facts-2026-11.json"
 SUPPLEMENT_PATH = ROOT / "registry" / "seed" / "research" / "research-facts-2026-12-supplement.json"
-SHARED_DATA = ROOT.parent / "shared" / "data"
 SEED_DIR = ROOT / "registry" / "seed"
 
 RESEARCH_TO_PLURAL = {
@@ -492,18 +490,6 @@ def test_free_text_dates_keep_only_what_they_vouch_for():
     assert converter.tested_period("began early March 2026") == ("2026-03", None)
     assert converter.tested_period("planned from late 2024 / 2025") == (None, None)
     assert converter.tested_period("evaluation under way in January 2025") == (None, None)
-
-
-@pytest.mark.skipif(not SHARED_RESEARCH.exists(), reason="no ../shared beside this clone (CI has one)")
-def test_the_shipped_research_copy_is_the_shared_research_file():
-    assert RESEARCH_PATH.read_bytes() == SHARED_RESEARCH.read_bytes()
-
-
-@pytest.mark.skipif(not SHARED_RESEARCH.exists(), reason="no ../shared beside this clone (CI has one)")
-@pytest.mark.parametrize("name", ["research-facts-2026-11.notes.md", "research-facts-2026-12-supplement.json",
-                                  "research-facts-2026-12-supplement.notes.md"])
-def test_the_shipped_supplement_and_notes_are_the_shared_files(name):
-    assert (RESEARCH_PATH.parent / name).read_bytes() == (SHARED_DATA / name).read_bytes()
 
 
 # --- the December 2026 supplement ----------------------------------------------------------------------

@@ -183,10 +183,3 @@ def test_terms_disclosure_follows_the_terms_in_force(seed):
     current = {term["agreement"] for term in seed["terms"] if term["status"] in ("in_force", "disputed")}
     for agreement in seed["agreements"]:
         assert (agreement["terms_disclosure"] != "none") == (agreement["slug"] in current), agreement["slug"]
-
-
-def test_the_shipped_supplement_is_the_shared_one():
-    shared = converter.PROJECT_ROOT.parent / "shared" / "data" / converter.SUPPLEMENT_NAME
-    if not shared.exists():
-        pytest.skip("no ../shared checkout next to the project")
-    assert converter.DEFAULT_SUPPLEMENT.read_bytes() == shared.read_bytes()
