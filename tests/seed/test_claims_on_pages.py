@@ -157,3 +157,16 @@ def test_the_csv_has_a_piid_confidence_column(client):
     assert by_slug[OPENAI_PILOT]["piid_confidence"] == "low"
     assert by_slug["cdao-2024-palantir-maven-smart-system"]["piid_confidence"] == "medium"
     assert by_slug["cdao-2025-anthropic-frontier-ai"]["piid_confidence"] == ""
+
+
+@pytest.mark.parametrize("slug, said, key", [
+    ("cdao-2025-palantir-mss-task-order", "Weakly sourced: the federal award amount", "amount:federal_award_amount"),
+    ("cdao-2025-palantir-mss-task-order", "Weakly sourced: the start date", "amount:"),
+    ("cdao-2024-palantir-maven-smart-system", "Weakly sourced: the end date", "Weakly sourced: end"),
+])
+def test_a_weakly_sourced_claim_is_named_in_words_not_by_its_key(client, slug, said, key):
+    """The weak-sourcing note names the fact as the footnotes do ("the start date"), never a claim key."""
+    shown = words(main(page(client, f"/agreements/{slug}/")))
+    assert said in shown
+    assert key not in shown.replace(said, "")
+    assert "<code>" not in page(client, f"/agreements/{slug}/").split('class="notice weak-sourcing"')[1].split("</div>")[0]
