@@ -502,6 +502,15 @@ def money(amount):
     return {"amount": f"{Decimal(str(amount)):.2f}", "currency": "USD"}
 
 
+# A research value type in the words of the page: "obligated_at_award" → "Obligated at award".
+VALUE_TYPE_WORDS = {"undisclosed": "Undisclosed", "non_usd_reported": "Reported in another currency only"}
+FIELD_WORDS = {"ceiling": "ceiling", "obligated": "amount obligated"}
+
+
+def value_type_words(kind):
+    return VALUE_TYPE_WORDS.get(kind) or (kind.replace("_", " ").capitalize() if kind else "Value")
+
+
 def usd(amount):
     return "no USD amount given" if amount is None else f"USD {amount:,}"
 
@@ -893,18 +902,19 @@ def agreement_values(raw, ctx):
         extras = [f"{key}: {extra}" for key, extra in value.leftovers().items()]
         if amount is None:
             ctx.ledger.choose(T_VALUE, kind, "value_note", VALUE_TARGET_WHY["value_note"])
-            lines.append(f"{kind}: {usd(amount)}" + (f" — {note}" if note else ""))
+            lines.append(f"{value_type_words(kind)}: {usd(amount)}" + (f" — {note}" if note else ""))
         elif field_name and money_fields[field_name] is None:
             ctx.ledger.choose(T_VALUE, kind, field_name, VALUE_TARGET_WHY[field_name])
             money_fields[field_name] = money(amount)
             if note:
-                lines.append(f"{kind}: {usd(amount)} (recorded as {field_name}) — {note}")
+                lines.append(f"{value_type_words(kind)}, {usd(amount)} (shown as the {FIELD_WORDS[field_name]}): "
+                             f"{note}")
         else:
             amount_kind, why = VALUE_KIND.get(field_name or kind, VALUE_KIND_DEFAULT)
             ctx.ledger.choose(T_VALUE, kind, f"amounts[].kind {amount_kind}", why)
             described = [note] if note else []
             if amount_kind == "other" or kind not in VALUE_KIND:
-                described.append(f"research value type: {kind}")
+                described.append(f"the research's value type: {value_type_words(kind).lower()}")
             elif kind.endswith("_approximate"):
                 described.append("approximate")
             amounts.append({**money(amount), "kind": amount_kind, "as_of": None,

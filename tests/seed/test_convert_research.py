@@ -342,9 +342,24 @@ def test_values_with_no_amount_are_described_in_value_note(research, records):
         out = records["agreements"][agreement["id"]]
         for value in agreement.get("values") or []:
             if value["amount_usd"] is None:
-                assert value["value_type"] in out["value_note"], agreement["id"]
+                assert converter.value_type_words(value["value_type"]) in out["value_note"], agreement["id"]
                 assert value.get("note", "") in out["value_note"]
     assert "£750m" in records["agreements"]["uk-mod-2025-palantir-strategic-partnership"]["value_note"]
+
+
+def test_value_notes_read_as_prose(records):
+    """A value note names a value's type in words, never as the research's snake_case, nor the converter's
+    "(recorded as ceiling)" bookkeeping."""
+    notes = {slug: out["value_note"] for slug, out in records["agreements"].items() if out.get("value_note")}
+    for slug, note in notes.items():
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", note), (slug, note)
+        assert "recorded as" not in note, (slug, note)
+    assert notes["cdao-2025-openai-frontier-ai"] == (
+        "Obligated at award, USD 1,999,998 (shown as the amount obligated): FY2025 RDT&E funds")
+    assert notes["uk-mod-2025-palantir-strategic-partnership"].startswith(
+        "Reported in another currency only: no USD amount given — GBP figures only")
+    assert notes["dow-2026-openai-classified-deployment"] == (
+        "Undisclosed: no USD amount given — some aggregators claim a $200M OTA; not confirmed by sources read")
 
 
 @pytest.mark.parametrize(("slug", "kind", "amount"), [
