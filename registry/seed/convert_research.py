@@ -1369,9 +1369,22 @@ def apply_source_additions(supplement, seed, ctx):
         if citation not in record["citations"]:
             record["citations"].append(citation)
         supports = addition.get("claim")
-        append_note(record, f"Source added by the December 2026 supplement ({addition['source']['url']})"
-                            + (f", supporting: {supports}" if supports else "") + f". Why: {addition.get('reason', '')}")
+        append_note(record, f"Source added in the December 2026 review: {addition['source']['url']}"
+                            + (f", which supports: {supports}" if supports else "") + f". {added_why(addition)}")
         ctx.ledger.supplement.append((where, plural, record["slug"], "citation added"))
+
+
+# The audit's own bookkeeping at the head of a reason ("Audit section 2, claim 7: ", "Source-quality review: ")
+# says where in the audit the addition came from, not why: the notes keep the reason that follows it.
+AUDIT_PREFIX = re.compile(r"^(?:Audit section [\d.]+(?:, (?:claim|item) \d+)?(?: \(not section \d+\))?"
+                          r"|Source-quality review): ")
+
+
+def added_why(addition):
+    """Why a source was added, as a sentence without the audit's section numbers or record ids."""
+    reason = AUDIT_PREFIX.sub("", (addition.get("reason") or "").strip())
+    reason = reason.replace("re-cite agency dod's", "re-cites the agency's")
+    return reason[:1].upper() + reason[1:]
 
 
 def apply_mapping_notes(supplement, seed, ctx):

@@ -24,7 +24,9 @@ PAGE_PATHS = {"sources": "sources", "agencies": "agencies", "vendors": "vendors"
               "terms": "terms", "addendum_markers": "addendum-markers", "designations": "designations",
               "testing_disclosures": "testing-disclosures", "events": "events"}
 UNREAD_HEADING = "Primary sources not yet read"
-URL = re.compile(r"https?://[^\s<>()\]]*[^\s<>()\].,;:'\"]")
+# An address, with any balanced "(…)" inside it (Wikipedia- and Ballotpedia-style titles); a bracket that
+# only closes is the prose's, not the address's.
+URL = re.compile(r"https?://(?:[^\s<>()\]]|\([^\s<>()]*\))*(?:[^\s<>()\].,;:'\"]|\([^\s<>()]*\))")
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-zA-Z0-9]+)+\b")
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 SECONDARY_TITLE = re.compile(r"^(?P<name>.+?) \(secondary title: (?P<title>[^)]+)\)$")
@@ -111,7 +113,7 @@ def address(url):
     shown = (parts.netloc + parts.path).rstrip("/")
     if len(shown) > 70:
         shown = shown[:69] + "…"
-    return f"[{escape(shown)}]({url.replace(')', '%29').replace(' ', '%20')})"
+    return f"[{escape(shown)}]({url.replace('(', '%28').replace(')', '%29').replace(' ', '%20')})"
 
 
 def escape(text):
