@@ -72,7 +72,18 @@ class AgreementDetail(RecordDetailView):
         terms_by_category = {}
         for term in record.public_terms:
             terms_by_category.setdefault(term.get_category_display(), []).append(term)
-        return {"terms_by_category": terms_by_category, "citations": agreement_footnotes(record)}
+        return {"terms_by_category": terms_by_category, "citations": agreement_footnotes(record),
+                "terms_not_in_force": terms_not_in_force(record)}
+
+
+def terms_not_in_force(record):
+    """When the agreement's terms disclosure is "None" although public terms are listed, the statuses of
+    those terms ("requested and refused"): none of them is a term in force, and the page says so beside the
+    disclosure rather than "None" beside four terms. Empty otherwise."""
+    if record.terms_disclosure != Agreement.TermsDisclosure.NONE:
+        return []
+    return list(dict.fromkeys(term.get_status_display().lower() for term in record.public_terms
+                              if term.status not in PublicTerm.CURRENT_STATUSES))
 
 
 def agreement_footnotes(record):

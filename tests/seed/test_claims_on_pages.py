@@ -170,3 +170,13 @@ def test_a_weakly_sourced_claim_is_named_in_words_not_by_its_key(client, slug, s
     assert said in shown
     assert key not in shown.replace(said, "")
     assert "<code>" not in page(client, f"/agreements/{slug}/").split('class="notice weak-sourcing"')[1].split("</div>")[0]
+
+
+def test_terms_disclosure_none_beside_listed_terms_says_they_are_not_in_force(client):
+    """Anthropic's OTA lists four public terms, all requested and refused: "Terms disclosure: None" alone would
+    contradict them, so the page says that no term in force is public and what the listed ones are."""
+    shown = words(main(page(client, "/agreements/cdao-2025-anthropic-frontier-ai/")))
+    assert ("Terms disclosure None — no term in force is public; the terms listed below are not in force "
+            "(requested and refused)") in shown
+    for slug in ("cdao-2024-palantir-maven-smart-system", "dow-2026-openai-classified-deployment"):
+        assert "no term in force is public" not in words(main(page(client, f"/agreements/{slug}/")))
