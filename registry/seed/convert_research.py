@@ -1474,8 +1474,21 @@ def apply_weak_claims(supplement, seed, ctx):
             ctx.ledger.unmatched.append(("ids", where, f"record_id `{item.get('record_id')}` names no record"))
             continue
         plural, record = found
-        record.setdefault("weakly_sourced_claims", []).append({"claim": item["claim"], "why": item.get("why", "")})
+        record.setdefault("weakly_sourced_claims", []).append(
+            {"claim": weak_claim_words(item["claim"], index), "why": weak_claim_words(item.get("why", ""), index)})
         ctx.ledger.supplement.append((where, plural, record["slug"], "weakly sourced claim"))
+
+
+RESEARCH_ID = re.compile(r"\b(?:ev|ag|des|td|pt|cam)-[a-z0-9][a-z0-9-]*[a-z0-9]\b")
+
+
+def weak_claim_words(text, index):
+    """A weakly sourced claim as the page shows it: a research id becomes the record's title (“…”), and a
+    list position of the research ("status history [3]") is dropped; the words are otherwise the audit's."""
+    def title(match):
+        found = index.get(match.group(0))
+        return f"“{found[1].get('title') or found[1].get('name')}”" if found else match.group(0)
+    return re.sub(r"^(status history) \[\d+\]", r"\1", RESEARCH_ID.sub(title, text))
 
 
 # --- linked stories ------------------------------------------------------------------------------------

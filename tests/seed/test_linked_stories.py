@@ -118,6 +118,15 @@ def test_the_research_weak_claims_show_on_their_page(client):
     assert "Confidence High" in page  # the research's rating stays as it was
 
 
+def test_a_weak_claim_names_records_by_title_not_by_research_id(client):
+    """The audit writes "status history [3]" and "ev-2026-06-03-designation-reaffirmed"; a reader gets words."""
+    page = words(main(get(client, "/designations/dow-2026-anthropic-scr-41usc4713/")))
+    assert ("Weakly sourced: status history: Hegseth denied internal reconsideration on 2026-06-03 (notice to the "
+            "court 2026-06-04) — Same sources as “Pentagon decision reportedly reaffirms Anthropic supply-chain-risk "
+            "finding, narrowing rationale to pre-deployment risks”: Newsbang and The Chronicle Page only.") in page
+    assert "ev-2026-06-03" not in page and "[3]:" not in page
+
+
 def test_a_record_resting_only_on_weak_sources_says_so(client):
     reported = "ev-2026-05-21-rival-model-trials-reported"  # cited only to a link log of an X post
     event = Event.objects.get(slug=reported)
