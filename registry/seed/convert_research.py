@@ -1843,6 +1843,7 @@ def convert_with_ledger(research, supplement=SHIPPED):
     apply_source_tiers(supplement, seed, ctx)
     editorial.set_last_verified(seed, research, supplement, normalize=normalize_url)
     editorial.readable_notes(seed)
+    editorial.record_ids_as_titles(seed)
     document = {"meta": build_meta(research, seed, supplement)}
     document.update({plural: sorted(seed[plural], key=lambda record: record["slug"]) for plural in PLURALS})
     return document, ledger

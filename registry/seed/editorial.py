@@ -202,6 +202,33 @@ def readable_notes(seed):
             record["notes"] = rewrite(record.get("notes") or "", links)
 
 
+# Records whose research ids read as ids in prose ("see cdao-2025-…", "Context for td-2023-…"); sources,
+# agencies and vendors are named by their names already.
+ID_TYPES = ("agreements", "terms", "addendum_markers", "designations", "testing_disclosures", "events")
+PROSE_FIELDS = {"status_note": False, "summary": True, "notes": True}  # field: is it Markdown
+
+
+def record_ids_as_titles(seed):
+    """A research id in a record's status note, summary or notes becomes the named record's title, in
+    quotation marks as the notes name records (“…”): a reader sees “Maven Smart System software licenses –
+    contract modification raising ceiling”, not cdao-2025-palantir-maven-ceiling-increase. Addresses and
+    links keep their ids."""
+    titles = {record["slug"]: record.get("title") or record.get("name") for plural in ID_TYPES
+              for record in seed.get(plural, []) if re.search(r"\d", record["slug"])}
+    if not titles:
+        return
+    pattern = re.compile(r"(?<![\w/.\-])(" + "|".join(map(re.escape, sorted(titles, key=len, reverse=True)))
+                         + r")(?![\w/\-])")
+    for plural in PAGE_PATHS:
+        for record in seed.get(plural, []):
+            for field, markdown in PROSE_FIELDS.items():
+                text = record.get(field)
+                if isinstance(text, str) and text:
+                    record[field] = pattern.sub(
+                        lambda match, md=markdown: f"“{escape(titles[match.group(1)]) if md else titles[match.group(1)]}”",
+                        text)
+
+
 def rewrite(notes, links):
     """One record's notes: paragraphs of prose, then the list of unread primary sources."""
     paragraphs, unread, classified = [], [], []

@@ -582,12 +582,21 @@ def test_every_source_carries_its_assessed_tier_and_new_sources_are_not_assessed
 
 
 def test_weakly_sourced_claims_are_carried_onto_their_records(supplement, records):
+    """Carried word for word, except that a research id names its record by title and a research list
+    position ("status history [3]") is dropped (converter.weak_claim_words)."""
+    index = {slug: (plural, record) for plural in converter.PLURALS[1:] for slug, record in records[plural].items()}
     expected = {}
     for item in supplement["weakly_sourced_claims"]:
-        expected.setdefault(item["record_id"], []).append({"claim": item["claim"], "why": item["why"]})
+        expected.setdefault(item["record_id"], []).append(
+            {"claim": converter.weak_claim_words(item["claim"], index),
+             "why": converter.weak_claim_words(item["why"], index)})
     found = {slug: record["weakly_sourced_claims"] for plural in converter.PLURALS[1:]
              for slug, record in records[plural].items() if record.get("weakly_sourced_claims")}
     assert found == expected
+    changed = [item for item in supplement["weakly_sourced_claims"]
+               if converter.weak_claim_words(item["claim"], index) != item["claim"]
+               or converter.weak_claim_words(item["why"], index) != item["why"]]
+    assert len(changed) == 1  # the FASCSA track's status history entry, the only one with an id or position
 
 
 def test_the_two_anthropic_designations_name_each_other(records):

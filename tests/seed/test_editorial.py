@@ -190,3 +190,26 @@ def test_the_shipped_supplement_is_the_shared_one():
     if not shared.exists():
         pytest.skip("no ../shared checkout next to the project")
     assert converter.DEFAULT_SUPPLEMENT.read_bytes() == shared.read_bytes()
+
+
+def test_research_ids_in_prose_become_record_titles(seed):
+    """A status note, summary or note that points at another record by its research id names it by title."""
+    by_slug = {record["slug"]: record for plural in editorial.PAGE_PATHS for record in seed[plural]}
+    assert by_slug["cdao-2024-palantir-maven-smart-system"]["status_note"] == (
+        "active; ceiling raised in May 2025 (see “Maven Smart System software licenses – contract modification "
+        "raising ceiling”)")
+    assert by_slug["ev-2024-02-azure-openai-azure-government"]["summary"].startswith(
+        "Context for “Testing by DoD: OpenAI models via Microsoft Azure OpenAI Service”.")
+    ids = [record["slug"] for plural in editorial.ID_TYPES for record in seed[plural] if re.search(r"\d", record["slug"])]
+    pattern = re.compile(r"(?<![\w/.\-])(" + "|".join(map(re.escape, ids)) + r")(?![\w/\-])")
+    for slug, record in by_slug.items():
+        for field in ("status_note", "summary", "notes"):
+            assert not pattern.search(record.get(field) or ""), (slug, field)
+
+
+def test_an_id_in_an_address_is_left_alone():
+    seed = {"agreements": [{"slug": "ag-2025-x", "title": "X *deal*", "notes": "See ag-2025-x and "
+                            "[a](https://e.com/ag-2025-x/)", "status_note": "see ag-2025-x"}]}
+    editorial.record_ids_as_titles(seed)
+    assert seed["agreements"][0]["notes"] == "See “X \\*deal\\*” and [a](https://e.com/ag-2025-x/)"
+    assert seed["agreements"][0]["status_note"] == "see “X *deal*”"
