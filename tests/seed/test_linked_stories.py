@@ -176,3 +176,11 @@ def test_the_supplements_source_additions_are_citations_of_their_records():
         record = next(t.model.objects.get(slug=addition["record_id"]) for t in record_types()
                       if t.name != "source" and t.model.objects.filter(slug=addition["record_id"]).exists())
         assert record.citations.filter(quote=addition["source"]["quote"]).exists(), addition["record_id"]
+
+
+def test_an_event_actor_link_to_the_department_follows_the_naming_rule(client):
+    """The first mention of the Department of Defense on an event page, an actor link, adds its other name."""
+    page = get(client, "/events/ev-2026-06-08-dow-denies-retaliation/")
+    actors = page[page.index("<h3>Actors</h3>"):]
+    assert ('<a href="/agencies/dod/">U.S. Department of Defense<span class="name-note">, called Department of War '
+            'since 5 September 2025 (executive order)</span></a>') in actors
