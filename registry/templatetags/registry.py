@@ -42,15 +42,18 @@ def markdown(text):
     return render_markdown(text)
 
 
-@register.simple_tag
-def footnotes(citations, claim=None):
+@register.simple_tag(takes_context=True)
+def footnotes(context, citations, claim=None):
     """Superscript links to the footnotes whose ``claims`` name ``claim`` (a claim key: "ceiling",
     "amount:ceiling_increase", "term:<slug>"); without a claim, to the general sources (no claims),
-    which support the record as a whole."""
+    which support the record as a whole. Beside a field of the page's record on which sources differ
+    (its ``disputed_facts``), also the "sources differ" flag: every such field shows it, not only those
+    a template names."""
     numbers = [n for n, citation in citations
                if (claim in citation.claims if claim is not None else not citation.claims)]
-    return format_html_join("", '<sup class="fn"><a href="#fn-{}" id="ref-{}-{}" aria-label="source {}">[{}]</a></sup>',
-                            ((n, n, claim or "general", n, n) for n in numbers))
+    markers = format_html_join("", '<sup class="fn"><a href="#fn-{}" id="ref-{}-{}" aria-label="source {}">[{}]</a></sup>',
+                               ((n, n, claim or "general", n, n) for n in numbers))
+    return format_html("{}{}", markers, sources_differ(context.get("record"), claim)) if claim else markers
 
 
 @register.simple_tag

@@ -219,3 +219,18 @@ def test_the_api_and_the_interchange_carry_the_disputed_fact(client):
     assert fact["field"] == "determined"
     assert {c["source"] for value in fact["values"] for c in value["citations"]} <= set(
         Source.objects.values_list("slug", flat=True))
+
+
+def test_any_field_named_in_disputed_facts_shows_sources_differ_beside_it(client):
+    """Not only a designation's Determined: an agreement whose sources differ on its announcement date shows the
+    flag beside Announced (and not beside a field on which they agree)."""
+    agreement = Agreement.objects.get(slug="cdao-2024-palantir-maven-smart-system")
+    source = Source.objects.first()
+    agreement.disputed_facts = [{"field": "announced", "about": "the announcement date", "values": [
+        {"value": "2024-05-29", "citations": [{"source": source.slug, "quote": "announced on May 29"}]},
+        {"value": "2024-05-30", "citations": [{"source": source.slug, "quote": "announced on May 30"}]}]}]
+    Agreement.objects.filter(pk=agreement.pk).update(disputed_facts=agreement.disputed_facts)
+    shown = facts(get(client, agreement.get_absolute_url()))
+    assert "sources differ: see every value" in shown["Announced"]
+    assert "sources differ" not in shown["Awarded or signed"]
+    assert "sources differ" not in shown["Ceiling (the most that may be spent)"]
