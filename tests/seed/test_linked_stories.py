@@ -184,3 +184,12 @@ def test_an_event_actor_link_to_the_department_follows_the_naming_rule(client):
     actors = page[page.index("<h3>Actors</h3>"):]
     assert ('<a href="/agencies/dod/">U.S. Department of Defense<span class="name-note">, called Department of War '
             'since 5 September 2025 (executive order)</span></a>') in actors
+
+
+def test_the_designations_csv_names_each_related_designation(client):
+    response = client.get("/designations/csv/")
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()
+                                                                    if response.streaming else response.content.decode()))}
+    assert rows[MAIN]["related_designations"] == FASCSA
+    assert rows[FASCSA]["related_designations"] == MAIN
+    assert rows["dod-2026-1260h-alibaba"]["related_designations"] == ""
