@@ -180,3 +180,10 @@ def test_terms_disclosure_none_beside_listed_terms_says_they_are_not_in_force(cl
             "(requested and refused)") in shown
     for slug in ("cdao-2024-palantir-maven-smart-system", "dow-2026-openai-classified-deployment"):
         assert "no term in force is public" not in words(main(page(client, f"/agreements/{slug}/")))
+
+
+def test_a_status_note_is_labelled_as_the_sources_wording_not_a_second_status(client):
+    """USMC counter-UAS: status Announced, described by the sources as "awarded"; the page does not show two
+    statuses side by side as if they disagreed."""
+    shown = facts(page(client, "/agreements/usmc-2025-anduril-installation-cuas/"))
+    assert shown["Status"].startswith("Announced — as the sources describe it: awarded")

@@ -65,7 +65,7 @@ def test_the_designation_page_shows_status_authority_scope_and_dates(client):
     page = get(client, f"/designations/{ANTHROPIC_3252}/")
     shown = facts(page)
 
-    assert shown["Status"] == "Enjoined — contested; preliminarily enjoined"
+    assert shown["Status"] == "Enjoined — as the sources describe it: contested; preliminarily enjoined"
     assert shown["Authority cited"].startswith("10 U.S.C. § 3252")
     assert shown["Kind"] == "Supply-chain risk (10 U.S.C. 3252)"
     assert shown["Vendor designated"] == "Anthropic PBC"
