@@ -1707,6 +1707,15 @@ def wording_claims(plural, record, quote):
     return ["text"] if record["text"] in quote else []
 
 
+def piid_claims(plural, record, quote):
+    """`piid` when the quote holds the agreement's contract number as a whole token (a parent's number, or a
+    number with more characters around it, is not the record's)."""
+    piid = record.get("piid") if plural == "agreements" else None
+    if not piid:
+        return []
+    return ["piid"] if re.search(rf"(?<![A-Za-z0-9-]){re.escape(piid)}(?![A-Za-z0-9-])", quote) else []
+
+
 @dataclass(frozen=True)
 class ClaimRule:
     """One rule of attribution: its name, what it looks for in a quote, and the function that applies it."""
@@ -1726,6 +1735,8 @@ CLAIM_RULES = (
                         "'deployed' for active…), unless a denial precedes it in the clause", status_claims),
     ClaimRule("wording", "the whole text of a verbatim term, word for word → `text` (paraphrases are never "
                          "attributed a quote)", wording_claims),
+    ClaimRule("piid", "the agreement's contract number (PIID) as a whole token ('W911QX-24-D-0012') → `piid`; a "
+                      "parent contract's number is not the record's", piid_claims),
 )
 
 

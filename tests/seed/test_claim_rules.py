@@ -155,6 +155,23 @@ def test_the_wording_rule_never_attributes_a_paraphrase_or_other_words(text_form
     assert converter.wording_claims("terms", term, quote) == []
 
 
+def test_the_piid_rule_attributes_the_quote_naming_the_agreements_contract_number():
+    agreement = {"piid": "W911QX-24-D-0012"}
+    assert converter.piid_claims("agreements", agreement,
+                                 "contract modification (P00005) to contract W911QX-24-D-0012") == ["piid"]
+
+
+@pytest.mark.parametrize("quote", [
+    "CDAO MSS TASK ORDER OFF OF CONTRACT W519TC25D0039",  # the parent's number, not the order's
+    "contract W911QX-24-D-00123",  # a longer number
+    "a contract with the Army",
+])
+def test_the_piid_rule_never_attributes_another_number(quote):
+    assert converter.piid_claims("agreements", {"piid": "W911QX-24-D-0012"}, quote) == []
+    assert converter.piid_claims("agreements", {"piid": "W9128Z26FA001"}, quote) == []
+    assert converter.piid_claims("agreements", {"piid": ""}, quote) == []
+
+
 # --- the pass over the seed ---------------------------------------------------------------------------
 
 def test_attribution_rebuilds_citations_so_a_shared_citation_keeps_each_records_claims():

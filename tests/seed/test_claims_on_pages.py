@@ -187,3 +187,11 @@ def test_a_status_note_is_labelled_as_the_sources_wording_not_a_second_status(cl
     statuses side by side as if they disagreed."""
     shown = facts(page(client, "/agreements/usmc-2025-anduril-installation-cuas/"))
     assert shown["Status"].startswith("Announced — as the sources describe it: awarded")
+
+
+def test_the_contract_number_carries_the_footnote_of_the_quote_naming_it(client):
+    """The Maven ceiling increase's low-confidence PIID: its confidence and the one source that gives it."""
+    html = page(client, "/agreements/cdao-2025-palantir-maven-ceiling-increase/")
+    shown = facts(html)
+    assert shown["Contract number (PIID)"].startswith("W911QX-24-D-0012 (low confidence)")
+    assert 'id="ref-' in html and re.search(r'id="ref-\d+-piid"', html)
