@@ -1716,13 +1716,31 @@ def piid_claims(plural, record, quote):
     return ["piid"] if re.search(rf"(?<![A-Za-z0-9-]){re.escape(piid)}(?![A-Za-z0-9-])", quote) else []
 
 
+def first_reported_claims(plural, record, quote, published=None):
+    """`first_reported` when the citation's source is itself dated on the agreement's first-reported date (at
+    that date's precision: a source of 2024-02-22 for "February 2024"): that source is a report of that day.
+    The quote is not read; a source dated otherwise, or undated, supports nothing here."""
+    reported = record.get("first_reported") if plural == "agreements" else None
+    if not reported or not published:
+        return []
+    return ["first_reported"] if published == reported or published.startswith(f"{reported}-") else []
+
+
 @dataclass(frozen=True)
 class ClaimRule:
     """One rule of attribution: its name, what it looks for in a quote, and the function that applies it."""
 
     name: str
     looks_for: str
-    claims: object  # (record plural, record, quote) -> [claim keys]
+    claims: object  # (record plural, record, quote[, the source's published date]) -> [claim keys]
+    reads_source_date: bool = False
+
+    def keys(self, plural, record, citation, published=None):
+        """The claim keys this rule gives one citation (``published``: its source's date, for a rule that
+        reads it)."""
+        if self.reads_source_date:
+            return self.claims(plural, record, citation["quote"], published)
+        return self.claims(plural, record, citation["quote"])
 
 
 CLAIM_RULES = (
@@ -1737,19 +1755,29 @@ CLAIM_RULES = (
                          "attributed a quote)", wording_claims),
     ClaimRule("piid", "the agreement's contract number (PIID) as a whole token ('W911QX-24-D-0012') → `piid`; a "
                       "parent contract's number is not the record's", piid_claims),
+    ClaimRule("first reported", "not the quote: a citation whose source is dated on the agreement's first-reported "
+                                "date, at its precision → `first_reported`", first_reported_claims,
+              reads_source_date=True),
 )
+
+
+def source_dates(seed):
+    """Each source's published date (text, at its precision), by slug: what the first-reported rule reads."""
+    return {source["slug"]: source.get("published") for source in seed.get("sources", [])}
 
 
 def attribute_claims(seed):
     """Fill every citation's `claims` by CLAIM_RULES; count what each rule attributed in the ledger.
     Citations are rebuilt, never edited in place: an event may share its designation's citation dicts."""
+    dates = source_dates(seed)
     for plural in PLURALS[1:]:
         for record in seed[plural]:
             rebuilt = []
             for citation in record.get("citations", []):
                 claims = []
                 for rule in CLAIM_RULES:
-                    claims += [key for key in rule.claims(plural, record, citation["quote"]) if key not in claims]
+                    claims += [key for key in rule.keys(plural, record, citation, dates.get(citation["source"]))
+                               if key not in claims]
                 rebuilt.append({**citation, "claims": claims})
             record["citations"] = rebuilt
 
@@ -1764,11 +1792,12 @@ def mapping_claims(seed):
     """MAPPING.md's account of the attribution: how many citations each rule attributed, and which keys."""
     attributed, total = claim_counts(seed)
     by_rule = {rule.name: Counter() for rule in CLAIM_RULES}
+    dates = source_dates(seed)
     for plural in PLURALS[1:]:
         for record in seed[plural]:
             for citation in record.get("citations", []):
                 for rule in CLAIM_RULES:
-                    for key in rule.claims(plural, record, citation["quote"]):
+                    for key in rule.keys(plural, record, citation, dates.get(citation["source"])):
                         by_rule[rule.name][f"{plural}: `{key}`"] += 1
     rules = [(rule.name, rule.looks_for, sum(by_rule[rule.name].values()),
               ", ".join(f"{key} ×{count}" for key, count in sorted(by_rule[rule.name].items())) or "none")
@@ -1776,7 +1805,8 @@ def mapping_claims(seed):
     return (f"{attributed} of {total} citations name the facts their quote states (`claims`); the other "
             f"{total - attributed} are general sources of their record, listed after the others on its page. "
             "Claims are filled only by these rules over the quote's own words and the record's converted values "
-            "(`CLAIM_RULES` in the converter); a quote no rule recognises is never attributed by guesswork.\n\n"
+            "(and, for the first-reported date only, the source's own date) (`CLAIM_RULES` in the converter); a "
+            "quote no rule recognises is never attributed by guesswork.\n\n"
             + table(("rule", "what it looks for in a quote", "claims", "keys"), rules))
 
 
@@ -1849,8 +1879,8 @@ def convert_with_ledger(research, supplement=SHIPPED):
     apply_named_links(seed, ctx)
     apply_disputed_facts(research, supplement, seed, ctx)
     apply_field_confidence(merged, seed)
-    attribute_claims(seed)  # last: it reads every converted value and every citation
     seed["sources"] = ctx.sources.records(ledger)
+    attribute_claims(seed)  # it reads every converted value, every citation and the sources' dates
     apply_source_tiers(supplement, seed, ctx)
     editorial.set_last_verified(seed, research, supplement, normalize=normalize_url)
     editorial.readable_notes(seed)

@@ -11,11 +11,11 @@ from registry.seed import convert_research as converter
 SEED = Path(__file__).resolve().parents[2] / "registry" / "seed" / "seed.json"
 
 
-def claims(plural, record, quote):
-    """What every rule together attributes to one citation of ``record``."""
+def claims(plural, record, quote, published=None):
+    """What every rule together attributes to one citation of ``record`` (``published``: its source's date)."""
     found = []
     for rule in converter.CLAIM_RULES:
-        found += [key for key in rule.claims(plural, record, quote) if key not in found]
+        found += [key for key in rule.keys(plural, record, {"quote": quote}, published) if key not in found]
     return found
 
 
@@ -172,6 +172,21 @@ def test_the_piid_rule_never_attributes_another_number(quote):
     assert converter.piid_claims("agreements", {"piid": ""}, quote) == []
 
 
+@pytest.mark.parametrize(("reported", "published"), [("2024-09-19", "2024-09-19"), ("2024-02", "2024-02-22")])
+def test_the_first_reported_rule_attributes_a_source_dated_that_day(reported, published):
+    agreement = {"first_reported": reported}
+    assert converter.first_reported_claims("agreements", agreement, "any words", published) == ["first_reported"]
+
+
+@pytest.mark.parametrize(("reported", "published"), [
+    ("2026-02-23", "2026-02-24"),  # the xAI classified deal: its sources are dated the day after
+    ("2024-02", "2024-03-01"), ("2024-09-19", None), (None, "2024-09-19"), ("2024-09-19", "2024-09"),
+])
+def test_the_first_reported_rule_never_attributes_a_source_dated_otherwise(reported, published):
+    assert converter.first_reported_claims("agreements", {"first_reported": reported}, "any", published) == []
+    assert converter.first_reported_claims("events", {"first_reported": "2024-09-19"}, "any", "2024-09-19") == []
+
+
 # --- the pass over the seed ---------------------------------------------------------------------------
 
 def test_attribution_rebuilds_citations_so_a_shared_citation_keeps_each_records_claims():
@@ -189,10 +204,12 @@ def test_attribution_rebuilds_citations_so_a_shared_citation_keeps_each_records_
 
 def test_the_committed_seed_attributes_only_what_the_rules_give():
     seed = json.loads(SEED.read_text(encoding="utf-8"))
+    dates = converter.source_dates(seed)
     for plural in converter.PLURALS[1:]:
         for record in seed[plural]:
             for citation in record["citations"]:
-                assert citation["claims"] == claims(plural, record, citation["quote"]), (record["slug"], citation)
+                assert citation["claims"] == claims(plural, record, citation["quote"], dates[citation["source"]]), \
+                    (record["slug"], citation)
 
 
 def test_the_mapping_and_the_command_say_how_many_citations_were_attributed(capsys, tmp_path):

@@ -195,3 +195,10 @@ def test_the_contract_number_carries_the_footnote_of_the_quote_naming_it(client)
     shown = facts(html)
     assert shown["Contract number (PIID)"].startswith("W911QX-24-D-0012 (low confidence)")
     assert 'id="ref-' in html and re.search(r'id="ref-\d+-piid"', html)
+
+
+def test_the_first_reported_date_carries_the_footnote_of_the_report_of_that_day(client):
+    html = page(client, "/agreements/dod-2024-palantir-mss-five-services/")
+    assert facts(html)["First reported"].startswith("19 September 2024")
+    assert re.search(r'id="ref-\d+-first_reported"', html)
+    assert "Supports: the first reported" not in words(html)  # named in words
