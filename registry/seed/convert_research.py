@@ -1716,14 +1716,20 @@ def piid_claims(plural, record, quote):
     return ["piid"] if re.search(rf"(?<![A-Za-z0-9-]){re.escape(piid)}(?![A-Za-z0-9-])", quote) else []
 
 
+# The dates that are, by definition, the date of a public report: a source dated that day is such a report.
+REPORT_DATES = {"agreements": "first_reported", "testing_disclosures": "disclosed"}
+
+
 def first_reported_claims(plural, record, quote, published=None):
-    """`first_reported` when the citation's source is itself dated on the agreement's first-reported date (at
-    that date's precision: a source of 2024-02-22 for "February 2024"): that source is a report of that day.
-    The quote is not read; a source dated otherwise, or undated, supports nothing here."""
-    reported = record.get("first_reported") if plural == "agreements" else None
+    """`first_reported` (an agreement) or `disclosed` (a testing disclosure) when the citation's source is
+    itself dated on that date (at the date's precision: a source of 2024-02-22 for "February 2024"): that
+    source is a report of that day. The quote is not read; a source dated otherwise, or undated, supports
+    nothing here."""
+    field_name = REPORT_DATES.get(plural)
+    reported = record.get(field_name) if field_name else None
     if not reported or not published:
         return []
-    return ["first_reported"] if published == reported or published.startswith(f"{reported}-") else []
+    return [field_name] if published == reported or published.startswith(f"{reported}-") else []
 
 
 @dataclass(frozen=True)
@@ -1756,7 +1762,8 @@ CLAIM_RULES = (
     ClaimRule("piid", "the agreement's contract number (PIID) as a whole token ('W911QX-24-D-0012') → `piid`; a "
                       "parent contract's number is not the record's", piid_claims),
     ClaimRule("first reported", "not the quote: a citation whose source is dated on the agreement's first-reported "
-                                "date, at its precision → `first_reported`", first_reported_claims,
+                                "date or a testing disclosure's disclosure date, at its precision → "
+                                "`first_reported`, `disclosed`", first_reported_claims,
               reads_source_date=True),
 )
 
@@ -1805,7 +1812,8 @@ def mapping_claims(seed):
     return (f"{attributed} of {total} citations name the facts their quote states (`claims`); the other "
             f"{total - attributed} are general sources of their record, listed after the others on its page. "
             "Claims are filled only by these rules over the quote's own words and the record's converted values "
-            "(and, for the first-reported date only, the source's own date) (`CLAIM_RULES` in the converter); a "
+            "(and, for a first-reported or disclosure date only, the source's own date) (`CLAIM_RULES` in the "
+            "converter); a "
             "quote no rule recognises is never attributed by guesswork.\n\n"
             + table(("rule", "what it looks for in a quote", "claims", "keys"), rules))
 

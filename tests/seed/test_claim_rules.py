@@ -187,6 +187,12 @@ def test_the_first_reported_rule_never_attributes_a_source_dated_otherwise(repor
     assert converter.first_reported_claims("events", {"first_reported": "2024-09-19"}, "any", "2024-09-19") == []
 
 
+def test_the_first_reported_rule_attributes_a_disclosure_dated_that_day():
+    disclosure = {"disclosed": "2026-03-06"}
+    assert converter.first_reported_claims("testing_disclosures", disclosure, "any", "2026-03-06") == ["disclosed"]
+    assert converter.first_reported_claims("testing_disclosures", disclosure, "any", "2026-03-05") == []
+
+
 # --- the pass over the seed ---------------------------------------------------------------------------
 
 def test_attribution_rebuilds_citations_so_a_shared_citation_keeps_each_records_claims():

@@ -202,3 +202,9 @@ def test_the_first_reported_date_carries_the_footnote_of_the_report_of_that_day(
     assert facts(html)["First reported"].startswith("19 September 2024")
     assert re.search(r'id="ref-\d+-first_reported"', html)
     assert "Supports: the first reported" not in words(html)  # named in words
+
+
+def test_the_disclosure_date_carries_the_footnotes_of_the_reports_of_that_day(client):
+    html = page(client, "/testing-disclosures/td-2023-dod-azure-openai-experimentation/")
+    assert facts(html)["First disclosed"].startswith("6 March 2026")
+    assert re.search(r'id="ref-\d+-disclosed"', html)
