@@ -1,6 +1,8 @@
 """Issue 9, defects 1 and 2 on the seed: no reported amount is shown as "undisclosed", and no agreement
 whose research holds a date says only "Announced: unknown"."""
 
+import csv
+import io
 import re
 
 import pytest
@@ -109,3 +111,18 @@ def test_the_list_sorts_by_the_best_known_date_and_says_which(client):
     dates = list(Agreement.objects.public().values_list("best_known_on", flat=True))
     listed = [a.best_known_on for a in Agreement.objects.public()]  # the default ordering
     assert listed == sorted(dates, key=lambda d: (d is None, -(d.toordinal() if d else 0)))
+
+
+def test_the_csv_gives_a_currency_only_beside_an_amount(client):
+    """USMC counter-UAS has no ceiling: its ceiling_currency is empty, not a bare "USD" that reads as a ceiling
+    of unknown size; Anthropic's OTA has a USD ceiling."""
+    response = client.get("/agreements/csv/")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(body.decode()))}
+    assert (rows["usmc-2025-anduril-installation-cuas"]["ceiling_amount"],
+            rows["usmc-2025-anduril-installation-cuas"]["ceiling_currency"]) == ("", "")
+    assert rows["usmc-2025-anduril-installation-cuas"]["obligated_currency"] == ""
+    assert (rows["cdao-2025-anthropic-frontier-ai"]["ceiling_amount"],
+            rows["cdao-2025-anthropic-frontier-ai"]["ceiling_currency"]) == ("200000000.00", "USD")
+    for row in rows.values():
+        assert bool(row["ceiling_amount"]) == bool(row["ceiling_currency"]), row["slug"]
