@@ -67,7 +67,8 @@ def field_confidence(name):
 
 
 def source_urls(record):
-    return "; ".join(citation.source.url for citation in record.citations.all())
+    """Each source's address once, in citation order (a source quoted three times is one source)."""
+    return "; ".join(dict.fromkeys(citation.source.url for citation in record.citations.all()))
 
 
 @dataclass(frozen=True)

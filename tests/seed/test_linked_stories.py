@@ -193,3 +193,13 @@ def test_the_designations_csv_names_each_related_designation(client):
     assert rows[MAIN]["related_designations"] == FASCSA
     assert rows[FASCSA]["related_designations"] == MAIN
     assert rows["dod-2026-1260h-alibaba"]["related_designations"] == ""
+
+
+def test_a_csv_lists_each_source_address_once(client):
+    """The main Anthropic designation quotes KALW twice and Anthropic's statement three times: one address each."""
+    response = client.get("/designations/csv/")
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()
+                                                                    if response.streaming else response.content.decode()))}
+    urls = rows[MAIN]["source_urls"].split("; ")
+    assert len(urls) == len(set(urls))
+    assert "https://www.anthropic.com/news/where-stand-department-war" in urls
