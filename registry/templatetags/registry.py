@@ -1,5 +1,7 @@
 """Template filters for the registry's words: partial dates, money, Markdown, footnotes."""
 
+import re
+
 from django import template
 from django.utils.html import format_html, format_html_join
 
@@ -112,3 +114,11 @@ def sources_differ(record, field):
 def display(record, field):
     """The human label of a choice field: {{ agreement|display:'status' }}."""
     return getattr(record, f"get_{field}_display")()
+
+
+@register.filter
+def authority_short(text):
+    """A designation's authority as a short name for links ("41 U.S.C. § 4713 (FASCSA)"): the text before
+    its caveat (" — …", " (per …)", " (from …)"), which its own page shows in full."""
+    short = re.split(r" — | \((?:per|from|as) ", text or "", maxsplit=1)[0].strip()
+    return short or text

@@ -51,7 +51,10 @@ def test_both_anthropic_designations_show_the_whole_court_history(client):
         assert f'href="/events/{injunction}/"' in history and f'href="/events/{stay}/"' in history
     # the history of the other track is marked as such
     main_history = words(section(get(client, f"/designations/{MAIN}/"), "Legal history"))
-    assert "on the related designation 41 U.S.C." in main_history
+    assert "on the related designation under 41 U.S.C. § 4713 (FASCSA)" in main_history
+    # the statute's caveat is on the related designation's own page, not repeated at each event
+    assert "statute number taken from secondary descriptions" not in main_history
+    assert "(per Anthropic's" not in words(section(get(client, f"/designations/{FASCSA}/"), "Legal history"))
 
 
 def test_anthropics_page_shows_every_event_of_its_agreements_designations_and_disclosures(client):
