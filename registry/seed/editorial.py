@@ -168,6 +168,8 @@ RECORD_LISTS = {
     "Listed as a primary URL pointer by": "Named as a primary source, not read, by",
     "Also listed as an unread primary URL pointer by": "Also named as a primary source, not read, by",
 }
+# Labels whose text may be one record id (an agency's or a vendor's): shown as its name.
+ID_VALUED = {"Asserted by": "Asserted by"}
 RENAMED = {
     "Research confidence": "The research's confidence",
     "Contracting entity (kept as an alias)": "Contracting entity (also listed as an alias)",
@@ -256,6 +258,8 @@ def rewrite(notes, links):
 
 
 def rewrite_line(name, text, links):
+    if text.strip() in links.records and name in ID_VALUED:  # "Asserted by: openai" → “OpenAI”
+        return f"{words(ID_VALUED[name])}: {escape(links.records[text.strip()][1])}."
     if name in RECORD_LISTS:
         return f"{RECORD_LISTS[name]}: {links.records_in(text)}."
     status_history = re.match(r"^Status history of designation (\S+) \[\d+\]$", name)

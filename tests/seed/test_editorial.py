@@ -213,3 +213,13 @@ def test_an_id_in_an_address_is_left_alone():
     editorial.record_ids_as_titles(seed)
     assert seed["agreements"][0]["notes"] == "See “X \\*deal\\*” and [a](https://e.com/ag-2025-x/)"
     assert seed["agreements"][0]["status_note"] == "see “X *deal*”"
+
+
+def test_a_term_asserted_by_a_record_names_it(seed):
+    """The research's "asserted_by" is an id ("openai", "dod"): the note names the vendor or agency."""
+    terms = {term["slug"]: term["notes"] for term in seed["terms"]}
+    assert "Asserted by: OpenAI." in terms["pt-openai-dow-all-lawful-purposes"]
+    notes = "\n".join(terms.values())
+    for bare in ("Asserted by: Openai", "Asserted by: Dod", "Asserted by: Scale-ai", "Asserted by: Uk-mod"):
+        assert bare not in notes
+    assert "Asserted by: U.S. Department of Defense." in notes
