@@ -208,3 +208,10 @@ def test_the_disclosure_date_carries_the_footnotes_of_the_reports_of_that_day(cl
     html = page(client, "/testing-disclosures/td-2023-dod-azure-openai-experimentation/")
     assert facts(html)["First disclosed"].startswith("6 March 2026")
     assert re.search(r'id="ref-\d+-disclosed"', html)
+
+
+def test_the_methodology_says_how_a_footnote_is_put_at_a_fact(client):
+    about = words(main(page(client, "/about/")))
+    assert "their markers sit beside the record's title" in about
+    assert "its own date, not its quoted words, supports that date" in about
+    assert "A fact with no footnote beside it is one that no quoted source states in so many words" in about
