@@ -1443,6 +1443,11 @@ def apply_choices(research, seed, ctx):
             append_note(designation, NOTICE_DATE_EXPLANATION.format(date=notice))
 
 
+def tier_reason_words(reason):
+    """A tier's reason as the source page shows it: the review's one field name ("(canonical_url)") in words."""
+    return reason.replace("(canonical_url)", "(its canonical address)")
+
+
 def apply_source_tiers(supplement, seed, ctx):
     """Every source's tier from the assessments (matched by normalised URL); a source not assessed says so."""
     assessed = {}
@@ -1458,7 +1463,7 @@ def apply_source_tiers(supplement, seed, ctx):
             why = "no assessment for this URL (new in the supplement)"
         else:
             seen.add(normalize_url(item["url"]))
-            source["tier"], source["tier_reason"] = item["tier"], fit(item.get("reason", ""), 500)
+            source["tier"], source["tier_reason"] = item["tier"], fit(tier_reason_words(item.get("reason", "")), 500)
             why = "the supplement's assessment"
         ctx.ledger.choose(T_SOURCE_TIER, source["tier"], source["tier"], why)
     for url in sorted(set(assessed) - seen):

@@ -573,7 +573,7 @@ def test_every_source_carries_its_assessed_tier_and_new_sources_are_not_assessed
     for source in seed["sources"]:
         if source["url"] in assessed:
             assert source["tier"] == assessed[source["url"]]["tier"]
-            assert source["tier_reason"] == assessed[source["url"]]["reason"]
+            assert source["tier_reason"] == converter.tier_reason_words(assessed[source["url"]]["reason"])
         else:
             assert source["tier"] == "not_assessed" and "not assessed" in source["tier_reason"]
     assert first_file_urls <= {source["url"] for source in seed["sources"]}
@@ -654,3 +654,8 @@ def test_the_mapping_notes_choices_are_applied(records):
     fascsa = records["designations"]["dow-2026-anthropic-scr-41usc4713"]
     assert fascsa["noticed"] is None and fascsa["announced"] is None
     assert "Public notice of this designation was reported for 2026-03-05" in fascsa["notes"]
+
+
+def test_no_tier_reason_names_a_field_of_the_review(records):
+    for slug, source in records["sources"].items():
+        assert "canonical_url" not in source["tier_reason"], slug
