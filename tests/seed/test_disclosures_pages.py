@@ -385,3 +385,12 @@ def test_record_text_is_escaped_everywhere(client):
                 source.get_absolute_url(), "/designations/", "/testing-disclosures/", "/events/",
                 "/sources/?q=Source"):
         assert "<script>" not in get(client, url), url
+
+
+def test_the_designations_list_gives_the_determination_date_where_the_announcement_is_unknown(client):
+    """The FASCSA track has no announcement date but a determination date: the list says so rather than
+    "unknown", and writes an unknown date as the Effective column does ("not known")."""
+    html = client.get("/designations/").content.decode()
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", html, re.S) if "dow-2026-anthropic-scr-41usc4713" in r)
+    assert "not known; determined 3 March 2026" in words(row)
+    assert ">unknown<" not in html.replace(" ", "")
