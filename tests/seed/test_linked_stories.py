@@ -206,3 +206,13 @@ def test_a_csv_lists_each_source_address_once(client):
     urls = rows[MAIN]["source_urls"].split("; ")
     assert len(urls) == len(set(urls))
     assert "https://www.anthropic.com/news/where-stand-department-war" in urls
+
+
+def test_a_vendor_page_names_the_issuing_department_by_the_naming_rule(client):
+    """Anthropic's page first mentions the Department of Defense as the issuer of its designations: the full name,
+    once with its other name; not the bare acronym."""
+    page = words(main(get(client, "/vendors/anthropic/")))
+    assert ("issued by U.S. Department of Defense, called Department of War since 5 September 2025 (executive order)"
+            in page)
+    assert "issued by DoD" not in page
+    assert page.count("called Department of War since 5 September 2025") == 1
