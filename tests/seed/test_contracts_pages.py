@@ -286,7 +286,8 @@ def test_the_anthropic_page_lists_its_agreements_designations_testing_and_events
     assert ("Frontier AI prototypes for national security (Anthropic) Prime CDAO 14 July 2025 (announced) "
             "$200M (ceiling) Disputed") in words
     assert 'href="/designations/dow-2026-anthropic-scr-10usc3252/"' in html
-    assert "Supply-chain risk (10 U.S.C. 3252); enjoined; issued by DoD; announced 27 February 2026" in words
+    assert ("Supply-chain risk (10 U.S.C. 3252); enjoined; issued by U.S. Department of Defense, called Department "
+            "of War since 5 September 2025 (executive order); announced 27 February 2026") in words
     assert "Testing by CDAO: frontier models under the 2025 CDAO OTAs — tested by CDAO" in words
     assert "26 March 2026 — Judge Rita F. Lin grants Anthropic a preliminary injunction" in words
     assert "The vendor's own policies" in words
