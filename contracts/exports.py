@@ -2,7 +2,18 @@
 with their record types in contracts/apps.py; the machinery is registry/exports.py)."""
 
 from contracts.models import AmountKind
-from registry.exports import CITATIONS, CITED_TAIL, COMMON_HEAD, Export, amount, field, field_confidence, partial, slug_of
+from registry.exports import (
+    CITATIONS,
+    CITED_TAIL,
+    COMMON_HEAD,
+    Export,
+    amount,
+    currency_of,
+    field,
+    field_confidence,
+    partial,
+    slug_of,
+)
 
 
 def parties(record):
@@ -51,8 +62,8 @@ AGREEMENT_COLUMNS = Export((
     ("announced", partial("announced")), ("awarded", partial("awarded")),
     ("first_reported", partial("first_reported")), ("best_known", partial("best_known")),
     ("best_known_kind", field("best_known_kind")), ("start", partial("start")),
-    ("end", partial("end")), ("ceiling_amount", amount("ceiling")), ("ceiling_currency", field("ceiling_currency")),
-    ("obligated_amount", amount("obligated")), ("obligated_currency", field("obligated_currency")),
+    ("end", partial("end")), ("ceiling_amount", amount("ceiling")), ("ceiling_currency", currency_of("ceiling")),
+    ("obligated_amount", amount("obligated")), ("obligated_currency", currency_of("obligated")),
     *AMOUNT_COLUMNS, ("amounts", amounts_detail), ("value_note", field("value_note")), ("status", field("status")),
     ("status_note", field("status_note")),
     ("terms_disclosure", field("terms_disclosure")), ("summary", field("summary")), *CITED_TAIL,

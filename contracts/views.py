@@ -14,6 +14,7 @@ from contracts.models import (
     Agreement,
     AgreementAgency,
     AgreementParty,
+    AmountKind,
     ClassifiedAddendumMarker,
     PublicTerm,
     amount_totals,
@@ -72,7 +73,26 @@ class AgreementDetail(RecordDetailView):
         terms_by_category = {}
         for term in record.public_terms:
             terms_by_category.setdefault(term.get_category_display(), []).append(term)
-        return {"terms_by_category": terms_by_category, "citations": agreement_footnotes(record)}
+        return {"terms_by_category": terms_by_category, "citations": agreement_footnotes(record),
+                "terms_not_in_force": terms_not_in_force(record), "later_ceilings": later_ceilings(record)}
+
+
+def later_ceilings(record):
+    """(modification, amount) for each public modification or order of the agreement that reports a
+    resulting ceiling: beside the agreement's own ceiling, so that the ceiling at award is not read as the
+    ceiling today. From the prefetched children and their amounts; nothing is added up."""
+    return [(child, amount) for child in getattr(record, "public_children", [])
+            for amount in child.amounts.all() if amount.kind == AmountKind.RESULTING_CEILING]
+
+
+def terms_not_in_force(record):
+    """When the agreement's terms disclosure is "None" although public terms are listed, the statuses of
+    those terms ("requested and refused"): none of them is a term in force, and the page says so beside the
+    disclosure rather than "None" beside four terms. Empty otherwise."""
+    if record.terms_disclosure != Agreement.TermsDisclosure.NONE:
+        return []
+    return list(dict.fromkeys(term.get_status_display().lower() for term in record.public_terms
+                              if term.status not in PublicTerm.CURRENT_STATUSES))
 
 
 def agreement_footnotes(record):

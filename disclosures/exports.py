@@ -1,6 +1,9 @@
 """CSV columns of designations, testing disclosures and events (registered with their record types
 in disclosures/apps.py; the machinery is registry/exports.py)."""
 
+from django.db.models import Prefetch
+
+from disclosures.models import DesignationRelation
 from registry.exports import CITATIONS, CITED_TAIL, COMMON_HEAD, Export, field, field_confidence, linked, partial, slug_of
 
 
@@ -16,8 +19,11 @@ DESIGNATION_COLUMNS = Export((
     ("determined", partial("determined")), ("determined_confidence", field_confidence("determined")),
     ("noticed", partial("noticed")), ("effective", partial("effective")),
     ("ended", partial("ended")), ("scope", field("scope")), ("public_reason", field("public_reason")),
-    ("affected_agreements", linked("affected", "agreement")), *CITED_TAIL,
-), select_related=("vendor", "issuing_agency"), prefetch_related=("affected__agreement", *CITATIONS))
+    ("affected_agreements", linked("affected", "agreement")),
+    ("related_designations", linked("related_links", "related")), *CITED_TAIL,
+), select_related=("vendor", "issuing_agency"), prefetch_related=(
+    "affected__agreement", Prefetch("related_links", queryset=DesignationRelation.objects.to_public("related")
+                                    .order_by("id")), *CITATIONS))
 
 TESTING_DISCLOSURE_COLUMNS = Export((
     *COMMON_HEAD, ("title", field("title")), ("agency", slug_of("agency")),

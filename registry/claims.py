@@ -30,6 +30,7 @@ LEVELS = ("high", "medium", "low")
 # How the sources list says what a footnote supports, where the field name alone reads badly.
 LABELS = {
     "announced": "the announcement date", "awarded": "the award or signature date", "start": "the start date",
+    "first_reported": "the date it was first reported",
     "end": "the end date", "effective": "the effective date", "determined": "the determination date",
     "noticed": "the date of formal notice", "ended": "the end date", "occurred": "the date",
     "disclosed": "the disclosure date", "tested_from": "when testing began", "tested_to": "when testing ended",

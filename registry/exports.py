@@ -30,6 +30,15 @@ def amount(attribute):
     return read
 
 
+def currency_of(attribute):
+    """The currency of a money field, empty when the amount is: a bare "USD" beside no amount would read as
+    an amount of unknown size."""
+    def read(record):
+        value = getattr(record, attribute)
+        return "" if value is None else value.currency
+    return read
+
+
 def slug_of(attribute):
     def read(record):
         related = getattr(record, attribute)
@@ -58,7 +67,8 @@ def field_confidence(name):
 
 
 def source_urls(record):
-    return "; ".join(citation.source.url for citation in record.citations.all())
+    """Each source's address once, in citation order (a source quoted three times is one source)."""
+    return "; ".join(dict.fromkeys(citation.source.url for citation in record.citations.all()))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views import View
 
 from registry import sections
-from registry.claims import claims_in_words
+from registry.claims import claim_label, claims_in_words
 from registry.exports import csv_response
 from registry.interchange import by_name
 from registry.models import CitedRecord, Source
@@ -118,17 +118,19 @@ class RecordDetailView(View):
 def weak_sourcing(citations):
     """What rests only on weak sources (Source.WEAK_TIERS: republishers and aggregators, commentary, low-quality
     or generated pages, and sources not assessed), computed from the record's citations:
-    ``{"record": bool, "claims": [claim keys]}``. ``record`` is true when every citation is weak; a claim key
-    (a citation's ``claims``, when citations carry them) is listed when every citation supporting it is weak.
+    ``{"record": bool, "claims": [claim keys], "labels": [the same in words]}``. ``record`` is true when every
+    citation is weak; a claim key (a citation's ``claims``, when citations carry them) is listed when every
+    citation supporting it is weak, and the page names it in words ("the start date"), never by its key.
     Separate from the record's confidence, which stays as the research rated it."""
     if not citations:
-        return {"record": False, "claims": []}
+        return {"record": False, "claims": [], "labels": []}
     by_claim = {}
     for _, citation in citations:
         for claim in getattr(citation, "claims", None) or ():
             by_claim.setdefault(claim, []).append(citation.source.is_weak)
-    return {"record": all(citation.source.is_weak for _, citation in citations),
-            "claims": [claim for claim, weak in by_claim.items() if all(weak)]}
+    claims = [claim for claim, weak in by_claim.items() if all(weak)]
+    return {"record": all(citation.source.is_weak for _, citation in citations), "claims": claims,
+            "labels": [claim_label(claim) for claim in claims]}
 
 
 def newest_source(record):

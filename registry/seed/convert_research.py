@@ -502,6 +502,15 @@ def money(amount):
     return {"amount": f"{Decimal(str(amount)):.2f}", "currency": "USD"}
 
 
+# A research value type in the words of the page: "obligated_at_award" → "Obligated at award".
+VALUE_TYPE_WORDS = {"undisclosed": "Undisclosed", "non_usd_reported": "Reported in another currency only"}
+FIELD_WORDS = {"ceiling": "ceiling", "obligated": "amount obligated"}
+
+
+def value_type_words(kind):
+    return VALUE_TYPE_WORDS.get(kind) or (kind.replace("_", " ").capitalize() if kind else "Value")
+
+
 def usd(amount):
     return "no USD amount given" if amount is None else f"USD {amount:,}"
 
@@ -893,18 +902,19 @@ def agreement_values(raw, ctx):
         extras = [f"{key}: {extra}" for key, extra in value.leftovers().items()]
         if amount is None:
             ctx.ledger.choose(T_VALUE, kind, "value_note", VALUE_TARGET_WHY["value_note"])
-            lines.append(f"{kind}: {usd(amount)}" + (f" — {note}" if note else ""))
+            lines.append(f"{value_type_words(kind)}: {usd(amount)}" + (f" — {note}" if note else ""))
         elif field_name and money_fields[field_name] is None:
             ctx.ledger.choose(T_VALUE, kind, field_name, VALUE_TARGET_WHY[field_name])
             money_fields[field_name] = money(amount)
             if note:
-                lines.append(f"{kind}: {usd(amount)} (recorded as {field_name}) — {note}")
+                lines.append(f"{value_type_words(kind)}, {usd(amount)} (shown as the {FIELD_WORDS[field_name]}): "
+                             f"{note}")
         else:
             amount_kind, why = VALUE_KIND.get(field_name or kind, VALUE_KIND_DEFAULT)
             ctx.ledger.choose(T_VALUE, kind, f"amounts[].kind {amount_kind}", why)
             described = [note] if note else []
             if amount_kind == "other" or kind not in VALUE_KIND:
-                described.append(f"research value type: {kind}")
+                described.append(f"the research's value type: {value_type_words(kind).lower()}")
             elif kind.endswith("_approximate"):
                 described.append("approximate")
             amounts.append({**money(amount), "kind": amount_kind, "as_of": None,
@@ -1359,9 +1369,22 @@ def apply_source_additions(supplement, seed, ctx):
         if citation not in record["citations"]:
             record["citations"].append(citation)
         supports = addition.get("claim")
-        append_note(record, f"Source added by the December 2026 supplement ({addition['source']['url']})"
-                            + (f", supporting: {supports}" if supports else "") + f". Why: {addition.get('reason', '')}")
+        append_note(record, f"Source added in the December 2026 review: {addition['source']['url']}"
+                            + (f", which supports: {supports}" if supports else "") + f". {added_why(addition)}")
         ctx.ledger.supplement.append((where, plural, record["slug"], "citation added"))
+
+
+# The audit's own bookkeeping at the head of a reason ("Audit section 2, claim 7: ", "Source-quality review: ")
+# says where in the audit the addition came from, not why: the notes keep the reason that follows it.
+AUDIT_PREFIX = re.compile(r"^(?:Audit section [\d.]+(?:, (?:claim|item) \d+)?(?: \(not section \d+\))?"
+                          r"|Source-quality review): ")
+
+
+def added_why(addition):
+    """Why a source was added, as a sentence without the audit's section numbers or record ids."""
+    reason = AUDIT_PREFIX.sub("", (addition.get("reason") or "").strip())
+    reason = reason.replace("re-cite agency dod's", "re-cites the agency's")
+    return reason[:1].upper() + reason[1:]
 
 
 def apply_mapping_notes(supplement, seed, ctx):
@@ -1420,6 +1443,11 @@ def apply_choices(research, seed, ctx):
             append_note(designation, NOTICE_DATE_EXPLANATION.format(date=notice))
 
 
+def tier_reason_words(reason):
+    """A tier's reason as the source page shows it: the review's one field name ("(canonical_url)") in words."""
+    return reason.replace("(canonical_url)", "(its canonical address)")
+
+
 def apply_source_tiers(supplement, seed, ctx):
     """Every source's tier from the assessments (matched by normalised URL); a source not assessed says so."""
     assessed = {}
@@ -1435,7 +1463,7 @@ def apply_source_tiers(supplement, seed, ctx):
             why = "no assessment for this URL (new in the supplement)"
         else:
             seen.add(normalize_url(item["url"]))
-            source["tier"], source["tier_reason"] = item["tier"], fit(item.get("reason", ""), 500)
+            source["tier"], source["tier_reason"] = item["tier"], fit(tier_reason_words(item.get("reason", "")), 500)
             why = "the supplement's assessment"
         ctx.ledger.choose(T_SOURCE_TIER, source["tier"], source["tier"], why)
     for url in sorted(set(assessed) - seen):
@@ -1451,8 +1479,21 @@ def apply_weak_claims(supplement, seed, ctx):
             ctx.ledger.unmatched.append(("ids", where, f"record_id `{item.get('record_id')}` names no record"))
             continue
         plural, record = found
-        record.setdefault("weakly_sourced_claims", []).append({"claim": item["claim"], "why": item.get("why", "")})
+        record.setdefault("weakly_sourced_claims", []).append(
+            {"claim": weak_claim_words(item["claim"], index), "why": weak_claim_words(item.get("why", ""), index)})
         ctx.ledger.supplement.append((where, plural, record["slug"], "weakly sourced claim"))
+
+
+RESEARCH_ID = re.compile(r"\b(?:ev|ag|des|td|pt|cam)-[a-z0-9][a-z0-9-]*[a-z0-9]\b")
+
+
+def weak_claim_words(text, index):
+    """A weakly sourced claim as the page shows it: a research id becomes the record's title (“…”), and a
+    list position of the research ("status history [3]") is dropped; the words are otherwise the audit's."""
+    def title(match):
+        found = index.get(match.group(0))
+        return f"“{found[1].get('title') or found[1].get('name')}”" if found else match.group(0)
+    return re.sub(r"^(status history) \[\d+\]", r"\1", RESEARCH_ID.sub(title, text))
 
 
 # --- linked stories ------------------------------------------------------------------------------------
@@ -1671,13 +1712,46 @@ def wording_claims(plural, record, quote):
     return ["text"] if record["text"] in quote else []
 
 
+def piid_claims(plural, record, quote):
+    """`piid` when the quote holds the agreement's contract number as a whole token (a parent's number, or a
+    number with more characters around it, is not the record's)."""
+    piid = record.get("piid") if plural == "agreements" else None
+    if not piid:
+        return []
+    return ["piid"] if re.search(rf"(?<![A-Za-z0-9-]){re.escape(piid)}(?![A-Za-z0-9-])", quote) else []
+
+
+# The dates that are, by definition, the date of a public report: a source dated that day is such a report.
+REPORT_DATES = {"agreements": "first_reported", "testing_disclosures": "disclosed"}
+
+
+def first_reported_claims(plural, record, quote, published=None):
+    """`first_reported` (an agreement) or `disclosed` (a testing disclosure) when the citation's source is
+    itself dated on that date (at the date's precision: a source of 2024-02-22 for "February 2024"): that
+    source is a report of that day. The quote is not read; a source dated otherwise, or undated, supports
+    nothing here."""
+    field_name = REPORT_DATES.get(plural)
+    reported = record.get(field_name) if field_name else None
+    if not reported or not published:
+        return []
+    return [field_name] if published == reported or published.startswith(f"{reported}-") else []
+
+
 @dataclass(frozen=True)
 class ClaimRule:
     """One rule of attribution: its name, what it looks for in a quote, and the function that applies it."""
 
     name: str
     looks_for: str
-    claims: object  # (record plural, record, quote) -> [claim keys]
+    claims: object  # (record plural, record, quote[, the source's published date]) -> [claim keys]
+    reads_source_date: bool = False
+
+    def keys(self, plural, record, citation, published=None):
+        """The claim keys this rule gives one citation (``published``: its source's date, for a rule that
+        reads it)."""
+        if self.reads_source_date:
+            return self.claims(plural, record, citation["quote"], published)
+        return self.claims(plural, record, citation["quote"])
 
 
 CLAIM_RULES = (
@@ -1690,19 +1764,32 @@ CLAIM_RULES = (
                         "'deployed' for active…), unless a denial precedes it in the clause", status_claims),
     ClaimRule("wording", "the whole text of a verbatim term, word for word → `text` (paraphrases are never "
                          "attributed a quote)", wording_claims),
+    ClaimRule("piid", "the agreement's contract number (PIID) as a whole token ('W911QX-24-D-0012') → `piid`; a "
+                      "parent contract's number is not the record's", piid_claims),
+    ClaimRule("first reported", "not the quote: a citation whose source is dated on the agreement's first-reported "
+                                "date or a testing disclosure's disclosure date, at its precision → "
+                                "`first_reported`, `disclosed`", first_reported_claims,
+              reads_source_date=True),
 )
+
+
+def source_dates(seed):
+    """Each source's published date (text, at its precision), by slug: what the first-reported rule reads."""
+    return {source["slug"]: source.get("published") for source in seed.get("sources", [])}
 
 
 def attribute_claims(seed):
     """Fill every citation's `claims` by CLAIM_RULES; count what each rule attributed in the ledger.
     Citations are rebuilt, never edited in place: an event may share its designation's citation dicts."""
+    dates = source_dates(seed)
     for plural in PLURALS[1:]:
         for record in seed[plural]:
             rebuilt = []
             for citation in record.get("citations", []):
                 claims = []
                 for rule in CLAIM_RULES:
-                    claims += [key for key in rule.claims(plural, record, citation["quote"]) if key not in claims]
+                    claims += [key for key in rule.keys(plural, record, citation, dates.get(citation["source"]))
+                               if key not in claims]
                 rebuilt.append({**citation, "claims": claims})
             record["citations"] = rebuilt
 
@@ -1717,11 +1804,12 @@ def mapping_claims(seed):
     """MAPPING.md's account of the attribution: how many citations each rule attributed, and which keys."""
     attributed, total = claim_counts(seed)
     by_rule = {rule.name: Counter() for rule in CLAIM_RULES}
+    dates = source_dates(seed)
     for plural in PLURALS[1:]:
         for record in seed[plural]:
             for citation in record.get("citations", []):
                 for rule in CLAIM_RULES:
-                    for key in rule.claims(plural, record, citation["quote"]):
+                    for key in rule.keys(plural, record, citation, dates.get(citation["source"])):
                         by_rule[rule.name][f"{plural}: `{key}`"] += 1
     rules = [(rule.name, rule.looks_for, sum(by_rule[rule.name].values()),
               ", ".join(f"{key} ×{count}" for key, count in sorted(by_rule[rule.name].items())) or "none")
@@ -1729,7 +1817,9 @@ def mapping_claims(seed):
     return (f"{attributed} of {total} citations name the facts their quote states (`claims`); the other "
             f"{total - attributed} are general sources of their record, listed after the others on its page. "
             "Claims are filled only by these rules over the quote's own words and the record's converted values "
-            "(`CLAIM_RULES` in the converter); a quote no rule recognises is never attributed by guesswork.\n\n"
+            "(and, for a first-reported or disclosure date only, the source's own date) (`CLAIM_RULES` in the "
+            "converter); a "
+            "quote no rule recognises is never attributed by guesswork.\n\n"
             + table(("rule", "what it looks for in a quote", "claims", "keys"), rules))
 
 
@@ -1802,11 +1892,12 @@ def convert_with_ledger(research, supplement=SHIPPED):
     apply_named_links(seed, ctx)
     apply_disputed_facts(research, supplement, seed, ctx)
     apply_field_confidence(merged, seed)
-    attribute_claims(seed)  # last: it reads every converted value and every citation
     seed["sources"] = ctx.sources.records(ledger)
+    attribute_claims(seed)  # it reads every converted value, every citation and the sources' dates
     apply_source_tiers(supplement, seed, ctx)
     editorial.set_last_verified(seed, research, supplement, normalize=normalize_url)
     editorial.readable_notes(seed)
+    editorial.record_ids_as_titles(seed)
     document = {"meta": build_meta(research, seed, supplement)}
     document.update({plural: sorted(seed[plural], key=lambda record: record["slug"]) for plural in PLURALS})
     return document, ledger

@@ -24,7 +24,9 @@ PAGE_PATHS = {"sources": "sources", "agencies": "agencies", "vendors": "vendors"
               "terms": "terms", "addendum_markers": "addendum-markers", "designations": "designations",
               "testing_disclosures": "testing-disclosures", "events": "events"}
 UNREAD_HEADING = "Primary sources not yet read"
-URL = re.compile(r"https?://[^\s<>()\]]*[^\s<>()\].,;:'\"]")
+# An address, with any balanced "(…)" inside it (Wikipedia- and Ballotpedia-style titles); a bracket that
+# only closes is the prose's, not the address's.
+URL = re.compile(r"https?://(?:[^\s<>()\]]|\([^\s<>()]*\))*(?:[^\s<>()\].,;:'\"]|\([^\s<>()]*\))")
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-zA-Z0-9]+)+\b")
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 SECONDARY_TITLE = re.compile(r"^(?P<name>.+?) \(secondary title: (?P<title>[^)]+)\)$")
@@ -111,7 +113,7 @@ def address(url):
     shown = (parts.netloc + parts.path).rstrip("/")
     if len(shown) > 70:
         shown = shown[:69] + "…"
-    return f"[{escape(shown)}]({url.replace(')', '%29').replace(' ', '%20')})"
+    return f"[{escape(shown)}]({url.replace('(', '%28').replace(')', '%29').replace(' ', '%20')})"
 
 
 def escape(text):
@@ -166,6 +168,8 @@ RECORD_LISTS = {
     "Listed as a primary URL pointer by": "Named as a primary source, not read, by",
     "Also listed as an unread primary URL pointer by": "Also named as a primary source, not read, by",
 }
+# Labels whose text may be one record id (an agency's or a vendor's): shown as its name.
+ID_VALUED = {"Asserted by": "Asserted by"}
 RENAMED = {
     "Research confidence": "The research's confidence",
     "Contracting entity (kept as an alias)": "Contracting entity (also listed as an alias)",
@@ -200,6 +204,33 @@ def readable_notes(seed):
             record["notes"] = rewrite(record.get("notes") or "", links)
 
 
+# Records whose research ids read as ids in prose ("see cdao-2025-…", "Context for td-2023-…"); sources,
+# agencies and vendors are named by their names already.
+ID_TYPES = ("agreements", "terms", "addendum_markers", "designations", "testing_disclosures", "events")
+PROSE_FIELDS = {"status_note": False, "summary": True, "notes": True}  # field: is it Markdown
+
+
+def record_ids_as_titles(seed):
+    """A research id in a record's status note, summary or notes becomes the named record's title, in
+    quotation marks as the notes name records (“…”): a reader sees “Maven Smart System software licenses –
+    contract modification raising ceiling”, not cdao-2025-palantir-maven-ceiling-increase. Addresses and
+    links keep their ids."""
+    titles = {record["slug"]: record.get("title") or record.get("name") for plural in ID_TYPES
+              for record in seed.get(plural, []) if re.search(r"\d", record["slug"])}
+    if not titles:
+        return
+    pattern = re.compile(r"(?<![\w/.\-])(" + "|".join(map(re.escape, sorted(titles, key=len, reverse=True)))
+                         + r")(?![\w/\-])")
+    for plural in PAGE_PATHS:
+        for record in seed.get(plural, []):
+            for field, markdown in PROSE_FIELDS.items():
+                text = record.get(field)
+                if isinstance(text, str) and text:
+                    record[field] = pattern.sub(
+                        lambda match, md=markdown: f"“{escape(titles[match.group(1)]) if md else titles[match.group(1)]}”",
+                        text)
+
+
 def rewrite(notes, links):
     """One record's notes: paragraphs of prose, then the list of unread primary sources."""
     paragraphs, unread, classified = [], [], []
@@ -227,6 +258,8 @@ def rewrite(notes, links):
 
 
 def rewrite_line(name, text, links):
+    if text.strip() in links.records and name in ID_VALUED:  # "Asserted by: openai" → “OpenAI”
+        return f"{words(ID_VALUED[name])}: {escape(links.records[text.strip()][1])}."
     if name in RECORD_LISTS:
         return f"{RECORD_LISTS[name]}: {links.records_in(text)}."
     status_history = re.match(r"^Status history of designation (\S+) \[\d+\]$", name)

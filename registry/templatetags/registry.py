@@ -1,5 +1,7 @@
 """Template filters for the registry's words: partial dates, money, Markdown, footnotes."""
 
+import re
+
 from django import template
 from django.utils.html import format_html, format_html_join
 
@@ -42,15 +44,18 @@ def markdown(text):
     return render_markdown(text)
 
 
-@register.simple_tag
-def footnotes(citations, claim=None):
+@register.simple_tag(takes_context=True)
+def footnotes(context, citations, claim=None):
     """Superscript links to the footnotes whose ``claims`` name ``claim`` (a claim key: "ceiling",
     "amount:ceiling_increase", "term:<slug>"); without a claim, to the general sources (no claims),
-    which support the record as a whole."""
+    which support the record as a whole. Beside a field of the page's record on which sources differ
+    (its ``disputed_facts``), also the "sources differ" flag: every such field shows it, not only those
+    a template names."""
     numbers = [n for n, citation in citations
                if (claim in citation.claims if claim is not None else not citation.claims)]
-    return format_html_join("", '<sup class="fn"><a href="#fn-{}" id="ref-{}-{}" aria-label="source {}">[{}]</a></sup>',
-                            ((n, n, claim or "general", n, n) for n in numbers))
+    markers = format_html_join("", '<sup class="fn"><a href="#fn-{}" id="ref-{}-{}" aria-label="source {}">[{}]</a></sup>',
+                               ((n, n, claim or "general", n, n) for n in numbers))
+    return format_html("{}{}", markers, sources_differ(context.get("record"), claim)) if claim else markers
 
 
 @register.simple_tag
@@ -109,3 +114,11 @@ def sources_differ(record, field):
 def display(record, field):
     """The human label of a choice field: {{ agreement|display:'status' }}."""
     return getattr(record, f"get_{field}_display")()
+
+
+@register.filter
+def authority_short(text):
+    """A designation's authority as a short name for links ("41 U.S.C. § 4713 (FASCSA)"): the text before
+    its caveat (" — …", " (per …)", " (from …)"), which its own page shows in full."""
+    short = re.split(r" — | \((?:per|from|as) ", text or "", maxsplit=1)[0].strip()
+    return short or text

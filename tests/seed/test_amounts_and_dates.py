@@ -1,6 +1,8 @@
 """Issue 9, defects 1 and 2 on the seed: no reported amount is shown as "undisclosed", and no agreement
 whose research holds a date says only "Announced: unknown"."""
 
+import csv
+import io
 import re
 
 import pytest
@@ -69,8 +71,9 @@ def test_every_reported_amount_is_on_its_agreement_page_with_its_kind(client):
         shown = facts(client.get(agreement.get_absolute_url()).content.decode())
         for amount in agreement.amounts.all():
             assert shown[amount.get_kind_display()].startswith(amount.money.humanize()), agreement.slug
-        if agreement.ceiling:
-            assert shown["Ceiling (the most that may be spent)"] == agreement.ceiling.humanize()
+        if agreement.ceiling:  # the ceiling at award, then any later ceiling a modification reports
+            assert shown["Ceiling (the most that may be spent)"].split("later raised:")[0] == \
+                agreement.ceiling.humanize()
     maven = facts(client.get("/agreements/cdao-2025-palantir-maven-ceiling-increase/").content.decode())
     assert maven["Ceiling increase"] == "$795,000,000"
     assert maven["Resulting ceiling"].startswith("$1,300,000,000 — reported as 'nearly $1.3 billion through 2029'")
@@ -109,3 +112,32 @@ def test_the_list_sorts_by_the_best_known_date_and_says_which(client):
     dates = list(Agreement.objects.public().values_list("best_known_on", flat=True))
     listed = [a.best_known_on for a in Agreement.objects.public()]  # the default ordering
     assert listed == sorted(dates, key=lambda d: (d is None, -(d.toordinal() if d else 0)))
+
+
+def test_the_csv_gives_a_currency_only_beside_an_amount(client):
+    """USMC counter-UAS has no ceiling: its ceiling_currency is empty, not a bare "USD" that reads as a ceiling
+    of unknown size; Anthropic's OTA has a USD ceiling."""
+    response = client.get("/agreements/csv/")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(body.decode()))}
+    assert (rows["usmc-2025-anduril-installation-cuas"]["ceiling_amount"],
+            rows["usmc-2025-anduril-installation-cuas"]["ceiling_currency"]) == ("", "")
+    assert rows["usmc-2025-anduril-installation-cuas"]["obligated_currency"] == ""
+    assert (rows["cdao-2025-anthropic-frontier-ai"]["ceiling_amount"],
+            rows["cdao-2025-anthropic-frontier-ai"]["ceiling_currency"]) == ("200000000.00", "USD")
+    for row in rows.values():
+        assert bool(row["ceiling_amount"]) == bool(row["ceiling_currency"]), row["slug"]
+
+
+def test_a_ceiling_raised_by_a_modification_says_so_beside_the_ceiling_at_award(client):
+    """Maven's $480M ceiling was raised by a modification (to nearly $1.3B): the Ceiling row says so, with the
+    modification's own words, rather than leaving $480M to be read as the ceiling today."""
+    shown = facts(client.get("/agreements/cdao-2024-palantir-maven-smart-system/").content.decode())
+    assert shown["Ceiling (the most that may be spent)"].startswith("$480,000,000")
+    assert ("later raised: Maven Smart System software licenses – contract modification raising ceiling reports a "
+            "resulting ceiling of $1,300,000,000 (reported as 'nearly $1.3 billion through 2029'; approximate)") in \
+        shown["Ceiling (the most that may be spent)"]
+    scale = facts(client.get("/agreements/cdao-2025-scale-ai-production-ota/").content.decode())
+    assert "resulting ceiling of $500,000,000" in scale["Ceiling (the most that may be spent)"]
+    anthropic = facts(client.get("/agreements/cdao-2025-anthropic-frontier-ai/").content.decode())
+    assert "later raised" not in anthropic["Ceiling (the most that may be spent)"]

@@ -11,11 +11,11 @@ from registry.seed import convert_research as converter
 SEED = Path(__file__).resolve().parents[2] / "registry" / "seed" / "seed.json"
 
 
-def claims(plural, record, quote):
-    """What every rule together attributes to one citation of ``record``."""
+def claims(plural, record, quote, published=None):
+    """What every rule together attributes to one citation of ``record`` (``published``: its source's date)."""
     found = []
     for rule in converter.CLAIM_RULES:
-        found += [key for key in rule.claims(plural, record, quote) if key not in found]
+        found += [key for key in rule.keys(plural, record, {"quote": quote}, published) if key not in found]
     return found
 
 
@@ -155,6 +155,44 @@ def test_the_wording_rule_never_attributes_a_paraphrase_or_other_words(text_form
     assert converter.wording_claims("terms", term, quote) == []
 
 
+def test_the_piid_rule_attributes_the_quote_naming_the_agreements_contract_number():
+    agreement = {"piid": "W911QX-24-D-0012"}
+    assert converter.piid_claims("agreements", agreement,
+                                 "contract modification (P00005) to contract W911QX-24-D-0012") == ["piid"]
+
+
+@pytest.mark.parametrize("quote", [
+    "CDAO MSS TASK ORDER OFF OF CONTRACT W519TC25D0039",  # the parent's number, not the order's
+    "contract W911QX-24-D-00123",  # a longer number
+    "a contract with the Army",
+])
+def test_the_piid_rule_never_attributes_another_number(quote):
+    assert converter.piid_claims("agreements", {"piid": "W911QX-24-D-0012"}, quote) == []
+    assert converter.piid_claims("agreements", {"piid": "W9128Z26FA001"}, quote) == []
+    assert converter.piid_claims("agreements", {"piid": ""}, quote) == []
+
+
+@pytest.mark.parametrize(("reported", "published"), [("2024-09-19", "2024-09-19"), ("2024-02", "2024-02-22")])
+def test_the_first_reported_rule_attributes_a_source_dated_that_day(reported, published):
+    agreement = {"first_reported": reported}
+    assert converter.first_reported_claims("agreements", agreement, "any words", published) == ["first_reported"]
+
+
+@pytest.mark.parametrize(("reported", "published"), [
+    ("2026-02-23", "2026-02-24"),  # the xAI classified deal: its sources are dated the day after
+    ("2024-02", "2024-03-01"), ("2024-09-19", None), (None, "2024-09-19"), ("2024-09-19", "2024-09"),
+])
+def test_the_first_reported_rule_never_attributes_a_source_dated_otherwise(reported, published):
+    assert converter.first_reported_claims("agreements", {"first_reported": reported}, "any", published) == []
+    assert converter.first_reported_claims("events", {"first_reported": "2024-09-19"}, "any", "2024-09-19") == []
+
+
+def test_the_first_reported_rule_attributes_a_disclosure_dated_that_day():
+    disclosure = {"disclosed": "2026-03-06"}
+    assert converter.first_reported_claims("testing_disclosures", disclosure, "any", "2026-03-06") == ["disclosed"]
+    assert converter.first_reported_claims("testing_disclosures", disclosure, "any", "2026-03-05") == []
+
+
 # --- the pass over the seed ---------------------------------------------------------------------------
 
 def test_attribution_rebuilds_citations_so_a_shared_citation_keeps_each_records_claims():
@@ -172,10 +210,12 @@ def test_attribution_rebuilds_citations_so_a_shared_citation_keeps_each_records_
 
 def test_the_committed_seed_attributes_only_what_the_rules_give():
     seed = json.loads(SEED.read_text(encoding="utf-8"))
+    dates = converter.source_dates(seed)
     for plural in converter.PLURALS[1:]:
         for record in seed[plural]:
             for citation in record["citations"]:
-                assert citation["claims"] == claims(plural, record, citation["quote"]), (record["slug"], citation)
+                assert citation["claims"] == claims(plural, record, citation["quote"], dates[citation["source"]]), \
+                    (record["slug"], citation)
 
 
 def test_the_mapping_and_the_command_say_how_many_citations_were_attributed(capsys, tmp_path):

@@ -157,3 +157,61 @@ def test_the_csv_has_a_piid_confidence_column(client):
     assert by_slug[OPENAI_PILOT]["piid_confidence"] == "low"
     assert by_slug["cdao-2024-palantir-maven-smart-system"]["piid_confidence"] == "medium"
     assert by_slug["cdao-2025-anthropic-frontier-ai"]["piid_confidence"] == ""
+
+
+@pytest.mark.parametrize("slug, said, key", [
+    ("cdao-2025-palantir-mss-task-order", "Weakly sourced: the federal award amount", "amount:federal_award_amount"),
+    ("cdao-2025-palantir-mss-task-order", "Weakly sourced: the start date", "amount:"),
+    ("cdao-2024-palantir-maven-smart-system", "Weakly sourced: the end date", "Weakly sourced: end"),
+])
+def test_a_weakly_sourced_claim_is_named_in_words_not_by_its_key(client, slug, said, key):
+    """The weak-sourcing note names the fact as the footnotes do ("the start date"), never a claim key."""
+    shown = words(main(page(client, f"/agreements/{slug}/")))
+    assert said in shown
+    assert key not in shown.replace(said, "")
+    assert "<code>" not in page(client, f"/agreements/{slug}/").split('class="notice weak-sourcing"')[1].split("</div>")[0]
+
+
+def test_terms_disclosure_none_beside_listed_terms_says_they_are_not_in_force(client):
+    """Anthropic's OTA lists four public terms, all requested and refused: "Terms disclosure: None" alone would
+    contradict them, so the page says that no term in force is public and what the listed ones are."""
+    shown = words(main(page(client, "/agreements/cdao-2025-anthropic-frontier-ai/")))
+    assert ("Terms disclosure None — no term in force is public; the terms listed below are not in force "
+            "(requested and refused)") in shown
+    for slug in ("cdao-2024-palantir-maven-smart-system", "dow-2026-openai-classified-deployment"):
+        assert "no term in force is public" not in words(main(page(client, f"/agreements/{slug}/")))
+
+
+def test_a_status_note_is_labelled_as_the_sources_wording_not_a_second_status(client):
+    """USMC counter-UAS: status Announced, described by the sources as "awarded"; the page does not show two
+    statuses side by side as if they disagreed."""
+    shown = facts(page(client, "/agreements/usmc-2025-anduril-installation-cuas/"))
+    assert shown["Status"].startswith("Announced — as the sources describe it: awarded")
+
+
+def test_the_contract_number_carries_the_footnote_of_the_quote_naming_it(client):
+    """The Maven ceiling increase's low-confidence PIID: its confidence and the one source that gives it."""
+    html = page(client, "/agreements/cdao-2025-palantir-maven-ceiling-increase/")
+    shown = facts(html)
+    assert shown["Contract number (PIID)"].startswith("W911QX-24-D-0012 (low confidence)")
+    assert 'id="ref-' in html and re.search(r'id="ref-\d+-piid"', html)
+
+
+def test_the_first_reported_date_carries_the_footnote_of_the_report_of_that_day(client):
+    html = page(client, "/agreements/dod-2024-palantir-mss-five-services/")
+    assert facts(html)["First reported"].startswith("19 September 2024")
+    assert re.search(r'id="ref-\d+-first_reported"', html)
+    assert "Supports: the first reported" not in words(html)  # named in words
+
+
+def test_the_disclosure_date_carries_the_footnotes_of_the_reports_of_that_day(client):
+    html = page(client, "/testing-disclosures/td-2023-dod-azure-openai-experimentation/")
+    assert facts(html)["First disclosed"].startswith("6 March 2026")
+    assert re.search(r'id="ref-\d+-disclosed"', html)
+
+
+def test_the_methodology_says_how_a_footnote_is_put_at_a_fact(client):
+    about = words(main(page(client, "/about/")))
+    assert "their markers sit beside the record's title" in about
+    assert "its own date, not its quoted words, supports that date" in about
+    assert "A fact with no footnote beside it is one that no quoted source states in so many words" in about

@@ -340,9 +340,24 @@ def test_values_with_no_amount_are_described_in_value_note(research, records):
         out = records["agreements"][agreement["id"]]
         for value in agreement.get("values") or []:
             if value["amount_usd"] is None:
-                assert value["value_type"] in out["value_note"], agreement["id"]
+                assert converter.value_type_words(value["value_type"]) in out["value_note"], agreement["id"]
                 assert value.get("note", "") in out["value_note"]
     assert "£750m" in records["agreements"]["uk-mod-2025-palantir-strategic-partnership"]["value_note"]
+
+
+def test_value_notes_read_as_prose(records):
+    """A value note names a value's type in words, never as the research's snake_case, nor the converter's
+    "(recorded as ceiling)" bookkeeping."""
+    notes = {slug: out["value_note"] for slug, out in records["agreements"].items() if out.get("value_note")}
+    for slug, note in notes.items():
+        assert not re.search(r"\b[a-z]+_[a-z_]+\b", note), (slug, note)
+        assert "recorded as" not in note, (slug, note)
+    assert notes["cdao-2025-openai-frontier-ai"] == (
+        "Obligated at award, USD 1,999,998 (shown as the amount obligated): FY2025 RDT&E funds")
+    assert notes["uk-mod-2025-palantir-strategic-partnership"].startswith(
+        "Reported in another currency only: no USD amount given — GBP figures only")
+    assert notes["dow-2026-openai-classified-deployment"] == (
+        "Undisclosed: no USD amount given — some aggregators claim a $200M OTA; not confirmed by sources read")
 
 
 @pytest.mark.parametrize(("slug", "kind", "amount"), [
@@ -544,7 +559,7 @@ def test_every_source_carries_its_assessed_tier_and_new_sources_are_not_assessed
     for source in seed["sources"]:
         if source["url"] in assessed:
             assert source["tier"] == assessed[source["url"]]["tier"]
-            assert source["tier_reason"] == assessed[source["url"]]["reason"]
+            assert source["tier_reason"] == converter.tier_reason_words(assessed[source["url"]]["reason"])
         else:
             assert source["tier"] == "not_assessed" and "not assessed" in source["tier_reason"]
     assert first_file_urls <= {source["url"] for source in seed["sources"]}
@@ -553,12 +568,21 @@ def test_every_source_carries_its_assessed_tier_and_new_sources_are_not_assessed
 
 
 def test_weakly_sourced_claims_are_carried_onto_their_records(supplement, records):
+    """Carried word for word, except that a research id names its record by title and a research list
+    position ("status history [3]") is dropped (converter.weak_claim_words)."""
+    index = {slug: (plural, record) for plural in converter.PLURALS[1:] for slug, record in records[plural].items()}
     expected = {}
     for item in supplement["weakly_sourced_claims"]:
-        expected.setdefault(item["record_id"], []).append({"claim": item["claim"], "why": item["why"]})
+        expected.setdefault(item["record_id"], []).append(
+            {"claim": converter.weak_claim_words(item["claim"], index),
+             "why": converter.weak_claim_words(item["why"], index)})
     found = {slug: record["weakly_sourced_claims"] for plural in converter.PLURALS[1:]
              for slug, record in records[plural].items() if record.get("weakly_sourced_claims")}
     assert found == expected
+    changed = [item for item in supplement["weakly_sourced_claims"]
+               if converter.weak_claim_words(item["claim"], index) != item["claim"]
+               or converter.weak_claim_words(item["why"], index) != item["why"]]
+    assert len(changed) == 1  # the FASCSA track's status history entry, the only one with an id or position
 
 
 def test_the_two_anthropic_designations_name_each_other(records):
@@ -616,3 +640,8 @@ def test_the_mapping_notes_choices_are_applied(records):
     fascsa = records["designations"]["dow-2026-anthropic-scr-41usc4713"]
     assert fascsa["noticed"] is None and fascsa["announced"] is None
     assert "Public notice of this designation was reported for 2026-03-05" in fascsa["notes"]
+
+
+def test_no_tier_reason_names_a_field_of_the_review(records):
+    for slug, source in records["sources"].items():
+        assert "canonical_url" not in source["tier_reason"], slug

@@ -65,7 +65,7 @@ def test_the_designation_page_shows_status_authority_scope_and_dates(client):
     page = get(client, f"/designations/{ANTHROPIC_3252}/")
     shown = facts(page)
 
-    assert shown["Status"] == "Enjoined — contested; preliminarily enjoined"
+    assert shown["Status"] == "Enjoined — as the sources describe it: contested; preliminarily enjoined"
     assert shown["Authority cited"].startswith("10 U.S.C. § 3252")
     assert shown["Kind"] == "Supply-chain risk (10 U.S.C. 3252)"
     assert shown["Vendor designated"] == "Anthropic PBC"
@@ -385,3 +385,12 @@ def test_record_text_is_escaped_everywhere(client):
                 source.get_absolute_url(), "/designations/", "/testing-disclosures/", "/events/",
                 "/sources/?q=Source"):
         assert "<script>" not in get(client, url), url
+
+
+def test_the_designations_list_gives_the_determination_date_where_the_announcement_is_unknown(client):
+    """The FASCSA track has no announcement date but a determination date: the list says so rather than
+    "unknown", and writes an unknown date as the Effective column does ("not known")."""
+    html = client.get("/designations/").content.decode()
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", html, re.S) if "dow-2026-anthropic-scr-41usc4713" in r)
+    assert "not known; determined 3 March 2026" in words(row)
+    assert ">unknown<" not in html.replace(" ", "")

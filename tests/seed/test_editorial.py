@@ -183,3 +183,36 @@ def test_terms_disclosure_follows_the_terms_in_force(seed):
     current = {term["agreement"] for term in seed["terms"] if term["status"] in ("in_force", "disputed")}
     for agreement in seed["agreements"]:
         assert (agreement["terms_disclosure"] != "none") == (agreement["slug"] in current), agreement["slug"]
+
+
+def test_research_ids_in_prose_become_record_titles(seed):
+    """A status note, summary or note that points at another record by its research id names it by title."""
+    by_slug = {record["slug"]: record for plural in editorial.PAGE_PATHS for record in seed[plural]}
+    assert by_slug["cdao-2024-palantir-maven-smart-system"]["status_note"] == (
+        "active; ceiling raised in May 2025 (see “Maven Smart System software licenses – contract modification "
+        "raising ceiling”)")
+    assert by_slug["ev-2024-02-azure-openai-azure-government"]["summary"].startswith(
+        "Context for “Testing by DoD: OpenAI models via Microsoft Azure OpenAI Service”.")
+    ids = [record["slug"] for plural in editorial.ID_TYPES for record in seed[plural] if re.search(r"\d", record["slug"])]
+    pattern = re.compile(r"(?<![\w/.\-])(" + "|".join(map(re.escape, ids)) + r")(?![\w/\-])")
+    for slug, record in by_slug.items():
+        for field in ("status_note", "summary", "notes"):
+            assert not pattern.search(record.get(field) or ""), (slug, field)
+
+
+def test_an_id_in_an_address_is_left_alone():
+    seed = {"agreements": [{"slug": "ag-2025-x", "title": "X *deal*", "notes": "See ag-2025-x and "
+                            "[a](https://e.com/ag-2025-x/)", "status_note": "see ag-2025-x"}]}
+    editorial.record_ids_as_titles(seed)
+    assert seed["agreements"][0]["notes"] == "See “X \\*deal\\*” and [a](https://e.com/ag-2025-x/)"
+    assert seed["agreements"][0]["status_note"] == "see “X *deal*”"
+
+
+def test_a_term_asserted_by_a_record_names_it(seed):
+    """The research's "asserted_by" is an id ("openai", "dod"): the note names the vendor or agency."""
+    terms = {term["slug"]: term["notes"] for term in seed["terms"]}
+    assert "Asserted by: OpenAI." in terms["pt-openai-dow-all-lawful-purposes"]
+    notes = "\n".join(terms.values())
+    for bare in ("Asserted by: Openai", "Asserted by: Dod", "Asserted by: Scale-ai", "Asserted by: Uk-mod"):
+        assert bare not in notes
+    assert "Asserted by: U.S. Department of Defense." in notes

@@ -121,7 +121,8 @@ def test_as_of_now_equals_the_live_record(client):
 # --- readable notes -----------------------------------------------------------------------------
 
 BOOKKEEPING = re.compile(r"Status history \[\d+\]|recorded as an event|Research agreement kind|Research \w+ type"
-                         r"|Primary URL pointer|\(research\)|related_designation_ids")
+                         r"|Primary URL pointer|\(research\)|related_designation_ids"
+                         r"|Audit section|Source-quality review|supplement \(|\. Why: |agency dod's")
 
 
 def test_no_note_holds_converter_bookkeeping_or_snake_case():
@@ -129,6 +130,22 @@ def test_no_note_holds_converter_bookkeeping_or_snake_case():
         assert not BOOKKEEPING.search(record.notes), (record.slug, record.notes)
         bare = re.sub(r"\]\([^)]*\)|https?://\S+", "", record.notes)  # addresses may hold underscores
         assert not re.search(r"\b[a-z]+_[a-z]+\b", bare), (record.slug, record.notes)
+
+
+def test_a_source_added_by_the_supplement_reads_as_prose_with_a_whole_link(client):
+    """The supplement's additions say what the new source supports and why, without the audit's section
+    numbers; an address with parentheses in it (Ballotpedia's title) is one link, not a link and a remnant."""
+    dod = Agency.objects.get(slug="dod").notes
+    assert ("Source added in the December 2026 review: [ballotpedia.org/Executive_Order:_Restoring_the_United_"
+            "States_Departme…](https://ballotpedia.org/Executive_Order:_Restoring_the_United_States_Department_of"
+            "_War_%28Donald_Trump,_2025%29). Re-cites the agency's 'Department of War' secondary-title note") in dod
+    page = get(client, "/agencies/dod/")
+    assert 'href="https://ballotpedia.org/Executive_Order:_Restoring_the_United_States_Department_of_War_' \
+           '%28Donald_Trump,_2025%29"' in page
+    assert ")(Donald_Trump" not in page
+    openai = Agreement.objects.get(slug="dow-2026-openai-classified-deployment").notes
+    assert "which supports: announced: 2026-02-27 (Altman's announcement the night of the Anthropic deadline). " \
+           "National newspaper account supporting the announced date" in openai
 
 
 def test_unread_primary_sources_are_one_list_of_links(client):
@@ -202,3 +219,18 @@ def test_the_api_and_the_interchange_carry_the_disputed_fact(client):
     assert fact["field"] == "determined"
     assert {c["source"] for value in fact["values"] for c in value["citations"]} <= set(
         Source.objects.values_list("slug", flat=True))
+
+
+def test_any_field_named_in_disputed_facts_shows_sources_differ_beside_it(client):
+    """Not only a designation's Determined: an agreement whose sources differ on its announcement date shows the
+    flag beside Announced (and not beside a field on which they agree)."""
+    agreement = Agreement.objects.get(slug="cdao-2024-palantir-maven-smart-system")
+    source = Source.objects.first()
+    agreement.disputed_facts = [{"field": "announced", "about": "the announcement date", "values": [
+        {"value": "2024-05-29", "citations": [{"source": source.slug, "quote": "announced on May 29"}]},
+        {"value": "2024-05-30", "citations": [{"source": source.slug, "quote": "announced on May 30"}]}]}]
+    Agreement.objects.filter(pk=agreement.pk).update(disputed_facts=agreement.disputed_facts)
+    shown = facts(get(client, agreement.get_absolute_url()))
+    assert "sources differ: see every value" in shown["Announced"]
+    assert "sources differ" not in shown["Awarded or signed"]
+    assert "sources differ" not in shown["Ceiling (the most that may be spent)"]

@@ -51,7 +51,10 @@ def test_both_anthropic_designations_show_the_whole_court_history(client):
         assert f'href="/events/{injunction}/"' in history and f'href="/events/{stay}/"' in history
     # the history of the other track is marked as such
     main_history = words(section(get(client, f"/designations/{MAIN}/"), "Legal history"))
-    assert "on the related designation 41 U.S.C." in main_history
+    assert "on the related designation under 41 U.S.C. § 4713 (FASCSA)" in main_history
+    # the statute's caveat is on the related designation's own page, not repeated at each event
+    assert "statute number taken from secondary descriptions" not in main_history
+    assert "(per Anthropic's" not in words(section(get(client, f"/designations/{FASCSA}/"), "Legal history"))
 
 
 def test_anthropics_page_shows_every_event_of_its_agreements_designations_and_disclosures(client):
@@ -118,6 +121,15 @@ def test_the_research_weak_claims_show_on_their_page(client):
     assert "Confidence High" in page  # the research's rating stays as it was
 
 
+def test_a_weak_claim_names_records_by_title_not_by_research_id(client):
+    """The audit writes "status history [3]" and "ev-2026-06-03-designation-reaffirmed"; a reader gets words."""
+    page = words(main(get(client, "/designations/dow-2026-anthropic-scr-41usc4713/")))
+    assert ("Weakly sourced: status history: Hegseth denied internal reconsideration on 2026-06-03 (notice to the "
+            "court 2026-06-04) — Same sources as “Pentagon decision reportedly reaffirms Anthropic supply-chain-risk "
+            "finding, narrowing rationale to pre-deployment risks”: Newsbang and The Chronicle Page only.") in page
+    assert "ev-2026-06-03" not in page and "[3]:" not in page
+
+
 def test_a_record_resting_only_on_weak_sources_says_so(client):
     reported = "ev-2026-05-21-rival-model-trials-reported"  # cited only to a link log of an X post
     event = Event.objects.get(slug=reported)
@@ -167,3 +179,40 @@ def test_the_supplements_source_additions_are_citations_of_their_records():
         record = next(t.model.objects.get(slug=addition["record_id"]) for t in record_types()
                       if t.name != "source" and t.model.objects.filter(slug=addition["record_id"]).exists())
         assert record.citations.filter(quote=addition["source"]["quote"]).exists(), addition["record_id"]
+
+
+def test_an_event_actor_link_to_the_department_follows_the_naming_rule(client):
+    """The first mention of the Department of Defense on an event page, an actor link, adds its other name."""
+    page = get(client, "/events/ev-2026-06-08-dow-denies-retaliation/")
+    actors = page[page.index("<h3>Actors</h3>"):]
+    assert ('<a href="/agencies/dod/">U.S. Department of Defense<span class="name-note">, called Department of War '
+            'since 5 September 2025 (executive order)</span></a>') in actors
+
+
+def test_the_designations_csv_names_each_related_designation(client):
+    response = client.get("/designations/csv/")
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()
+                                                                    if response.streaming else response.content.decode()))}
+    assert rows[MAIN]["related_designations"] == FASCSA
+    assert rows[FASCSA]["related_designations"] == MAIN
+    assert rows["dod-2026-1260h-alibaba"]["related_designations"] == ""
+
+
+def test_a_csv_lists_each_source_address_once(client):
+    """The main Anthropic designation quotes KALW twice and Anthropic's statement three times: one address each."""
+    response = client.get("/designations/csv/")
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()
+                                                                    if response.streaming else response.content.decode()))}
+    urls = rows[MAIN]["source_urls"].split("; ")
+    assert len(urls) == len(set(urls))
+    assert "https://www.anthropic.com/news/where-stand-department-war" in urls
+
+
+def test_a_vendor_page_names_the_issuing_department_by_the_naming_rule(client):
+    """Anthropic's page first mentions the Department of Defense as the issuer of its designations: the full name,
+    once with its other name; not the bare acronym."""
+    page = words(main(get(client, "/vendors/anthropic/")))
+    assert ("issued by U.S. Department of Defense, called Department of War since 5 September 2025 (executive order)"
+            in page)
+    assert "issued by DoD" not in page
+    assert page.count("called Department of War since 5 September 2025") == 1
