@@ -5,6 +5,8 @@ PORT   ?= 8000
 BIN    := $(VENV)/bin
 # Tests never run with a production secret; `make run` is a local development server.
 TEST_ENV := SECRET_KEY=test-only-secret-key DEBUG=false
+# One pytest worker per core (pytest-xdist); `make test PYTEST_ARGS="tests/api -x"` runs a part in one process.
+PYTEST_ARGS ?= -n auto
 RUN_ENV  := DEBUG=true
 
 .PHONY: help install install-dev browser run serve migrate seed superuser test lint openapi openapi-check api-conformance research-check ci clean

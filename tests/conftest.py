@@ -88,7 +88,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def seeded(django_db_setup, django_db_blocker):
-    """The real seed data, loaded once per test session through load_seed and rolled back at the end.
+    """The real seed data, loaded once per test session (once per xdist worker: each has its own test
+    database) through load_seed and rolled back at the end.
 
     The tests that use it run last (see ``pytest_collection_modifyitems``); each still runs in its
     own savepoint (request ``db`` or mark ``django_db``), so what one test writes never reaches the
