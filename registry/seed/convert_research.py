@@ -1355,16 +1355,21 @@ def record_index(seed):
     return {record["slug"]: (plural, record) for plural in PLURALS[1:] for record in seed[plural]}
 
 
+def supplement_items(supplement, key, index, ctx):
+    """(where, item, plural, record) for each entry of a supplement list that names a record by
+    ``record_id``; an entry naming no record goes to the ledger's unmatched list."""
+    for position, item in enumerate(supplement.get(key) or []):
+        where = f"supplement {key}[{position}]"
+        found = index.get(item.get("record_id"))
+        if found is None:
+            ctx.ledger.unmatched.append(("ids", where, f"record_id `{item.get('record_id')}` names no record"))
+            continue
+        yield (where, item, *found)
+
+
 def apply_source_additions(supplement, seed, ctx):
     """Each addition is a citation (the exact quote) of the named record; its claim text goes to the notes."""
-    index = record_index(seed)
-    for position, addition in enumerate(supplement.get("source_additions") or []):
-        where = f"supplement source_additions[{position}]"
-        found = index.get(addition.get("record_id"))
-        if found is None:
-            ctx.ledger.unmatched.append(("ids", where, f"record_id `{addition.get('record_id')}` names no record"))
-            continue
-        plural, record = found
+    for where, addition, plural, record in supplement_items(supplement, "source_additions", record_index(seed), ctx):
         citation = ctx.sources.cite(addition["source"], record["slug"])
         if citation not in record["citations"]:
             record["citations"].append(citation)
@@ -1389,14 +1394,7 @@ def added_why(addition):
 
 def apply_mapping_notes(supplement, seed, ctx):
     """The audit's mapping notes: role, channel and status choices made explicit; the rest recorded."""
-    index = record_index(seed)
-    for position, item in enumerate(supplement.get("mapping_notes") or []):
-        where = f"supplement mapping_notes[{position}]"
-        found = index.get(item.get("record_id"))
-        if found is None:
-            ctx.ledger.unmatched.append(("ids", where, f"record_id `{item.get('record_id')}` names no record"))
-            continue
-        plural, record = found
+    for where, item, plural, record in supplement_items(supplement, "mapping_notes", record_index(seed), ctx):
         action = mapping_note_action(plural, record, ctx)
         ctx.ledger.choose(T_SUPPLEMENT, record["slug"], action, item.get("note", "")[:60] + "…")
         ctx.ledger.supplement.append((where, plural, record["slug"], action))
@@ -1472,13 +1470,7 @@ def apply_source_tiers(supplement, seed, ctx):
 
 def apply_weak_claims(supplement, seed, ctx):
     index = record_index(seed)
-    for position, item in enumerate(supplement.get("weakly_sourced_claims") or []):
-        where = f"supplement weakly_sourced_claims[{position}]"
-        found = index.get(item.get("record_id"))
-        if found is None:
-            ctx.ledger.unmatched.append(("ids", where, f"record_id `{item.get('record_id')}` names no record"))
-            continue
-        plural, record = found
+    for where, item, plural, record in supplement_items(supplement, "weakly_sourced_claims", index, ctx):
         record.setdefault("weakly_sourced_claims", []).append(
             {"claim": weak_claim_words(item["claim"], index), "why": weak_claim_words(item.get("why", ""), index)})
         ctx.ledger.supplement.append((where, plural, record["slug"], "weakly sourced claim"))
