@@ -130,6 +130,16 @@ class AgreementWriteSerializer(RecordWriteSerializer):
             raise serializers.ValidationError({"participating_agencies": "An agency is listed twice."})
         return attrs
 
+    def represent_parts(self, record):
+        return {
+            **super().represent_parts(record),
+            "parties": [{"vendor": p.vendor.slug, "role": p.role} for p in record.parties.select_related("vendor")],
+            "participating_agencies": [a.agency.slug for a in record.participating.select_related("agency")],
+            "amounts": [{"kind": a.kind, "amount": str(a.amount), "currency": a.currency,
+                         "as_of": a.as_of.isoformat() if a.as_of else None, "note": a.note}
+                        for a in record.amounts.order_by("position", "id")],
+        }
+
     def part_sets(self, record, parts):
         return [
             *super().part_sets(record, parts),

@@ -60,6 +60,12 @@ class DesignationWriteSerializer(RecordWriteSerializer):
             raise serializers.ValidationError({"related_designations": "A designation is not related to itself."})
         return attrs
 
+    def represent_parts(self, record):
+        return {**super().represent_parts(record),
+                "affected_agreements": [{"agreement": a.agreement.slug, "note": a.note}
+                                        for a in record.affected.select_related("agreement")],
+                "related_designations": [r.related.slug for r in record.related_links.select_related("related")]}
+
     def part_sets(self, record, parts):
         wanted = [DesignationAgreement(designation=record, agreement=a["agreement"], note=a["note"])
                   for a in parts["affected_agreements"]]
@@ -86,6 +92,11 @@ class TestingDisclosureWriteSerializer(RecordWriteSerializer):
         fields = [*BASE_FIELDS, "title", "summary", "agency", "vendors", "agreements", "models_tested",
                   "model_version", "test_kind", "tested_from", "tested_to", "disclosed", "channel",
                   "confirmed_by_agency"]
+
+    def represent_parts(self, record):
+        return {**super().represent_parts(record),
+                "vendors": [link.vendor.slug for link in record.vendor_links.select_related("vendor")],
+                "agreements": [link.agreement.slug for link in record.agreement_links.select_related("agreement")]}
 
     def part_sets(self, record, parts):
         return [
@@ -137,6 +148,15 @@ class EventWriteSerializer(RecordWriteSerializer):
     class Meta(RecordWriteSerializer.Meta):
         model = Event
         fields = [*BASE_FIELDS, "title", "summary", "kind", "occurred", "court", "case_number", "docket_url", "links"]
+
+    def represent_parts(self, record):
+        types = {field: name for name, (_, field) in EVENT_LINK_TYPES.items()}
+        links = []
+        for link in record.links.all():
+            for field, type_name in types.items():
+                if getattr(link, f"{field}_id"):
+                    links.append({"role": link.role, "type": type_name, "slug": getattr(link, field).slug})
+        return {**super().represent_parts(record), "links": links}
 
     def part_sets(self, record, parts):
         wanted = [EventLink(event=record, role=link["role"], **{link["field"]: link["target"]}) for link in parts["links"]]

@@ -15,7 +15,10 @@ class RegistryConfig(AppConfig):
         from registry.search import repair_fts
         from registry.vocabulary import SOURCE_MEANINGS
 
+        from registry.permissions import ensure_moderators_group
+
         post_migrate.connect(repair_fts, sender=self, dispatch_uid="registry.search.repair_fts")
+        post_migrate.connect(ensure_moderators_group, sender=self, dispatch_uid="registry.permissions.moderators")
 
         register(name="source", plural="sources", label="Sources", model=Source,
                  serializer_path="registry.write_serializers.SourceWriteSerializer", order=10, page_order=90,

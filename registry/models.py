@@ -424,10 +424,30 @@ class Organization(models.Model):
     website = models.URLField(blank=True, help_text="The organisation's website.")
     created_at = models.DateTimeField(default=timezone.now, help_text="When the organisation joined.")
 
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending verification"
+        VERIFIED = "verified", "Verified"
+        REFUSED = "refused", "Refused"
+
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True,
+        help_text="A new organisation is pending until a moderator verifies it; only a verified one is credited publicly.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="Who asked for the organisation to be created (never shown publicly).",
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The moderator who verified or refused it.",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True, help_text="When a moderator verified or refused it.")
+
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        permissions = [("verify_organization", "Can verify or refuse an organisation")]
 
     def __str__(self):
         return self.name
@@ -446,7 +466,21 @@ class Membership(models.Model):
         Organization, on_delete=models.PROTECT, related_name="memberships",
         help_text="The organisation.",
     )
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Asked to join"
+        ACTIVE = "active", "Member"
+        DECLINED = "declined", "Declined"
+
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER, help_text="The member's role.")
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.ACTIVE, db_index=True,
+        help_text="A request to join waits until an administrator of the organisation or a moderator accepts it.",
+    )
+    requested_at = models.DateTimeField(default=timezone.now, help_text="When the membership was asked for.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="Who accepted or declined the request.",
+    )
     credited_publicly = models.BooleanField(
         default=False,
         help_text="Whether the registry's public history may name the organisation for this member's submissions.",
@@ -462,6 +496,26 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.organization}"
+
+
+def is_moderator(user):
+    """The one test of who moderates: the explicit permission (the "moderators" group holds it)."""
+    return bool(user and user.is_authenticated and user.has_perm("registry.moderate_submission"))
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A submission is seen by its submitter, the administrators of its organisation and
+        moderators; anyone else gets a 404."""
+        if not (user and user.is_authenticated):
+            return self.none()
+        if is_moderator(user):
+            return self
+        admin_of = Membership.objects.filter(user=user, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE)
+        return self.filter(Q(submitted_by=user) | Q(organization__in=admin_of.values("organization")))
+
+    def pending(self):
+        return self.filter(status=Submission.Status.PENDING)
 
 
 class Submission(models.Model):
@@ -514,11 +568,43 @@ class Submission(models.Model):
         null=True, blank=True,
         help_text="For corrections and updates: the history id of the record version the submitter read.",
     )
+    credited_publicly = models.BooleanField(
+        default=False,
+        help_text="Whether public history names the submitter's organisation for this submission "
+                  "(otherwise it says 'registry staff'); defaults from the membership.",
+    )
+    title = models.CharField(max_length=300, blank=True, help_text="A short label: the record's title or name.")
+    replaces = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by",
+        help_text="The earlier submission this one revises after changes were requested (the same thread).",
+    )
+    reason_code = models.CharField(
+        max_length=30, blank=True,
+        help_text="For a rejection: the documented reason code (see /about/submissions/).",
+    )
+    published_slug = models.SlugField(
+        max_length=120, blank=True, help_text="The slug of the record as applied, once approved.",
+    )
+    change_set = models.ForeignKey(
+        "registry.ChangeSet", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The change set that applied the approved submission.",
+    )
+    api_token = models.ForeignKey(
+        "registry.ApiToken", on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions",
+        help_text="The API token it was sent with, if sent by the API.",
+    )
+    idempotency_key = models.CharField(
+        max_length=200, blank=True, help_text="The Idempotency-Key header it was sent with (per token, 24 hours).",
+    )
+    body_sha256 = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the request body sent by the API.")
 
+    objects = SubmissionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
+        permissions = [("moderate_submission", "Can review and decide submissions")]
+        indexes = [models.Index(fields=["api_token", "idempotency_key"], name="submission_idempotency_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status__in=["approved", "rejected", "changes_requested"]) | ~Q(decision_reason=""),
@@ -549,6 +635,35 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"Submission #{self.pk}: {self.get_kind_display()} of {self.record_type} {self.target_slug}".strip()
+
+
+class Notice(models.Model):
+    """A dated public notice of a correction or retraction of a public record: shown on the record's
+    page and on /corrections/. Plain updates make none."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        RETRACTION = "retraction", "Retraction"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, help_text="correction or retraction.")
+    record_type = models.CharField(max_length=30, help_text="The type of the record concerned.")
+    slug = models.SlugField(max_length=120, help_text="The slug of the record concerned.")
+    title = models.CharField(max_length=300, help_text="The record's title or name when the notice was given.")
+    text = models.TextField(help_text="What was corrected or why the record was retracted, in plain words.")
+    at = models.DateTimeField(default=timezone.now, db_index=True, help_text="When the notice was given.")
+    credited_to = models.CharField(max_length=200, default="registry staff",
+                                   help_text="Who is publicly credited for the change.")
+    change_set = models.ForeignKey("registry.ChangeSet", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="notices", help_text="The change that the notice is about.")
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="notices", help_text="The submission that proposed it, if any.")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["record_type", "slug"], name="notice_record_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.record_type} {self.slug}"
 
 
 # --- the change log -------------------------------------------------------------------------

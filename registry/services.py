@@ -72,6 +72,7 @@ class OpenChangeSet:
     touched: dict = field(default_factory=lambda: defaultdict(dict))  # model -> {pk: time} of updated_at to set
     published: list = field(default_factory=list)  # records that must have a citation at the end
     newly_public: list = field(default_factory=list)  # records published in this change: check their parts
+    notices: list = field(default_factory=list)  # public notices (corrections, retractions) to write on close
     row: object = None  # the ChangeSet row, once written
     now: object = field(default_factory=timezone.now)  # one time for every write of the change set
 
@@ -366,7 +367,7 @@ def remove_part(part, *, user=None, reason=None, credited_to=STAFF_CREDIT):
             _log(current, parent, ChangeLog.Action.UPDATED)
 
 
-def retract(record, *, user, reason, at=None):
+def retract(record, *, user, reason, at=None, notice=True):
     """The one retraction, used by the admin, the loader, moderation and imports. A retracted
     record keeps its URL, leaves lists, and the feed says so.
 
@@ -380,13 +381,29 @@ def retract(record, *, user, reason, at=None):
         raise ValidationError({"retracted_at": f"{record} is already retracted."})
     reason = reason.strip()
     with change_set(user=user, reason=f"retracted: {reason}"):  # a nested retraction joins its parent's change
+        was_published = record.published_at is not None
         record.retracted_at = at or timezone.now()
         record.retraction_reason = reason
         apply_change(record, action=ChangeLog.Action.RETRACTED)
         for child in _visibility_children(record):
-            retract(child, user=user, at=record.retracted_at,
+            retract(child, user=user, at=record.retracted_at, notice=False,
                     reason=f"Retracted with its {record.record_type} “{record}”: {reason}")
+        if notice and was_published:
+            give_notice(record, kind=registry_models.Notice.Kind.RETRACTION, text=reason, at=record.retracted_at)
     return record
+
+
+def give_notice(record, *, kind, text, at=None, submission=None):
+    """A dated public notice of a correction or retraction (the record's page and /corrections/),
+    credited as the change set that made the change is."""
+    current = _current_change_set.get()
+    if current is None:
+        raise RuntimeError("A notice is given inside the change set that makes its change.")
+    notice = registry_models.Notice(
+        kind=kind, record_type=record.record_type, slug=record.slug, title=str(record)[:300], text=text,
+        at=at or current.now, credited_to=current.credited_to, submission=submission)
+    current.notices.append(notice)  # written when the change set closes, naming its row
+    return notice
 
 
 def _visibility_children(record):
@@ -450,6 +467,13 @@ def _close(current):
             model.objects.filter(pk__in=pks).update(updated_at=at)
     if not current.logged:
         return
+    _write_change_set(current, now)
+    for notice in current.notices:
+        notice.change_set = current.row
+    registry_models.Notice.objects.bulk_create(current.notices)
+
+
+def _write_change_set(current, now):
     entries = list(current.logged.values())
     _fill_history_ids(current, entries)
     _announce_first_publication(entries)

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "registry",
     "contracts",
     "disclosures",
+    "accounts",
+    "submissions",
 ]
 
 MIDDLEWARE = [

@@ -232,6 +232,29 @@ class RecordWriteSerializer(StrictSerializer, serializers.ModelSerializer):
             raise serializers.ValidationError({"retraction_reason": "A retraction needs a reason."})
         return attrs
 
+    def represent(self, record):
+        """The record in the interchange shape (what a load of it would state): its columns, then its
+        parts. A correction form starts from it; loading it back changes nothing."""
+        data = {}
+        for name, field in self.fields.items():
+            if name in self.part_fields or field.write_only:
+                continue
+            value = field.get_attribute(record)
+            if isinstance(value, (list, dict)):  # JSON columns are stored in the interchange shape already
+                data[name] = value
+            else:
+                data[name] = None if value is None else field.to_representation(value)
+        data.update(self.represent_parts(record))
+        return data
+
+    def represent_parts(self, record):
+        """The parts (``part_fields``) of a saved record in the interchange shape; subclasses add theirs."""
+        if "citations" not in self.part_fields:
+            return {}
+        return {"citations": [{"source": c.source.slug, "quote": c.quote, "locator": c.locator,
+                               "claims": list(c.claims)}
+                              for c in record.citations.select_related("source").order_by("position", "id")]}
+
     def split(self, validated):
         """(column values, parts) of a validated record."""
         values = {k: v for k, v in validated.items() if k not in self.part_fields}
@@ -276,6 +299,13 @@ class SourceWriteSerializer(RecordWriteSerializer):
 
     def validate_canonical_url(self, value):
         return normalize_url(value)
+
+
+def to_interchange(record):
+    """A saved record in the interchange shape (docs/interchange.md), by its type's write serializer."""
+    from registry.interchange import by_name
+
+    return by_name(record.record_type).write_serializer().represent(record)
 
 
 def citation_rows(record, citations):
