@@ -12,10 +12,9 @@ class RegistryConfig(AppConfig):
         from registry.exports import SOURCE_COLUMNS
         from registry.interchange import register
         from registry.models import Source
+        from registry.permissions import ensure_moderators_group
         from registry.search import repair_fts
         from registry.vocabulary import SOURCE_MEANINGS
-
-        from registry.permissions import ensure_moderators_group
 
         post_migrate.connect(repair_fts, sender=self, dispatch_uid="registry.search.repair_fts")
         post_migrate.connect(ensure_moderators_group, sender=self, dispatch_uid="registry.permissions.moderators")

@@ -16,7 +16,7 @@ from rest_framework.validators import UniqueValidator
 
 from registry.interchange import record_types
 from registry.models import Citation, Source
-from registry.services import change_set, check_record, remove_part, retract, write_records
+from registry.services import STAFF_CREDIT, change_set, check_record, remove_part, retract, write_records
 
 # Keys that are not changed by a load when the file leaves them out.
 KEPT_WHEN_ABSENT = {"created_at"}
@@ -48,24 +48,24 @@ class LoadReport:
                 for name in types]
 
 
-def load_records(data, *, user=None, reason="seed data"):
+def load_records(data, *, user=None, reason="seed data", credited_to=STAFF_CREDIT):
     """Load a multi-type interchange document; returns a LoadReport or raises LoadError."""
     errors = check_layout(data)
     if errors:
         raise LoadError(errors)
     report = LoadReport()
     try:
-        load_all(data, report, errors, user=user, reason=reason)
+        load_all(data, report, errors, user=user, reason=reason, credited_to=credited_to)
     except ValidationError as error:  # raised when the change set closes, e.g. a published record without a citation
         raise LoadError(django_messages(error)) from None
     return report
 
 
-def load_all(data, report, errors, *, user, reason):
+def load_all(data, report, errors, *, user, reason, credited_to=STAFF_CREDIT):
     """Two passes in one change set: every record's own columns first, then the parts (citations,
     parties, links), so that parts may point at any record of the file, even in a cycle. Records
     newly retracted by the file are retracted last, through the one retraction and its cascade."""
-    with change_set(user=user, reason=reason):
+    with change_set(user=user, reason=reason, credited_to=credited_to):
         load = Load(errors)
         for record_type in record_types():
             load.columns(record_type, data.get(record_type.plural, []))

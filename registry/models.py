@@ -636,6 +636,9 @@ class Submission(models.Model):
     def __str__(self):
         return f"Submission #{self.pk}: {self.get_kind_display()} of {self.record_type} {self.target_slug}".strip()
 
+    def get_absolute_url(self):
+        return f"/submissions/{self.pk}/"
+
 
 class Notice(models.Model):
     """A dated public notice of a correction or retraction of a public record: shown on the record's

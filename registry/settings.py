@@ -278,3 +278,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
     "LICENSE": {"name": "Data: CC BY 4.0; code: Apache-2.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
 }
+
+# Watchdog submissions: limits, each refused with a clear message and nothing stored.
+SUBMISSION_DAILY_QUOTA = int(os.environ.get("SUBMISSION_DAILY_QUOTA", "20"))
+SUBMISSION_MAX_SOURCES = int(os.environ.get("SUBMISSION_MAX_SOURCES", "10"))
+SUBMISSION_MAX_TEXT_LENGTH = int(os.environ.get("SUBMISSION_MAX_TEXT_LENGTH", "20000"))
+SUBMISSION_MAX_PAYLOAD_BYTES = int(os.environ.get("SUBMISSION_MAX_PAYLOAD_BYTES", str(256 * 1024)))
+# The site's public address, for links in emails (e.g. https://registry.example.org).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -196,16 +196,23 @@ def make_event(*, published=True, retracted=False, links=(), **fields):
 
 
 def make_user(username, *, staff=False, **fields):
+    fields.setdefault("email", f"{username}@example.org")
     return get_user_model().objects.create_user(username=username, password="correct horse battery staple",
                                                 is_staff=staff, **fields)
 
 
-def make_organization(name):
-    return Organization.objects.create(name=name, slug=name.lower().replace(" ", "-"))
+def make_organization(name, *, status=Organization.Status.VERIFIED):
+    return Organization.objects.create(name=name, slug=name.lower().replace(" ", "-"), status=status)
 
 
 def make_member(user, organization, **fields):
     return Membership.objects.create(user=user, organization=organization, **fields)
+
+
+def offered_source(**fields):
+    """A source as a submitter offers it (submissions.validation.SourceOfferSerializer)."""
+    return {"url": "https://news.example.org/a-story", "title": "A story", "publisher": "Example News",
+            "published": "2026-11-02", "quote": "the exact words of the story", "claims": ["title"], **fields}
 
 
 def make_submission(*, by, **fields):
