@@ -155,3 +155,11 @@ def test_the_daily_quota_refuses_and_stores_nothing(alice, org_a, settings):
     with pytest.raises(QuotaExceeded):
         new_agreement_submission(alice, org_a)
     assert Submission.objects.count() == 1
+
+
+def test_the_diff_names_changed_fields_and_the_three_way_view_marks_conflicts():
+    from submissions.diff import field_diff, three_way
+
+    assert [c.field for c in field_diff({"a": 1, "b": [1]}, {"a": 2, "b": [1]})] == ["a"]
+    rows = {row.field: row for row in three_way({"a": "x", "b": "y"}, {"a": "z", "b": "y"}, {"a": "w"})}
+    assert rows["a"].conflict and not rows.get("b")

@@ -1,0 +1,3 @@
+"""The moderators' pages: /moderation/ (the queue) and /moderation/<id>/ (a submission under review)."""
+
+urlpatterns = []
