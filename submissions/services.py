@@ -344,6 +344,9 @@ def _load(submission, record_type, target, *, moderator, reason, credit, slug, c
     if target is None:
         item = dict(submission.payload)
         item["slug"] = slug or item.get("slug") or proposed_slug(record_type, item)
+        if record_type.model.objects.filter(slug=item["slug"]).exists():  # a load would update that record
+            raise SubmissionInvalid({"slug": [f"Another {record_type.name} already has the slug “{item['slug']}”: "
+                                              "choose another."]})
         item["confidence"] = confidence
         item["published_at"] = timezone.now().isoformat()
         item["last_verified_on"] = today.isoformat()
@@ -377,6 +380,8 @@ def _sources_and_citations(submission):
         if slug is None:
             digest = hashlib.sha256(url.encode()).hexdigest()[:8]
             slug = f"{proposed_slug_text(offered['title'])}-{digest}"
+            while Source.objects.filter(slug=slug).exists() or slug in known.values():
+                slug = f"{slug}-{len(known) + 1}"
             known[url] = slug
             new_sources.append({
                 "slug": slug, "url": url, "title": offered["title"], "publisher": offered["publisher"],

@@ -163,3 +163,16 @@ def test_the_diff_names_changed_fields_and_the_three_way_view_marks_conflicts():
     assert [c.field for c in field_diff({"a": 1, "b": [1]}, {"a": 2, "b": [1]})] == ["a"]
     rows = {row.field: row for row in three_way({"a": "x", "b": "y"}, {"a": "z", "b": "y"}, {"a": "w"})}
     assert rows["a"].conflict and not rows.get("b")
+
+
+def test_approval_never_overwrites_a_record_that_has_the_chosen_slug(alice, org_a, mod):
+    existing = make_agreement(title="Someone else's agreement")
+    submission = new_agreement_submission(alice, org_a)
+
+    with pytest.raises(SubmissionInvalid) as error:
+        services.approve(submission, moderator=mod, message="ok", slug=existing.slug)
+
+    assert "slug" in error.value.errors
+    existing.refresh_from_db()
+    assert existing.title == "Someone else's agreement"
+    assert Submission.objects.get(pk=submission.pk).status == "pending"
