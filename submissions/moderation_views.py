@@ -25,8 +25,8 @@ from registry.views.about import shared_vocabularies
 from registry.write_serializers import to_interchange
 from submissions import emails, services
 from submissions.diff import display, field_diff, three_way
-from submissions.moderation_forms import AGES, ApproveForm, ChangesForm, QueueFilterForm, RejectForm
 from submissions.models import OutgoingEmail
+from submissions.moderation_forms import AGES, ApproveForm, ChangesForm, QueueFilterForm, RejectForm
 from submissions.validation import SubmissionInvalid, proposed_slug
 
 LOGIN_URL = "/account/login/"
@@ -94,7 +94,7 @@ def facets(pending):
     def grouped(*fields):
         return list(pending.order_by().values_list(*fields).annotate(n=Count("id")).order_by(*fields))
 
-    labels = {value: label for value, label in Submission.Kind.choices}
+    labels = dict(Submission.Kind.choices)
     types = []
     for name, count in grouped("record_type"):
         try:
@@ -218,6 +218,7 @@ def decide(request, pk, *, form_class, name, engine):
     try:
         engine(submission, request.user, form)
     except services.StaleBase as refusal:
+        submission.refresh_from_db()  # the engine rolled the decision back; the object still says "approved"
         messages.error(request, str(refusal))
         data = request.POST.copy()
         data["approve-confirmed_history_id"] = str(refusal.current_history_id)
@@ -228,6 +229,7 @@ def decide(request, pk, *, form_class, name, engine):
         messages.error(request, str(refusal))
         return redirect(f"/moderation/{submission.pk}/")
     except SubmissionInvalid as invalid:
+        submission.refresh_from_db()
         form.add_engine_errors(invalid.errors)
         return show_review(request, submission, bound=(name, form), status=400)
     decision = DECISION_WORDS.get(submission.status, submission.status)
