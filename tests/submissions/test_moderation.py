@@ -549,3 +549,31 @@ def test_an_unverified_organisation_is_not_credited(client, mod):
     client.force_login(mod)
 
     assert client.get(f"/moderation/{submission.pk}/").context["credit"] == "registry staff"
+
+
+def test_it_pages_the_queue_and_keeps_the_filters(client, mod, alice, org_a, monkeypatch):
+    from submissions import moderation_views
+
+    monkeypatch.setattr(moderation_views, "PER_PAGE", 2)
+    made = [aged(new_agreement(alice, org_a, title=f"Pilot {n}"), 10 - n) for n in range(3)]
+    client.force_login(mod)
+
+    first = client.get("/moderation/?kind=create")
+    second = client.get("/moderation/?kind=create&page=2")
+    beyond = client.get("/moderation/?kind=create&page=99")
+
+    assert [row.pk for row in first.context["rows"]] == [made[0].pk, made[1].pk]
+    assert 'href="?kind=create&amp;page=2"' in first.content.decode()
+    assert [row.pk for row in second.context["rows"]] == [made[2].pk]
+    assert [row.pk for row in beyond.context["rows"]] == [made[2].pk]
+
+
+def test_the_moderation_pages_keep_the_content_security_policy(client, mod, alice, org_a):
+    submission = new_agreement(alice, org_a)
+    client.force_login(mod)
+
+    for url in ("/moderation/", f"/moderation/{submission.pk}/", "/moderation/emails/", "/about/submissions/"):
+        response = client.get(url)
+        page = response.content.decode()
+        assert "Content-Security-Policy" in response.headers, url
+        assert "style=" not in page and "<script" not in page and " onclick=" not in page, url
