@@ -316,7 +316,7 @@ def designation_payload():
             "kind": "supply_chain_risk_3252", "status": "in_effect"}
 
 
-def testing_disclosure_payload():
+def disclosure_payload():
     return {"title": "Model test at the agency", "agency": make_agency().slug, "models_tested": "GPT-4"}
 
 
@@ -329,7 +329,7 @@ def agreement_payload():
     ("agreement", "agreements", agreement_payload),
     ("term", "terms", term_payload),
     ("designation", "designations", designation_payload),
-    ("testing-disclosure", "testing-disclosures", testing_disclosure_payload),
+    ("testing-disclosure", "testing-disclosures", disclosure_payload),
 ])
 @pytest.mark.parametrize(("who", "credit"), [("alice", "Watchdog A"), ("bob", "registry staff")])
 def test_an_approved_submission_is_published_everywhere_with_its_credit(
