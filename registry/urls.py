@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from registry import feeds
 from registry.sitemaps import sitemaps
 from registry.views import about, health, home, search, sources
+from submissions import about_views as submissions_about
 
 admin.site.site_header = "AI Defense Agreements Registry — editors"
 admin.site.site_title = "Registry editors"
@@ -24,6 +25,7 @@ urlpatterns = [
     path("about/", about.AboutView.as_view(), name="about"),
     path("about/data/", about.AboutDataView.as_view(), name="about-data"),
     path("about/api/", about.AboutApiView.as_view(), name="about-api"),
+    path("about/submissions/", submissions_about.AboutSubmissionsView.as_view(), name="about-submissions"),
     path("changes/feed/", feeds.ChangeFeed(), name="change-feed"),
     path("", include("submissions.urls")),
     path("moderation/", include("submissions.moderation_urls")),
