@@ -25,6 +25,7 @@ urlpatterns = [
     path("about/data/", about.AboutDataView.as_view(), name="about-data"),
     path("about/api/", about.AboutApiView.as_view(), name="about-api"),
     path("changes/feed/", feeds.ChangeFeed(), name="change-feed"),
+    path("account/", include("accounts.urls")),
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": sitemaps()}, name="sitemap"),
     re_path(r"^api/(?P<version>v1)/", include("registry.api_urls", namespace="api")),
     path("admin/", admin.site.urls),
