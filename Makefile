@@ -9,13 +9,14 @@ TEST_ENV := SECRET_KEY=test-only-secret-key DEBUG=false
 PYTEST_ARGS ?= -n auto
 RUN_ENV  := DEBUG=true
 
-.PHONY: help install install-dev browser run serve migrate seed superuser test lint openapi openapi-check api-conformance research-check ci clean
+.PHONY: help install install-dev browser run serve migrate seed superuser moderator test lint openapi openapi-check api-conformance research-check ci clean
 
 help:
 	@echo "make run        install, migrate, load the seed data if the database is empty, serve on :$(PORT)"
 	@echo "make test       install the dev requirements and run the whole suite"
 	@echo "make serve      gunicorn + whitenoise with DEBUG off (set SECRET_KEY first)"
 	@echo "make superuser  create an editor account for /admin/"
+	@echo "make moderator  create a moderator: reviews submissions, verifies organisations (not staff)"
 	@echo "make lint       ruff check"
 	@echo "make research-check  the shipped research files are the shared ones (../shared/data)"
 
@@ -54,6 +55,11 @@ serve: install
 
 superuser: migrate
 	$(RUN_ENV) $(BIN)/python manage.py createsuperuser
+
+# A moderator (the "moderators" group, not staff): asks for username, email and password, like superuser;
+# or e.g. MODERATOR_PASSWORD=… make moderator MODERATOR_ARGS="mod --email mod@example.org --no-input"
+moderator: migrate
+	$(RUN_ENV) $(BIN)/python manage.py create_moderator $(MODERATOR_ARGS)
 
 # Debian's Chromium for the @pytest.mark.browser tests (Playwright's own browser download does not
 # work offline); without it those tests skip locally. CI runs this first and requires the browser.

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import models
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry.admin_base import LinkAdmin, RecordAdmin
@@ -27,22 +28,32 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ("user",)
+    fields = ("user", "role", "status", "credited_publicly", "requested_at", "decided_by")
+    readonly_fields = ("requested_at", "decided_by")
 
 
 @admin.register(Organization)
 class OrganizationAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "website", "created_at")
+    list_display = ("name", "website", "status", "created_at", "verified_at")
+    list_filter = ("status",)
     search_fields = ("name", "slug")
+    readonly_fields = ("created_by", "verified_by", "verified_at")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [MembershipInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data and obj.status != Organization.Status.PENDING:
+            obj.verified_by, obj.verified_at = request.user, timezone.now()
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ("user", "organization", "role", "credited_publicly")
-    list_filter = ("role", "credited_publicly")
+    list_display = ("user", "organization", "role", "status", "credited_publicly", "requested_at")
+    list_filter = ("status", "role", "credited_publicly")
     autocomplete_fields = ("user", "organization")
+    readonly_fields = ("decided_by",)
 
 
 @admin.register(Submission)

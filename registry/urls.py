@@ -29,6 +29,7 @@ urlpatterns = [
     path("changes/feed/", feeds.ChangeFeed(), name="change-feed"),
     path("", include("submissions.urls")),
     path("moderation/", include("submissions.moderation_urls")),
+    path("account/", include("accounts.urls")),
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": sitemaps()}, name="sitemap"),
     re_path(r"^api/(?P<version>v1)/", include("registry.api_urls", namespace="api")),
     path("admin/", admin.site.urls),

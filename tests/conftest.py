@@ -63,6 +63,9 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The failed-login lockout (django-axes) is tested in tests/accounts/, which turns it on; elsewhere it is off so
+    # that client.login() works (axes refuses an authenticate() without a request, which client.login() makes).
+    settings.AXES_ENABLED = False
 
 
 def uses_real_commits(item):
