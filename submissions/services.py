@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts import services as accounts_services
 from registry.loader import LoadError, load_records
 from registry.models import Membership, Notice, Source, Submission, is_moderator
 from registry.normalize import normalize_url
@@ -111,25 +112,14 @@ def to_interchange_columns(instance, current):
     return data
 
 
-def default_credit(user, organization):
-    """Whether the submitter's membership says to credit the organisation publicly."""
-    if organization is None:
-        return False
-    return Membership.objects.filter(user=user, organization=organization, status=Membership.Status.ACTIVE,
-                                      credited_publicly=True).exists()
+default_credit = accounts_services.default_credit  # whether a membership asks for credit by default
 
 
 def public_credit(submission):
-    """What public history says of a submission: its organisation's name when the submitter chose it and
-    the organisation is verified and they are an active member of it; otherwise "registry staff".
-    Usernames never appear publicly."""
-    organization = submission.organization
-    if (submission.credited_publicly and organization is not None
-            and organization.status == organization.Status.VERIFIED
-            and Membership.objects.filter(user=submission.submitted_by_id, organization=organization,
-                                          status=Membership.Status.ACTIVE).exists()):
-        return organization.name
-    return "registry staff"
+    """What public history says of a submission (the one rule: ``accounts.services.public_credit``):
+    its organisation's name when chosen and verified, otherwise "registry staff"; never a username."""
+    return accounts_services.public_credit(submission.submitted_by, submission.organization,
+                                           submission.credited_publicly)
 
 
 # --- submitting ------------------------------------------------------------------------------
@@ -168,7 +158,7 @@ def submit(*, user, kind, record_type, payload=None, sources=(), rationale="", t
     if target is not None and base_history_id is None:
         base_history_id = latest_history_id(target)
     if credited_publicly is None:
-        credited_publicly = default_credit(user, organization)
+        credited_publicly = accounts_services.default_credit(user, organization)
     title = (stored.get("title") or stored.get("name") or (str(target) if target else "") or record_type.label)[:300]
     return Submission.objects.create(
         kind=kind, record_type=record_type.name, target_slug=target.slug if target else "", payload=stored,

@@ -40,7 +40,7 @@ def test_alice_sees_her_organisations_role_status_and_credit(client, alice, org_
     page = client.get("/account/").content.decode()
 
     assert '<a href="/account/organisations/watchdog-a/">Watchdog A</a>' in page
-    assert "Pending verification</td>" in page and "Asked to join</td>" in page
+    assert "Verified</td>" in page and "Asked to join</td>" in page
     membership = Membership.objects.get(user=alice, organization=org_a)
     assert f'action="/account/memberships/{membership.pk}/credit/"' in page
     assert f'name="credited_publicly" id="credit-{membership.pk}" checked' in page

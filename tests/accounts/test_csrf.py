@@ -28,6 +28,7 @@ def world(alice, mod):
     request = make_member(make_user("dan"), verified, status=Membership.Status.REQUESTED)
     make_member(alice, verified, role=Membership.Role.ADMIN)
     token, _ = ApiToken.objects.issue(alice, name="job")
+    Organization.objects.filter(slug="watchdog-a").update(status=Organization.Status.PENDING)  # for the verify POST
     return {"request": request, "token": token, "membership": Membership.objects.get(user=alice, organization__slug="watchdog-a")}
 
 
