@@ -8,11 +8,13 @@ The body (docs/interchange.md, "Submissions"):
 The response never names the submitter or the reviewer.
 """
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from registry.api.parameters import RECORD_TYPES
+from registry.filters import PARTIAL_DATE_SCHEMA
 from registry.models import Organization, Submission
 from submissions import services
 from submissions.validation import REFUSED_FIELDS, SourceOfferSerializer
@@ -24,6 +26,15 @@ RECORD_DESCRIPTION = (
     + ", ".join(f"`{name}`" for name in REFUSED_FIELDS) + ": a record naming them is refused. Citations come from "
     "`sources`."
 )
+
+
+class PartialDateScheme(OpenApiSerializerFieldExtension):
+    """A partial date in the OpenAPI document (a source offered with a submission has one)."""
+
+    target_class = "registry.write_serializers.PartialDateField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        return dict(PARTIAL_DATE_SCHEMA)
 
 
 @extend_schema_field({"type": "object", "additionalProperties": True, "description": RECORD_DESCRIPTION})
@@ -38,7 +49,7 @@ class SourcesField(serializers.ListField):
     child = serializers.DictField()
 
 
-class SubmissionRequestSerializer(serializers.Serializer):
+class NewSubmissionSerializer(serializers.Serializer):
     """The body of POST /api/v1/submissions/. Every problem, here and in the engine, is one 400 naming each."""
 
     kind = serializers.ChoiceField(

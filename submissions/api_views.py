@@ -44,7 +44,7 @@ from registry.loader import flatten_errors
 from registry.models import ApiToken, Submission
 from registry.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, InvalidCursor, Ordering, decode_cursor, paginate
 from submissions import services
-from submissions.api_serializers import SubmissionRequestSerializer, SubmissionSerializer
+from submissions.api_serializers import NewSubmissionSerializer, SubmissionSerializer
 from submissions.validation import QuotaExceeded, SubmissionInvalid, validate_submission
 
 TOKEN_MESSAGE = ("Submitting and reading submissions needs an API token: send it as Authorization: Token <key>. "
@@ -174,7 +174,7 @@ class SubmissionList(SubmissionsAPIView):
                     f"{settings.SUBMISSION_DAILY_QUOTA} submissions per 24 hours (429), "
                     f"{settings.SUBMISSION_MAX_SOURCES} sources, {settings.SUBMISSION_MAX_TEXT_LENGTH:,} characters "
                     "per text.",
-        request=SubmissionRequestSerializer,
+        request=NewSubmissionSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
         responses={
             201: OpenApiResponse(SubmissionSerializer, description="Stored, pending review (or, with the same "
@@ -250,7 +250,7 @@ class SubmissionList(SubmissionsAPIView):
         return body
 
     def submit(self, request, body, *, token, key, digest):
-        envelope = SubmissionRequestSerializer(data=body)
+        envelope = NewSubmissionSerializer(data=body)
         if not envelope.is_valid():
             raise invalid(self.with_engine_errors(body, envelope))
         data = envelope.validated_data
