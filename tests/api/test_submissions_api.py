@@ -339,3 +339,14 @@ def test_an_approved_api_submission_is_in_the_public_api_and_the_change_feed(cli
     mine = get(client, alice_key, created["url"]).json()
     assert (mine["status"], mine["published_url"]) == ("approved", f"http://testserver/api/v1/agreements/{slug}/")
     assert mine["decision_reason"] == "Checked against the release."
+
+
+def test_the_api_guide_explains_submitting_with_the_limits(client, settings):
+    settings.SUBMISSION_DAILY_QUOTA = 7
+
+    page = client.get("/about/api/").content.decode()
+
+    assert 'id="submitting"' in page
+    assert "curl -X POST &#x27;http://testserver/api/v1/submissions/&#x27;" in page or \
+        "curl -X POST 'http://testserver/api/v1/submissions/'" in page
+    assert "Idempotency-Key" in page and "7 submissions per 24 hours" in page
