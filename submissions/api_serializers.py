@@ -184,7 +184,13 @@ class SubmissionSerializer(serializers.ModelSerializer):
         return {"slug": organization.slug, "name": organization.name} if organization else None
 
     def get_public_credit(self, submission) -> str:
-        return services.public_credit(submission)
+        # services.public_credit depends only on these three (and the organisation's status, the same for
+        # every row of one answer): one query per organisation and choice, not per row.
+        cache = self.context.setdefault("public_credits", {}) if self.context is not None else {}
+        key = (submission.submitted_by_id, submission.organization_id, submission.credited_publicly)
+        if key not in cache:
+            cache[key] = services.public_credit(submission)
+        return cache[key]
 
     def get_reason_code(self, submission) -> str | None:
         return submission.reason_code or None
@@ -207,8 +213,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         record_type = self._published_type(submission)
         if record_type is None:
             return None
-        record = record_type.model.objects.published().filter(slug=submission.published_slug).first()
-        return self._absolute(record.get_absolute_url()) if record else None
+        return self._absolute(record_type.model(slug=submission.published_slug).get_absolute_url())
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_replaces(self, submission):

@@ -4,14 +4,20 @@ GET of the caller's own, privacy (no cache, no cross-origin writes), and approva
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from registry.models import ApiToken, Submission
 from submissions import services
 from tests.builders import make_agency, make_agreement, make_submission, make_vendor, offered_source
+from tests.queries import two_world_sizes
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/submissions/"
+# The token with its user (1); the rate limit window on the database cache (read, count, savepoint, read, update,
+# release: 6); the page with its organisations (1); the membership behind public credit, once per organisation (1).
+EXPECTED_LIST_QUERIES = 9
 
 
 @pytest.fixture
@@ -350,3 +356,19 @@ def test_the_api_guide_explains_submitting_with_the_limits(client, settings):
     assert "curl -X POST &#x27;http://testserver/api/v1/submissions/&#x27;" in page or \
         "curl -X POST 'http://testserver/api/v1/submissions/'" in page
     assert "Idempotency-Key" in page and "7 submissions per 24 hours" in page
+
+
+@two_world_sizes
+def test_the_list_runs_the_same_queries_for_any_number_of_submissions(client, alice, org_a, alice_key, mod, rows):
+    for n in range(rows):
+        make_submission(by=alice, organization=org_a, credited_publicly=bool(n % 2), title=f"n{n}",
+                        status="approved" if n % 3 == 0 else "pending", published_slug=f"deal-{n}",
+                        decision_reason="ok" if n % 3 == 0 else "", reviewer=mod if n % 3 == 0 else None)
+    get(client, alice_key)  # warms the token's rate limit window
+
+    with CaptureQueriesContext(connection) as context:
+        response = get(client, alice_key)
+
+    assert len(response.json()["results"]) == rows
+    queries = [query["sql"] for query in context.captured_queries]
+    assert len(queries) == EXPECTED_LIST_QUERIES, "\n".join(queries)
