@@ -13,11 +13,14 @@ ERROR = inline_serializer("Error", {
         "status": serializers.IntegerField(help_text="The HTTP status."),
         "code": serializers.ChoiceField(choices=["invalid_request", "invalid_parameters", "not_authenticated",
                                                  "permission_denied", "not_found", "method_not_allowed",
-                                                 "not_acceptable", "throttled", "error"],
+                                                 "not_acceptable", "throttled", "invalid_submission",
+                                                 "payload_too_large", "idempotency_key_reused", "quota_exceeded",
+                                                 "error"],
                                         help_text="A stable machine-readable code."),
         "message": serializers.CharField(help_text="What went wrong, for people."),
         "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False,
-                                        help_text="For 400: each bad or unknown parameter with its messages."),
+                                        help_text="For 400: each bad or unknown parameter (or, for a submission, each "
+                                                  "bad field of the body, e.g. `record.title`) with its messages."),
     }),
 })
 
@@ -74,4 +77,5 @@ class TokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "header", "name": "Authorization",
-                "description": "Optional: `Token <key>` raises your rate limit. Reading needs no key."}
+                "description": "`Token <key>`: reading needs no key (a key raises your rate limit); "
+                               "submissions need one."}

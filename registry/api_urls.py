@@ -15,6 +15,7 @@ from disclosures.api_views import DesignationViewSet, EventViewSet, TestingDiscl
 from registry.api_doc_pages import RedocView, SwaggerView
 from registry.api_views import ApiRoot, ChangeFeed, SourceViewSet, api_not_found
 from registry.interchange import by_name
+from submissions.api_views import SubmissionDetail, SubmissionList
 
 app_name = "api"
 
@@ -26,6 +27,8 @@ for viewset in (AgreementViewSet, PublicTermViewSet, ClassifiedAddendumMarkerVie
 urlpatterns = [
     path("", ApiRoot.as_view(), name="root"),
     path("changes/", ChangeFeed.as_view(), name="changes"),
+    path("submissions/", SubmissionList.as_view(), name="submission-list"),
+    path("submissions/<int:pk>/", SubmissionDetail.as_view(), name="submission-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -194,6 +194,7 @@ class ApiRoot(RegistryAPIView):
     def get(self, request, *args, **kwargs):
         resources = {t.path: reverse(f"api:{t.name}-list", request=request) for t in in_api_order()}
         resources["changes"] = reverse("api:changes", request=request)
+        resources["submissions"] = reverse("api:submission-list", request=request)  # with a token only
         return Response({
             "resources": resources,
             "documentation": {"openapi": reverse("api:schema", request=request),

@@ -6,7 +6,15 @@ from django.http import Http404
 from rest_framework import exceptions
 
 ERROR_CODES = {400: "invalid_request", 401: "not_authenticated", 403: "permission_denied", 404: "not_found",
-               405: "method_not_allowed", 406: "not_acceptable", 429: "throttled"}
+               405: "method_not_allowed", 406: "not_acceptable", 413: "payload_too_large", 429: "throttled"}
+
+
+class ApiError(exceptions.APIException):
+    """Any error with its own status, code, message and (optionally) the fields it names."""
+
+    def __init__(self, status, code, message, fields=None):
+        self.status_code, self.code, self.message, self.fields = status, code, message, fields or {}
+        super().__init__(detail=message, code=code)
 
 
 class ParameterError(exceptions.ValidationError):
@@ -28,7 +36,9 @@ def exception_handler(exc, context):
     if response is None:
         return None
     fields = {}
-    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
+    if isinstance(exc, ApiError):
+        fields, message = exc.fields, exc.message
+    elif isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, dict):
         fields = {name: [str(m) for m in (messages if isinstance(messages, list) else [messages])]
                   for name, messages in exc.detail.items()}
         message = "Some parameters could not be used: " + ", ".join(sorted(fields)) + "."
@@ -40,7 +50,12 @@ def exception_handler(exc, context):
         message = (f"Too many requests: try again in {exc.wait or 1} seconds. For a higher limit, ask the "
                    "registry's editors for an API token and send it as: Authorization: Token <key>.")
         response["Retry-After"] = str(int(math.ceil(exc.wait or 1)))
-    code = "invalid_parameters" if isinstance(exc, ParameterError) else ERROR_CODES.get(response.status_code, "error")
+    if isinstance(exc, ApiError):
+        code = exc.code
+    elif isinstance(exc, ParameterError):
+        code = "invalid_parameters"
+    else:
+        code = ERROR_CODES.get(response.status_code, "error")
     error = {"status": response.status_code, "code": code, "message": message}
     if fields:
         error["fields"] = fields

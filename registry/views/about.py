@@ -45,7 +45,10 @@ class AboutApiView(AboutDataView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(base=self.request.build_absolute_uri("/api/v1/").rstrip("/"), rates=settings.API_RATES)
+        context.update(base=self.request.build_absolute_uri("/api/v1/").rstrip("/"), rates=settings.API_RATES,
+                       submission_limits={"max_payload_kib": settings.SUBMISSION_MAX_PAYLOAD_BYTES // 1024,
+                                          "daily_quota": settings.SUBMISSION_DAILY_QUOTA,
+                                          "max_sources": settings.SUBMISSION_MAX_SOURCES})
         return context
 
 

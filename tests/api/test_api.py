@@ -24,7 +24,7 @@ from tests.builders import (
 pytestmark = pytest.mark.django_db
 
 RESOURCES = ["agreements", "terms", "addendum-markers", "agencies", "vendors", "designations",
-             "testing-disclosures", "events", "sources", "changes"]
+             "testing-disclosures", "events", "sources", "changes", "submissions"]
 
 
 def error_of(response):
