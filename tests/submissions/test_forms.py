@@ -316,3 +316,19 @@ def test_a_bob_cannot_act_for_alices_organisation(client, bob, org_a):
 
     assert response.status_code == 400 and "id_organization_errors" in response.content.decode()
     assert not Submission.objects.exists()
+
+
+def test_the_preview_shows_a_duplicate_by_vendor_agency_and_title_and_by_source_url(alice_client):
+    agency, vendor = make_agency(), make_vendor()
+    similar = make_agreement(title="Frontier AI pilot with CDAO", awarding_agency=agency, vendors=[vendor])
+    cited = make_agreement(title="Something else")
+    from tests.builders import make_citation, make_source
+    make_citation(cited, source=make_source(url="https://news.example.org/a-story"))
+    data = post_data({"title": "The frontier AI pilot with CDAO", "awarding_agency": agency.slug,
+                      "parties": vendor.slug})
+
+    preview = alice_client.post("/submit/agreements/", data)
+
+    assert f'href="/agreements/{similar.slug}/"'.encode() in preview.content
+    assert f'href="/agreements/{cited.slug}/"'.encode() in preview.content
+    assert b"similar title" in preview.content and b"same address" in preview.content
