@@ -6,7 +6,18 @@ from django.test import Client
 
 from registry.models import Submission
 from submissions import services
-from tests.builders import make_agency, make_agreement, make_designation, make_vendor
+from tests.builders import (
+    make_agency,
+    make_agreement,
+    make_citation,
+    make_designation,
+    make_event,
+    make_marker,
+    make_source,
+    make_term,
+    make_testing_disclosure,
+    make_vendor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -322,7 +333,6 @@ def test_the_preview_shows_a_duplicate_by_vendor_agency_and_title_and_by_source_
     agency, vendor = make_agency(), make_vendor()
     similar = make_agreement(title="Frontier AI pilot with CDAO", awarding_agency=agency, vendors=[vendor])
     cited = make_agreement(title="Something else")
-    from tests.builders import make_citation, make_source
     make_citation(cited, source=make_source(url="https://news.example.org/a-story"))
     data = post_data({"title": "The frontier AI pilot with CDAO", "awarding_agency": agency.slug,
                       "parties": vendor.slug})
@@ -332,3 +342,40 @@ def test_the_preview_shows_a_duplicate_by_vendor_agency_and_title_and_by_source_
     assert f'href="/agreements/{similar.slug}/"'.encode() in preview.content
     assert f'href="/agreements/{cited.slug}/"'.encode() in preview.content
     assert b"similar title" in preview.content and b"same address" in preview.content
+
+
+@pytest.mark.parametrize("path, build", [
+    ("agreements", lambda: make_agreement(vendors=[make_vendor()], ceiling_amount="200000000.00", summary="S.\nT.")),
+    ("terms", make_term),
+    ("addendum-markers", make_marker),
+    ("designations", lambda: make_designation(affected=[make_agreement()])),
+    ("testing-disclosures", lambda: make_testing_disclosure(vendors=[make_vendor()])),
+    ("events", make_event),
+    ("vendors", lambda: make_vendor(aliases=["One", "Two"])),
+    ("agencies", make_agency),
+    ("sources", make_source),
+])
+def test_a_correction_form_posted_back_unchanged_proposes_no_change(alice_client, path, build):
+    record = build()
+    url = f"/submit/{path}/{record.slug}/correction/"
+    form = alice_client.get(url)
+    assert form.status_code == 200
+    fields = {name: ("on" if value is True else value.replace("\n", "\r\n") if isinstance(value, str) else value)
+              for name, value in form.context["record_form"].initial.items() if value is not False}
+    claims = {} if path == "sources" else {"sources-0-claims": [form.context["formset"].forms[0]
+                                                                 .fields["claims"].choices[0][0]]}
+
+    response = alice_client.post(url, post_data(fields, {**source_row(), **claims}))
+
+    assert response.status_code == 400, response.context["unmapped"]
+    assert b"Nothing differs" in response.content or b"Change at least" in response.content
+    assert not Submission.objects.exists()
+
+
+def test_edit_on_the_preview_returns_to_the_form_with_what_was_typed(alice_client):
+    response = alice_client.post("/submit/agreements/", post_data({"title": "A pilot"}, step="edit", previewed="1"))
+
+    assert response.status_code == 200 and b'value="A pilot"' in response.content
+    assert b'value="the exact words of the story"' not in response.content  # a textarea, not an input
+    assert b"the exact words of the story</textarea>" in response.content
+    assert not Submission.objects.exists()
