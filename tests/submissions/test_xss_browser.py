@@ -83,6 +83,8 @@ def test_script_payloads_never_run_on_any_page_that_shows_submitted_text(live_se
         None: [f"/agreements/{record.published_slug}/", f"/agreements/{corrected.slug}/", "/corrections/",
                "/agreements/", "/sources/", f"/search/?q={PAYLOAD}", "/"],
     }
+    # Sessions are made before Playwright starts: its event loop makes the ORM refuse synchronous calls.
+    cookies = {user: session_cookie(user, live_server) for user in pages if user is not None}
     problems = []
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
@@ -90,7 +92,7 @@ def test_script_payloads_never_run_on_any_page_that_shows_submitted_text(live_se
             for user, paths in pages.items():
                 context = browser.new_context()
                 if user is not None:
-                    context.add_cookies([session_cookie(user, live_server)])
+                    context.add_cookies([cookies[user]])
                 page = context.new_page()
                 page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
                 for path in paths:
