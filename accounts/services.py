@@ -22,7 +22,8 @@ RESERVED_ORGANIZATION_SLUGS = frozenset({"new", "pending"})
 # --- public credit --------------------------------------------------------------------------
 
 def active_membership(user, organization):
-    if organization is None or not (user and user.is_authenticated):
+    """``user`` is a user or a user's id (a submission's ``submitted_by_id``: no query for the user)."""
+    if organization is None or user is None or not getattr(user, "is_authenticated", True):
         return None
     return Membership.objects.filter(user=user, organization=organization, status=Membership.Status.ACTIVE).first()
 

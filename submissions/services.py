@@ -118,7 +118,7 @@ default_credit = accounts_services.default_credit  # whether a membership asks f
 def public_credit(submission):
     """What public history says of a submission (the one rule: ``accounts.services.public_credit``):
     its organisation's name when chosen and verified, otherwise "registry staff"; never a username."""
-    return accounts_services.public_credit(submission.submitted_by, submission.organization,
+    return accounts_services.public_credit(submission.submitted_by_id, submission.organization,
                                            submission.credited_publicly)
 
 
@@ -200,16 +200,20 @@ def revise(submission, *, user, payload=None, sources=(), rationale="", credited
 
 
 def thread(submission):
-    """Every submission of the thread, first to last (each revision ``replaces`` the one before)."""
+    """Every submission of the thread, first to last (each revision ``replaces`` the one before), in one
+    query: a thread's versions share their submitter, kind, type and target."""
+    versions = {version.pk: version for version in Submission.objects.filter(
+        submitted_by=submission.submitted_by_id, kind=submission.kind, record_type=submission.record_type,
+        target_slug=submission.target_slug).select_related("organization")}
+    versions[submission.pk] = submission
+    following = {version.replaces_id: version for version in versions.values() if version.replaces_id}
     first = submission
-    while first.replaces_id:
-        first = first.replaces
+    while first.replaces_id in versions:
+        first = versions[first.replaces_id]
     chain = [first]
-    while True:
-        following = Submission.objects.filter(replaces=chain[-1]).first()
-        if following is None:
-            return chain
-        chain.append(following)
+    while chain[-1].pk in following:
+        chain.append(following[chain[-1].pk])
+    return chain
 
 
 # --- deciding --------------------------------------------------------------------------------

@@ -179,8 +179,9 @@ def test_my_submissions_runs_the_same_queries_for_any_number_of_rows(alice_clien
         a_submission(alice)
     alice_client.get("/healthz")
 
-    # session, user, the submissions, the latest public change (the footer)
-    with django_assert_num_queries(4):
+    # session, user, the submissions, the latest public change (the footer), the user's and their groups'
+    # permissions (the header's Moderation link)
+    with django_assert_num_queries(6):
         assert alice_client.get("/submissions/").status_code == 200
 
 
@@ -192,7 +193,7 @@ def test_a_submission_page_runs_a_fixed_number_of_queries(alice_client, alice, m
     alice_client.get("/healthz")
 
     # session, user, the user's and their groups' permissions (is_moderator, in visible_to), the submission (with
-    # its organisation), the thread (services.thread: the one it replaces, then one query a version for what
-    # replaces it: 3 for a thread of two), the latest public change (the footer)
-    with django_assert_num_queries(9):
+    # its organisation), the thread (services.thread: every version in one query), the latest public change
+    # (the footer)
+    with django_assert_num_queries(7):
         assert alice_client.get(f"/submissions/{revised.pk}/").status_code == 200
