@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 
 from registry import feeds
 from registry.sitemaps import sitemaps
-from registry.views import about, health, home, search, sources
+from registry.views import about, corrections, health, home, search, sources
 
 admin.site.site_header = "AI Defense Agreements Registry — editors"
 admin.site.site_title = "Registry editors"
@@ -25,6 +25,8 @@ urlpatterns = [
     path("about/data/", about.AboutDataView.as_view(), name="about-data"),
     path("about/api/", about.AboutApiView.as_view(), name="about-api"),
     path("changes/feed/", feeds.ChangeFeed(), name="change-feed"),
+    path("corrections/", corrections.CorrectionsView.as_view(), name="corrections"),
+    path("corrections/feed/", feeds.NoticeFeed(), name="corrections-feed"),
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": sitemaps()}, name="sitemap"),
     re_path(r"^api/(?P<version>v1)/", include("registry.api_urls", namespace="api")),
     path("admin/", admin.site.urls),
