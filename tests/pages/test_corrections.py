@@ -162,3 +162,13 @@ def test_the_about_page_shows_the_contact_address_when_set(client, settings):
     page = client.get("/about/").content.decode()
 
     assert '<a href="mailto:editors@registry.example.org">editors@registry.example.org</a>' in page
+
+
+def test_the_corrections_page_and_a_corrected_record_page_run_under_the_strict_policy(client, notices):
+    from tests.pages.test_security_headers import assert_scripts_allowed, markup_of
+
+    for url in ("/corrections/", notices["deal"].get_absolute_url(), notices["withdrawn"].get_absolute_url()):
+        response = client.get(url)
+        markup = markup_of(response)
+        assert_scripts_allowed(response)
+        assert (markup.handlers, markup.style_elements, markup.style_attributes) == ([], [], []), url

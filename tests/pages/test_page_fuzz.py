@@ -199,3 +199,18 @@ def test_a_record_page_ignores_hostile_queries_and_a_hostile_slug_is_a_404(clien
                 failures.append(f"/{record_type.path}/{slug[:60]}/ → {response.status_code}")
 
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("url", ["/agreements/?ordering=,-title", "/agreements/feed/?ordering=,-title",
+                                 "/agreements/csv/?ordering=,-title", "/api/v1/agreements/?ordering=,-title"])
+def test_an_empty_entry_in_ordering_is_skipped_as_django_filter_skips_it(client, url):
+    """``?ordering=,-title`` sorts by -title (it was a KeyError: a 500 on every list, CSV, feed and API list)."""
+    make_agreement(slug="alpha", title="Alpha")
+    make_agreement(slug="omega", title="Omega")
+
+    response = client.get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+
+    assert response.status_code == 200
+    if "/feed/" not in url:
+        assert body.index(b"Omega") < body.index(b"Alpha")
