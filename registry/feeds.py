@@ -8,8 +8,14 @@ time, the reason and who is credited; its id is unique per change. Feeds show wh
 URL shows a reader: published records, retracted ones included (marked as such) — never drafts.
 Each feed runs a constant number of queries: the ChangeLog rows in one query, then the records
 they name in one query per record type.
+
+Every field of every feed is plain text: summaries are ``type="text"`` (an editor's reason that holds
+``<img onerror=…>`` reaches a reader as those characters, never as markup), and characters XML 1.0
+cannot hold (control characters, e.g. from a ``q=%01`` echoed in a list feed's title) are dropped as
+the XML is written (``TextAtom1Feed``), so no text can make a feed fail or carry live markup.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
@@ -19,15 +25,55 @@ from django.http import Http404, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import capfirst
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from registry.interchange import by_name, record_types
 from registry.models import ChangeLog
+from registry.notices import NoticeFilterForm, with_record_paths
 
 FEED_SIZE = 50
 SITE_NAME = "AI Defense Agreements Registry"
 # How an action reads in an entry's title: "OpenAI prototype agreement — retracted".
 ACTION_WORDS = {ChangeLog.Action.CREATED: "added", ChangeLog.Action.UPDATED: "updated",
                 ChangeLog.Action.RETRACTED: "retracted"}
+
+
+# What XML 1.0 cannot hold: C0 controls other than tab, newline and return, lone surrogates, U+FFFE, U+FFFF.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text):
+    """``text`` without the characters XML 1.0 cannot hold."""
+    return NOT_XML.sub("", text) if text else text
+
+
+class PlainTextXMLGenerator(SimplerXMLGenerator):
+    """Writes every text and attribute value without the characters XML cannot hold (Django's generator
+    raises on them, which answered 500)."""
+
+    def characters(self, content):
+        super().characters(xml_text(content))
+
+    def startElement(self, name, attrs):
+        super().startElement(name, {key: xml_text(value) for key, value in (attrs or {}).items()})
+
+
+class TextAtom1Feed(Atom1Feed):
+    """Atom in which every field is plain text: the summary is ``type="text"`` (Django writes
+    ``type="html"``, which a reader renders as markup), and text is written by PlainTextXMLGenerator."""
+
+    def write(self, outfile, encoding):
+        handler = PlainTextXMLGenerator(outfile, encoding, short_empty_elements=True)
+        handler.startDocument()
+        handler.startElement("feed", self.root_attributes())
+        self.add_root_elements(handler)
+        self.write_items(handler)
+        handler.endElement("feed")
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
 class BadFeedQuery(Exception):
@@ -106,7 +152,7 @@ def entries_for(changes, request):
 class ChangeFeed(Feed):
     """Every change to a public or retracted record, newest first."""
 
-    feed_type = Atom1Feed
+    feed_type = TextAtom1Feed
     author_name = SITE_NAME
 
     def __call__(self, request, *args, **kwargs):
@@ -224,3 +270,58 @@ class RelatedChangesFeed(ChangeFeed):
                 linked = getattr(readable(record_type.model), f"with_{self.record_type}")([record])
                 selections[record_type.name] = linked.values("slug")
         return changes_of(selections)
+
+
+class NoticeFeed(ChangeFeed):
+    """/corrections/feed/: every correction and retraction notice, newest first, filtered as the corrections
+    page is (``kind``, ``type``); one query. An entry is one notice: its kind and the record's title, a link
+    to the record, the notice's text (plain text) and who is credited."""
+
+    def select(self, request, *args, **kwargs):
+        form = NoticeFilterForm(request.GET)
+        if not form.is_valid():
+            raise BadFeedQuery(form.errors)
+        summary = form.describe()
+        query = request.GET.urlencode()
+        return Selection(title=f"{SITE_NAME}: corrections and retractions"
+                               + (f" where {'; '.join(summary)}" if summary else ""),
+                         link=reverse("corrections") + (f"?{query}" if query else ""),
+                         description="Every correction and retraction notice, newest first.", target=form)
+
+    def get_object(self, request, *args, **kwargs):
+        selection = self.select(request, *args, **kwargs)
+        selection.feed_url = request.get_full_path()
+        authority = request.get_host().split(":")[0] or "localhost"
+        notices = with_record_paths(list(selection.target.notices()[:FEED_SIZE]))
+        selection.entries = [NoticeEntry(notice, f"tag:{authority},2026:notice/{notice.pk}") for notice in notices]
+        return selection
+
+    def item_link(self, entry):
+        return entry.notice.record_path or reverse("corrections")
+
+    def item_pubdate(self, entry):
+        return entry.notice.at
+
+    def item_updateddate(self, entry):
+        return entry.notice.at
+
+    def item_author_name(self, entry):
+        return entry.notice.credited_to
+
+    def item_categories(self, entry):
+        return [entry.notice.record_type, entry.notice.kind]
+
+
+@dataclass
+class NoticeEntry:
+    notice: object
+    guid: str
+
+    @property
+    def title(self):
+        return f"{self.notice.get_kind_display()}: {self.notice.title}"
+
+    @property
+    def description(self):
+        return f"{self.notice.get_kind_display()} of the {self.notice.record_kind.lower()} “{self.notice.title}”: " \
+               f"{self.notice.text}"

@@ -167,7 +167,13 @@ class RegistryFilterSet(django_filters.FilterSet):
     def keyset_ordering(self):
         """The paginator's ordering (column, descending) from ``ordering`` or the default; then id."""
         chosen = self.form.cleaned_data.get("ordering") if self.is_bound and self.form.is_valid() else None
-        public = chosen[0] if chosen else self.default_ordering
+        return self.ordering_of(chosen)
+
+    def ordering_of(self, chosen):
+        """The keyset ordering of the first name in ``chosen`` (the cleaned ``ordering``, a list), else the default.
+        Empty entries are skipped, as django-filter's OrderingFilter skips them: ``?ordering=,title`` is by title,
+        ``?ordering=,`` the default (they used to raise KeyError: a 500)."""
+        public = next((name for name in chosen or () if name), None) or self.default_ordering
         return Ordering(self.ordering_fields[public.lstrip("-")], public.startswith("-"))
 
     def describe(self):

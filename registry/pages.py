@@ -6,6 +6,10 @@ Lists show ``.public()`` records. Detail pages show what ``.reachable_by(user)``
 retracted record keeps its URL, with a notice.
 """
 
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import render
 from django.views import View
@@ -14,10 +18,12 @@ from registry import sections
 from registry.claims import claim_label, claims_in_words
 from registry.exports import csv_response
 from registry.interchange import by_name
-from registry.models import CitedRecord, Source
+from registry.models import ChangeLog, CitedRecord, Notice, Source
 from registry.pagination import InvalidCursor, paginate, parse_page_size
 
 PAGE_SIZE = 50
+# How many revisions a record's page lists (the newest; the page says how many there are in all).
+REVISIONS_SHOWN = 20
 
 
 class RecordListView(View):
@@ -108,11 +114,46 @@ class RecordDetailView(View):
                    "disputed_facts": disputed_facts(record),
                    "weak_sourcing": weak_sourcing(citations if isinstance(record, CitedRecord) else []),
                    "sections": sections.parts(self.record_type, record),
-                   "timeline": sections.timeline(self.record_type, record), **self.extra_context(record)}
+                   "timeline": sections.timeline(self.record_type, record),
+                   "notices": record_notices(record), "revisions": record_revisions(record),
+                   **self.extra_context(record)}
         return render(request, self.template_name, context)
 
     def extra_context(self, record):
         return {}
+
+
+def record_notices(record):
+    """The record's public notices (corrections and retractions), newest first: one query."""
+    return list(Notice.objects.filter(record_type=record.record_type, slug=record.slug).order_by("-at", "-id"))
+
+
+@dataclass
+class Revisions:
+    """The newest public changes of a record (``rows``) and how many it has in all (``total``)."""
+
+    rows: list
+    total: int
+
+    @property
+    def more(self):
+        return self.total - len(self.rows)
+
+
+def record_revisions(record, limit=REVISIONS_SHOWN):
+    """The record's public ChangeLog rows, newest first, at most ``limit``, with the total: one query
+    (the total is a window count over the same rows). Each row gets ``as_of``: the moment to ask the API
+    for the record as it stood just after that change."""
+    rows = list(ChangeLog.objects.public().filter(record_type=record.record_type, slug=record.slug)
+                .annotate(total=Window(Count("pk"))).order_by("-public_id")[:limit])
+    for row in rows:
+        row.as_of = as_of_moment(row.at)
+    return Revisions(rows, rows[0].total if rows else 0)
+
+
+def as_of_moment(at):
+    """An RFC 3339 time in UTC with microseconds and ``Z`` (no ``+`` to escape in a query string)."""
+    return at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def weak_sourcing(citations):

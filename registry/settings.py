@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "registry.api.cors.ApiCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "registry.page_parameters.PageParametersMiddleware",  # pages read no control characters from the query
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A logged-in user's response is private (never stored by a shared cache); see accounts/middleware.py.

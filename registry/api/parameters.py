@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from registry.api.errors import ParameterError
-from registry.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, InvalidCursor, Ordering, decode_cursor
+from registry.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, InvalidCursor, decode_cursor
 
 NON_EMPTY = {"type": "string", "minLength": 1}
 PAGE_SIZE_MESSAGE = f"Use a whole number from 1 to {MAX_PAGE_SIZE}."
@@ -273,9 +273,8 @@ def keyset_ordering(filterset):
         return None
     if not filterset.errors:
         return filterset.keyset_ordering
-    chosen = filterset.form.cleaned_data.get("ordering")  # other filters are bad: still read the cursor
-    public = chosen[0] if chosen else filterset.default_ordering
-    return Ordering(filterset.ordering_fields[public.lstrip("-")], public.startswith("-"))
+    # other filters are bad: still read the cursor
+    return filterset.ordering_of(filterset.form.cleaned_data.get("ordering"))
 
 
 # --- the same declarations, for the OpenAPI document and the guide --------------------------------

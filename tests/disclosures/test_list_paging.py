@@ -180,24 +180,27 @@ def test_the_designation_page_runs_the_same_queries_for_any_number_of_links(clie
     # designation + vendor + issuing agency · affected agreements + agreements + awarding agencies ·
     # event links + events · related designations (as written) · related designations (the other way) ·
     # the related designations' event links + events + designations ·
-    # content type of designations · citations · their sources · latest change (footer)
-    count_queries(client, django_assert_num_queries, designation.get_absolute_url(), 10)
+    # content type of designations · citations · their sources · latest change (footer) ·
+    # notices · revisions with their total (issue 10)
+    count_queries(client, django_assert_num_queries, designation.get_absolute_url(), 12)
 
 
 @pytest.mark.parametrize("size", [1, 6])
 def test_the_testing_page_runs_the_same_queries_for_any_number_of_links(client, django_assert_num_queries, size):
     disclosure = disclosure_with(size)
     # disclosure + agency · vendor links + vendors · agreement links + agreements · event links + events ·
-    # content type of testing disclosures · citations · their sources · latest change (footer)
-    count_queries(client, django_assert_num_queries, disclosure.get_absolute_url(), 8)
+    # content type of testing disclosures · citations · their sources · latest change (footer) ·
+    # notices · revisions with their total (issue 10)
+    count_queries(client, django_assert_num_queries, disclosure.get_absolute_url(), 10)
 
 
 @pytest.mark.parametrize("size", [1, 4])
 def test_the_event_page_runs_the_same_queries_for_any_number_of_links(client, django_assert_num_queries, size):
     event = event_with(size)
     # event · its links + every kind of linked record · links from other events + those events ·
-    # content type of events · citations · their sources · latest change (footer)
-    count_queries(client, django_assert_num_queries, event.get_absolute_url(), 7)
+    # content type of events · citations · their sources · latest change (footer) ·
+    # notices · revisions with their total (issue 10)
+    count_queries(client, django_assert_num_queries, event.get_absolute_url(), 9)
 
 
 @pytest.mark.parametrize("size", [1, 5])
@@ -205,8 +208,9 @@ def test_the_source_page_runs_the_same_queries_for_any_number_of_citing_records(
                                                                                 size):
     source = source_with(size)
     # source · citations citing it + their content types · designations · testing disclosures · events
-    # (one query per type of record cited, whatever the number of records) · latest change (footer)
-    count_queries(client, django_assert_num_queries, source.get_absolute_url(), 6)
+    # (one query per type of record cited, whatever the number of records) · latest change (footer) ·
+    # notices · revisions with their total (issue 10)
+    count_queries(client, django_assert_num_queries, source.get_absolute_url(), 8)
 
 
 LIST_QUERIES = {
@@ -264,8 +268,9 @@ def test_a_vendor_page_shows_every_event_of_its_records_in_the_same_queries(clie
     vendor, _, events = vendor_with_linked_records(size)
     # vendor · parties + agreements · designations · testing links + disclosures · events of the vendor and
     # of its agreements, designations and disclosures (one query) · own policies · content type of vendors ·
-    # citations · sources · latest change (footer) · the agreements' reported amounts
-    count_queries(client, django_assert_num_queries, vendor.get_absolute_url(), 11)
+    # citations · sources · latest change (footer) · the agreements' reported amounts ·
+    # notices · revisions with their total (issue 10)
+    count_queries(client, django_assert_num_queries, vendor.get_absolute_url(), 13)
     page = client.get(vendor.get_absolute_url()).content.decode()
     assert sorted(re.findall(r'href="/events/([^/"]+)/"', page)) == sorted(event.slug for event in events)
 

@@ -72,7 +72,8 @@ def test_it_explains_confidence_dates_undisclosed_lag_and_what_it_never_holds(cl
     assert "No classified content." in page and "Nothing unsourced." in page
     assert 'href="https://creativecommons.org/licenses/by/4.0/" rel="license">CC BY 4.0</a>' in page
     assert 'href="https://www.apache.org/licenses/LICENSE-2.0">Apache-2.0</a>' in page
-    assert "contact the registry's editors" in page or "write to the editors" in page
+    assert 'href="/account/signup/"' in page and 'href="/submit/agreements/"' in page
+    assert 'href="/corrections/"' in page
 
 
 def test_the_citation_example_uses_a_real_record_permalink(client):
