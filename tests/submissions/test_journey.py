@@ -49,7 +49,8 @@ def suggest_correction(client, agreement):
     return Submission.objects.get(submitted_by__username="wanda")
 
 
-def test_a_new_user_signs_up_suggests_a_correction_and_a_moderator_publishes_it(mailoutbox, mod):
+def test_a_new_user_signs_up_suggests_a_correction_and_a_moderator_publishes_it(
+        mailoutbox, mod, django_capture_on_commit_callbacks):
     agreement = make_agreement(title="Evaluation pilot", status="active")
     client = sign_up_and_log_in(mailoutbox)
 
@@ -61,9 +62,10 @@ def test_a_new_user_signs_up_suggests_a_correction_and_a_moderator_publishes_it(
     moderator = Client()
     moderator.force_login(mod)
     assert f"/moderation/{submission.pk}/".encode() in moderator.get("/moderation/").content
-    decided = moderator.post(f"/moderation/{submission.pk}/approve/", {
-        "approve-message": "Confirmed on the agency's site.",
-        "approve-notice_text": "The status was corrected from active to terminated."})
+    with django_capture_on_commit_callbacks(execute=True):  # the decision email is sent once the decision commits
+        decided = moderator.post(f"/moderation/{submission.pk}/approve/", {
+            "approve-message": "Confirmed on the agency's site.",
+            "approve-notice_text": "The status was corrected from active to terminated."})
     assert decided.status_code == 302
 
     page = Client().get(f"/agreements/{agreement.slug}/").content.decode()
