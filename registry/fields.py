@@ -270,6 +270,8 @@ def parse_amount(text):
         raise ValueError(f"{text!r} is not an amount such as \"200000000.00\"") from None
     if not amount.is_finite():
         raise ValueError(f"{text!r} is not a finite amount")
+    if amount and not -2 <= amount.adjusted() < 16:  # the columns hold 16 digits before the point, 2 after
+        raise ValueError(f"{text!r} is out of range: amounts are below 10^16 with at most two decimal places")
     return amount
 
 

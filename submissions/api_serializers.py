@@ -115,10 +115,6 @@ class NewSubmissionSerializer(serializers.Serializer):
             organization = Organization.objects.filter(slug=data["organization"]).first()
             if organization is None:
                 errors["organization"] = [f"No organisation has the slug “{data['organization']}”."]
-        if data.get("base_history_id") is not None and target and "target" not in errors:
-            record = services.target_record(services.record_type_named(data["type"]), target)
-            if record is not None and not record.history.filter(history_id=data["base_history_id"]).exists():
-                errors["base_history_id"] = [f"Not a version of {data['type']} “{target}”."]
         if errors:
             raise serializers.ValidationError(errors)
         return {**data, "target": target, "organization": organization}

@@ -421,7 +421,7 @@ class SubmissionMetaForm(forms.Form):
     credited_publicly = forms.BooleanField(required=False, label="Credit my organisation publicly",
                                            help_text="Public history names your organisation (when it is "
                                                      "verified); otherwise it says “registry staff”.")
-    base_history_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    base_history_id = forms.IntegerField(required=False, min_value=1, max_value=2 ** 63 - 1, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -86,6 +86,8 @@ class ApproveForm(DecisionForm):
             del self.fields["slug"], self.fields["confidence"]
             if submission.kind == Submission.Kind.UPDATE:
                 del self.fields["notice_text"]
+            else:  # the moderator's own public words: the submitter's rationale is not public
+                self.fields["notice_text"].required = True
         if not stale:
             del self.fields["compared"], self.fields["confirmed_history_id"]
 

@@ -174,8 +174,6 @@ def forms_for(submission, *, stale, current_history_id=None, bound=None):
     if submission.kind == Submission.Kind.CREATE:
         slug = submission.payload.get("slug") or proposed_slug(by_name(submission.record_type), submission.payload)
         initial.update(slug=slug, confidence="medium")
-    else:
-        initial["notice_text"] = submission.rationale
     if stale:
         initial["confirmed_history_id"] = current_history_id
     result = {

@@ -46,6 +46,10 @@ REJECTION_CODES = {
 }
 
 
+# Approvals of these kinds give a dated public notice, written by the moderator.
+NOTICE_KINDS = (Submission.Kind.CORRECTION, Submission.Kind.RETRACTION)
+
+
 class DecisionRefused(Exception):
     """A decision that may not be taken (wrong state, own submission, stale base not confirmed)."""
 
@@ -89,8 +93,8 @@ def history_version(record, history_id):
     parts as they are now), or None."""
     if history_id is None:
         return None
-    row = record.history.filter(history_id=history_id).first()
-    if row is None:
+    row = record.history.filter(history_id=history_id, published_at__isnull=False).first()
+    if row is None:  # never a draft's words
         return None
     return to_interchange_columns(row.instance, record)
 
@@ -148,11 +152,11 @@ def submit(*, user, kind, record_type, payload=None, sources=(), rationale="", t
     check_organization(user, organization)
     target = None
     if kind != Submission.Kind.CREATE:
-        target = target_record(record_type, target_slug)
+        target = record_type.model.objects.published_unretracted().filter(slug=target_slug).first()
         if target is None:
-            raise SubmissionInvalid({"target": [f"No published {record_type.name} has the slug “{target_slug}”."]})
-        if kind == Submission.Kind.RETRACTION and target.retracted_at:
-            raise SubmissionInvalid({"target": ["This record is already retracted."]})
+            raise SubmissionInvalid({"target": [
+                f"No public {record_type.name} has the slug “{target_slug}” (a retracted record is not changed)."]})
+        check_base(target, base_history_id)
     stored, cleaned_sources = validate_submission(kind=kind, record_type=record_type, payload=payload or {},
                                                   sources=list(sources), rationale=rationale, target=target)
     if target is not None and base_history_id is None:
@@ -165,6 +169,18 @@ def submit(*, user, kind, record_type, payload=None, sources=(), rationale="", t
         sources=cleaned_sources, rationale=rationale.strip(), submitted_by=user, organization=organization,
         credited_publicly=bool(credited_publicly and organization), base_history_id=base_history_id, title=title,
         replaces=replaces, api_token=api_token, idempotency_key=idempotency_key, body_sha256=body_sha256)
+
+
+def check_base(record, base_history_id):
+    """The version a correction was written against must be a published version of the record: a draft's
+    history is never shown to a submitter. Any other id gets the same answer."""
+    if base_history_id is None:
+        return
+    valid = isinstance(base_history_id, int) and 0 < base_history_id < 2 ** 63 \
+        and record.history.filter(history_id=base_history_id, published_at__isnull=False).exists()
+    if not valid:
+        raise SubmissionInvalid({"base_history_id": ["Not a published version of this record: leave it out to "
+                                                     "write against the record as it stands."]})
 
 
 def withdraw(submission, *, user):
@@ -190,8 +206,15 @@ def revise(submission, *, user, payload=None, sources=(), rationale="", credited
     if submission.status != Submission.Status.CHANGES_REQUESTED:
         raise DecisionRefused("Only a submission whose changes were requested can be revised.",
                               code="invalid_transition")
-    if submission.replaced_by.exists():
-        raise DecisionRefused("This submission was already revised: revise the newest one.", code="invalid_transition")
+    with transaction.atomic():
+        Submission.objects.select_for_update().filter(pk=submission.pk).first()  # one revision at a time
+        if submission.replaced_by.exists():
+            raise DecisionRefused("This submission was already revised: revise the newest one.",
+                                  code="invalid_transition")
+        return _revision(submission, user, payload, sources, rationale, credited_publicly)
+
+
+def _revision(submission, user, payload, sources, rationale, credited_publicly):
     return submit(user=user, kind=submission.kind, record_type=submission.record_type, payload=payload,
                   sources=sources, rationale=rationale, target_slug=submission.target_slug,
                   organization=submission.organization,
@@ -276,8 +299,14 @@ def approve(submission, *, moderator, message, slug=None, confidence="medium", n
     """Validate again and apply through the one write path, then record the decision: one transaction.
     ``confirmed_history_id``: for a correction or update whose record changed since it was written, the
     current history id the moderator compared in the three-way view."""
+    errors = {}
     if not (message or "").strip():
-        raise SubmissionInvalid({"message": ["Say why the submission is approved (the submitter reads it)."]})
+        errors["message"] = ["Say why the submission is approved (the submitter reads it)."]
+    if submission.kind in NOTICE_KINDS and not (notice_text or "").strip():
+        errors["notice_text"] = ["Write the public notice: it is shown on the record's page and on /corrections/ "
+                                 "(the submitter's rationale is not public)."]
+    if errors:
+        raise SubmissionInvalid(errors)
     _check_may_decide(submission, moderator)
     with transaction.atomic():
         _take(submission, moderator, Submission.Status.APPROVED, message.strip())
@@ -317,17 +346,14 @@ def apply_submission(submission, *, moderator, slug=None, confidence="medium", n
         if submission.kind == Submission.Kind.RETRACTION:
             if target.retracted_at:
                 raise SubmissionInvalid({"target": ["The record is already retracted."]})
-            retract(target, user=moderator, reason=f"{reason}: {notice_text.strip() or submission.rationale}",
-                    notice=False)
-            give_notice(target, kind=Notice.Kind.RETRACTION, text=notice_text.strip() or submission.rationale,
-                        submission=submission)
+            retract(target, user=moderator, reason=notice_text.strip(), notice=False)
+            give_notice(target, kind=Notice.Kind.RETRACTION, text=notice_text.strip(), submission=submission)
             record = target
         else:
             record = _load(submission, record_type, target, moderator=moderator, reason=reason, credit=credit,
                            slug=slug, confidence=confidence)
             if submission.kind == Submission.Kind.CORRECTION:
-                give_notice(record, kind=Notice.Kind.CORRECTION, text=notice_text.strip() or submission.rationale,
-                            submission=submission)
+                give_notice(record, kind=Notice.Kind.CORRECTION, text=notice_text.strip(), submission=submission)
     record._submission_change_set = current.row
     return record
 

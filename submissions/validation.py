@@ -23,12 +23,20 @@ from registry.claims import claim_errors
 from registry.interchange import by_name, record_types
 from registry.loader import flatten_errors
 from registry.models import Source, Submission
+from registry.normalize import normalize_url
 from registry.write_serializers import PartialDateField, to_interchange
 
 # Set by the registry at approval, never by a submitter.
 REFUSED_FIELDS = ("published_at", "retracted_at", "retraction_reason", "confidence", "last_verified_on",
                   "created_at")
 REFUSED_MESSAGE = "Set by the registry when a moderator approves the submission; leave it out."
+# The registry's own assessments and words, and the citations (which come from the sources offered):
+# never proposed by a submitter, so the API accepts what the forms offer and no more.
+EDITORIAL_FIELDS = ("notes", "citations", "field_confidence", "weakly_sourced_claims", "disputed_facts",
+                    "tier", "tier_reason", "verified", "sha256", "title_reconstructed",
+                    "federal_data_status", "federal_data_checked_on")
+EDITORIAL_MESSAGE = ("The registry's own assessment or words: not proposed in a submission. Offer sources (with "
+                     "their quotes and claims) and say what you know in the rationale.")
 SOURCE_KINDS = [choice for choice, _ in Source.Kind.choices]
 
 
@@ -125,6 +133,10 @@ def check_sources(sources, record_type, kind):
                 errors.setdefault(where, []).append(message)
             continue
         data = dict(serializer.validated_data)
+        held = Source.objects.filter(url=normalize_url(data["url"])).first()
+        if held is not None and not Source.objects.public().filter(pk=held.pk).exists():
+            errors[f"sources[{index}].url"] = ["The registry cannot take this address in a submission: write to "
+                                               "the editors about it."]
         if kind != Submission.Kind.RETRACTION and "citations" in record_type.write_serializer.part_fields:
             problems = claim_errors(record_type.model, data["claims"])
             if not data["claims"]:
@@ -139,6 +151,8 @@ def check_sources(sources, record_type, kind):
 def check_text_lengths(value, where, errors):
     """No text longer than the limit, wherever it is in the payload."""
     max_text = limits()["max_text"]
+    if isinstance(value, str) and "\x00" in value:  # PostgreSQL text and jsonb cannot hold NUL
+        errors.setdefault(where, []).append("Null characters are not allowed.")
     if isinstance(value, str) and len(value) > max_text:
         errors.setdefault(where, []).append(f"At most {max_text:,} characters ({len(value):,} given).")
     elif isinstance(value, dict):
@@ -172,12 +186,28 @@ def serializer_errors(serializer):
     return errors
 
 
+def public_references_only(serializer):
+    for field in serializer.fields.values():
+        if isinstance(field, serializers.ListSerializer):
+            public_references_only(field.child)
+            continue
+        if isinstance(field, serializers.Serializer):
+            public_references_only(field)
+            continue
+        relation = getattr(field, "child_relation", field)
+        queryset = getattr(relation, "queryset", None)
+        if queryset is not None and hasattr(queryset, "public"):
+            relation.queryset = queryset.public()
+
+
 def writable(serializer):
-    """The serializer without the uniqueness check of ``url`` for sources proposed elsewhere."""
-    for name in ("url",):
-        if name in serializer.fields:
-            serializer.fields[name].validators = [v for v in serializer.fields[name].validators
-                                                  if not isinstance(v, UniqueValidator)]
+    """The serializer in submission mode: references reach only public records (a draft's slug is
+    answered as a missing one, so a submission never learns of a draft), and a source's address is
+    checked against public sources alone."""
+    public_references_only(serializer)
+    if "url" in serializer.fields:
+        serializer.fields["url"].validators = [v for v in serializer.fields["url"].validators
+                                               if not isinstance(v, UniqueValidator)]
     return serializer
 
 
@@ -189,13 +219,16 @@ def check_payload(kind, record_type, payload, target=None):
     for name in REFUSED_FIELDS:
         if name in payload:
             errors[f"payload.{name}"] = [REFUSED_MESSAGE]
+    for name in EDITORIAL_FIELDS:
+        if name in payload:
+            errors[f"payload.{name}"] = [EDITORIAL_MESSAGE]
     serializer_class = record_type.write_serializer
     if kind == Submission.Kind.RETRACTION:
         if payload:
             errors["payload"] = ["A retraction proposes no field values: say why in the rationale."]
         return {}, errors
     known = set(serializer_class().fields) | set(getattr(serializer_class.Meta, "ignored_keys", ()))
-    unknown = sorted(set(payload) - known - set(REFUSED_FIELDS))
+    unknown = sorted(set(payload) - known - set(REFUSED_FIELDS) - set(EDITORIAL_FIELDS))
     for name in unknown:
         errors[f"payload.{name}"] = [f"Not a field of {record_type.label.lower()}."]
     if errors:
@@ -239,6 +272,7 @@ def validate_submission(*, kind, record_type, payload, sources, rationale, targe
     length_errors = {}
     check_text_lengths(payload, "payload", length_errors)
     check_text_lengths(sources, "sources", length_errors)
+    check_text_lengths(rationale, "rationale", length_errors)
     if length_errors:
         raise SubmissionInvalid({**errors, **length_errors})
     cleaned_sources, source_errors = check_sources(sources, record_type, kind)

@@ -101,11 +101,12 @@ def test_a_stale_correction_needs_the_moderator_to_confirm(alice, mod, staff):
     apply_change(agreement, user=staff, reason="editor fix")
 
     with pytest.raises(services.StaleBase) as error:
-        services.approve(submission, moderator=mod, message="ok")
+        services.approve(submission, moderator=mod, message="ok", notice_text="Status corrected.")
     submission.refresh_from_db()
     assert submission.status == Submission.Status.PENDING  # rolled back
 
-    services.approve(submission, moderator=mod, message="ok", confirmed_history_id=error.value.current_history_id)
+    services.approve(submission, moderator=mod, message="ok", notice_text="Status corrected.",
+                     confirmed_history_id=error.value.current_history_id)
     agreement.refresh_from_db()
     assert (agreement.title, agreement.status) == ("Changed meanwhile", "active")
 
@@ -115,11 +116,15 @@ def test_a_retraction_retracts_with_a_notice(alice, mod):
     submission = services.submit(user=alice, kind="retraction", record_type="agreement", target_slug=agreement.slug,
                                  sources=[offered_source()], rationale="The deal never existed.")
 
-    services.approve(submission, moderator=mod, message="Agreed.")
+    with pytest.raises(SubmissionInvalid) as error:
+        services.approve(submission, moderator=mod, message="Agreed.")  # the notice is the moderator's words
+    assert "notice_text" in error.value.errors
+    services.approve(submission, moderator=mod, message="Agreed.", notice_text="No such agreement was made.")
 
     agreement.refresh_from_db()
-    assert agreement.retracted_at is not None
-    assert Notice.objects.get(slug=agreement.slug).kind == "retraction"
+    assert agreement.retracted_at is not None and agreement.retraction_reason == "No such agreement was made."
+    notice = Notice.objects.get(slug=agreement.slug)
+    assert (notice.kind, notice.text) == ("retraction", "No such agreement was made.")
 
 
 def test_a_moderator_cannot_decide_their_own_submission(mod, org_a):
@@ -176,3 +181,77 @@ def test_approval_never_overwrites_a_record_that_has_the_chosen_slug(alice, org_
     existing.refresh_from_db()
     assert existing.title == "Someone else's agreement"
     assert Submission.objects.get(pk=submission.pk).status == "pending"
+
+
+def test_a_null_character_anywhere_is_refused_by_name_on_every_database(alice, org_a):
+    with pytest.raises(SubmissionInvalid) as error:
+        new_agreement_submission(alice, org_a, summary="a\x00b", disputed_facts=[{"field": "x\x00"}])
+
+    assert "payload.summary" in error.value.errors and "payload.disputed_facts[0].field" in error.value.errors
+    with pytest.raises(SubmissionInvalid) as error:
+        services.submit(user=alice, kind="create", record_type="vendor", payload={"name": "V", "kind": "other"},
+                        sources=[offered_source(claims=["name"], locator="p\x00")], rationale="why\x00")
+    assert {"sources[0].locator", "rationale"} <= set(error.value.errors)
+    assert not Submission.objects.exists()
+
+
+def test_a_submitter_never_proposes_the_registrys_own_words_or_assessments(alice, org_a):
+    with pytest.raises(SubmissionInvalid) as error:
+        new_agreement_submission(alice, org_a, notes="mine", field_confidence={"status": "high"},
+                                 citations=[], federal_data_status="found")
+
+    assert {"payload.notes", "payload.field_confidence", "payload.citations",
+            "payload.federal_data_status"} <= set(error.value.errors)
+
+
+def test_a_draft_is_answered_as_a_missing_record(alice, org_a):
+    from tests.builders import make_source, make_vendor
+
+    draft_vendor = make_vendor(published=False)
+    draft_source = make_source(published=False)
+    with pytest.raises(SubmissionInvalid) as error:
+        new_agreement_submission(alice, org_a, parties=[{"vendor": draft_vendor.slug, "role": "prime"}])
+    assert "does not exist" in " ".join(error.value.errors["payload.parties[0].vendor"])
+    with pytest.raises(SubmissionInvalid) as error:
+        services.submit(user=alice, kind="create", record_type="vendor", payload={"name": "V", "kind": "other"},
+                        sources=[offered_source(url=draft_source.url, claims=["name"])], rationale="r")
+    assert draft_source.title not in str(error.value.errors)
+    assert "sources[0].url" in error.value.errors
+
+
+def test_a_correction_is_written_against_a_published_version_only(alice, staff):
+    from registry.services import apply_change
+
+    agreement = make_agreement(published=False, summary="SECRET DRAFT SUMMARY")
+    draft_version = services.latest_history_id(agreement)
+    from registry.services import change_set
+    from tests.builders import make_citation
+
+    with change_set(user=staff, reason="publish"):
+        agreement.summary, agreement.published_at = "Public summary", agreement.created_at
+        apply_change(agreement)
+        make_citation(agreement)
+
+    for base in (draft_version, 10 ** 30, -1):
+        with pytest.raises(SubmissionInvalid) as error:
+            services.submit(user=alice, kind="correction", record_type="agreement", target_slug=agreement.slug,
+                            payload={"summary": "new"}, sources=[offered_source(claims=["summary"])],
+                            rationale="r", base_history_id=base)
+        assert "base_history_id" in error.value.errors
+    assert services.history_version(agreement, draft_version) is None
+
+
+def test_a_retracted_record_is_not_corrected(alice):
+    agreement = make_agreement(retracted=True)
+
+    with pytest.raises(SubmissionInvalid) as error:
+        services.submit(user=alice, kind="correction", record_type="agreement", target_slug=agreement.slug,
+                        payload={"status": "active"}, sources=[offered_source(claims=["status"])], rationale="r")
+    assert "target" in error.value.errors
+
+
+def test_an_absurd_amount_is_a_field_error_not_a_crash(alice, org_a):
+    for amount in ("1e999999", "99999999999999999999999999999999", "-1e-999999"):
+        with pytest.raises(SubmissionInvalid) as error:
+            new_agreement_submission(alice, org_a, ceiling={"amount": amount, "currency": "USD"})
+        assert "payload.ceiling" in error.value.errors

@@ -40,7 +40,7 @@ def hostile_agreement_submission(alice, org_a):
               "locator": f"p. {PAYLOAD}"[:200], "claims": ["title"]}
     return services.submit(
         user=alice, kind="create", record_type="agreement", organization=org_a,
-        payload={"title": f"Deal {PAYLOAD}", "summary": f"Summary {PAYLOAD}", "notes": f"Notes {PAYLOAD}",
+        payload={"title": f"Deal {PAYLOAD}", "summary": f"Summary {PAYLOAD}",
                  "vehicle_note": f"Vehicle {PAYLOAD}", "status_note": f"Status {PAYLOAD}",
                  "value_note": f"Value {PAYLOAD}", "piid": "W519TC-26-X-0001", "awarding_agency": agency.slug,
                  "parties": [{"vendor": vendor.slug, "role": "prime"}], "status": "announced"},
