@@ -40,14 +40,14 @@ RAW = object()  # marks a value already written as it goes in the query string (
 # feed's title) and in every parameter at once. (Every C0 control character in ``q`` of every list, its feed and
 # its CSV: test_feed_safety.py.)
 VALUES = [
-    "\x00", "\x01", "\x08", "\x0b", "\x1b", "\x1f", "\x7f", "\x85", "\ufffe",
+    "\x00", "\x01", "\x1f", "\x7f", "\x85", "\ufffe",
     (RAW, "%C0%AF"), (RAW, "%FF"), (RAW, "%ED%A0%80"), (RAW, "%F4%90%80%80"), (RAW, "%"), (RAW, "%zz"),
-    "x" * 3000, "9" * 3000, "' OR 1=1 --", '"; DROP TABLE registry_changelog; --', "1) UNION SELECT 1--",
-    "../../../etc/passwd", "..\\..\\windows\\win.ini", (RAW, "..%2F..%2Fetc%2Fpasswd"), "%2e%2e%2f",
-    "-1", "0", "1e309", "-9223372036854775809", "18446744073709551616", "NaN", "inf", "9999-12-31", "0000-00-00",
-    "2025-13", "2025-02-30", "10000-01-01", "true", "null", ",", ",,,", "-", "--title", "-id", "<script>x</script>",
+    "x" * 3000, "' OR 1=1 --", '"; DROP TABLE registry_changelog; --',
+    "../../../etc/passwd", (RAW, "..%2F..%2Fetc%2Fpasswd"),
+    "-1", "1e309", "18446744073709551616", "NaN", "9999-12-31", "0000-00-00",
+    "2025-13", "2025-02-30", "null", ",", "-", "-id", "<script>x</script>",
     "\u202e\ufeff", "\U0001f4a3",
-]
+]  # (the other C0 characters in ``q``: test_feed_safety.py; long digits and the lowest integer: PROBES)
 # For every parameter alone, values a field may accept and a query then mishandle: overflowing numbers (integer,
 # decimal, negative), the last representable day (an inclusive ``*_before`` reaches past it). Control characters,
 # invalid UTF-8, long, SQL-ish and traversal text go in every parameter at once and in ``q`` (VALUES).
