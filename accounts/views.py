@@ -14,7 +14,7 @@ from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.generic import FormView
 
 from accounts import services
@@ -29,6 +29,7 @@ private = method_decorator(never_cache, name="dispatch")
 
 @private
 class SignupView(FormView):
+    http_method_names = ["get", "head", "post"]  # no PUT: FormView would treat it as a POST
     template_name = "accounts/signup.html"
     form_class = SignupForm
 
@@ -52,6 +53,7 @@ class SignupView(FormView):
 
 
 @never_cache
+@require_safe
 def signup_done(request):
     return render(request, "accounts/signup_done.html")
 
@@ -64,6 +66,7 @@ def user_from_uidb64(uidb64):
 
 
 @never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def confirm_email(request, uidb64, token):
     """GET shows a button (mail scanners that fetch links confirm nothing); POST activates the account."""
     user = user_from_uidb64(uidb64)
@@ -80,6 +83,7 @@ def confirm_email(request, uidb64, token):
 # --- log in (Django's views with the registry's form and templates) ----------------------------------
 
 class LoginView(auth_views.LoginView):
+    http_method_names = ["get", "head", "post"]  # no PUT: FormView would treat it as a POST
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
@@ -104,6 +108,7 @@ def record_type_label(name):
 
 @login_required
 @never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def account(request, *, issued=None, token_form=None, status=200):
     user = request.user
     submissions = list(Submission.objects.filter(submitted_by=user).order_by("-submitted_at", "-id")
@@ -135,6 +140,7 @@ def create_token(request):
 
 @login_required
 @never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def revoke_token(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
     if request.method == "POST":
@@ -159,6 +165,7 @@ def set_credit(request, pk):
 
 @login_required
 @never_cache
+@require_safe
 def organization_list(request):
     """Verified organisations, each with "ask to join" (or where the user stands)."""
     mine = {m.organization_id: m for m in Membership.objects.filter(user=request.user)}
@@ -171,6 +178,7 @@ def organization_list(request):
 @private
 @method_decorator(login_required, name="dispatch")
 class OrganizationCreateView(FormView):
+    http_method_names = ["get", "head", "post"]  # no PUT: FormView would treat it as a POST
     template_name = "accounts/organization_form.html"
     form_class = OrganizationForm
 
@@ -204,6 +212,7 @@ def visible_organization(request, slug):
 
 @login_required
 @never_cache
+@require_safe
 def organization_detail(request, slug):
     organization = visible_organization(request, slug)
     manager = services.can_manage(request.user, organization)
@@ -235,6 +244,7 @@ def decide_request(request, slug, pk, decision):
 @login_required
 @never_cache
 @permission_required("registry.verify_organization", raise_exception=True)
+@require_safe
 def pending_organizations(request):
     organizations = (Organization.objects.filter(status=Organization.Status.PENDING).select_related("created_by")
                      .annotate(member_count=Count("memberships", filter=Q(memberships__status="active")))

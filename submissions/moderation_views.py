@@ -17,7 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from registry.interchange import by_name
 from registry.models import Submission, is_moderator
@@ -50,6 +50,7 @@ def moderator_required(view):
 # --- the queue -------------------------------------------------------------------------------
 
 @moderator_required
+@require_safe
 def queue(request):
     form = QueueFilterForm(request.GET or None)
     pending = Submission.objects.pending()
@@ -203,6 +204,7 @@ def submission_or_404(pk):
 
 
 @moderator_required
+@require_safe
 def review(request, pk):
     return show_review(request, submission_or_404(pk))
 
@@ -272,6 +274,7 @@ def reject(request, pk):
 # --- failed emails ---------------------------------------------------------------------------
 
 @moderator_required
+@require_safe
 def failed_emails(request):
     rows = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED).select_related("submission")
     return render(request, "submissions/moderation/emails.html", {"failed_emails": rows[:FAILED_EMAILS_SHOWN],

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from registry.interchange import record_types
 from registry.models import Submission
@@ -272,6 +272,7 @@ def type_at_name(name):
 # --- following one's submissions ---------------------------------------------------------------
 
 @signed_in
+@require_safe
 def my_submissions(request):
     submissions = Submission.objects.filter(submitted_by=request.user).order_by("-submitted_at", "-pk")
     types = {record_type.name: record_type for record_type in record_types()}
@@ -285,6 +286,7 @@ def visible_submission(request, pk):
 
 
 @signed_in
+@require_safe
 def submission_detail(request, pk):
     submission = visible_submission(request, pk)
     record_type = type_at_name(submission.record_type)

@@ -150,3 +150,24 @@ def test_a_submitter_cannot_set_status_reviewer_slug_times_or_credit_through_the
     assert response.status_code == 400
     assert set(response.json()["error"]["fields"]) >= {"status", "reviewer", "submitted_at", "credited_to"}
     assert Submission.objects.count() == 1
+
+
+OTHER_METHODS = ("put", "patch", "delete")
+
+
+@pytest.mark.parametrize("actor", ["anonymous", "alice", "mod"])
+def test_no_route_accepts_a_method_it_does_not_offer(world, actor):
+    """PUT, PATCH and DELETE change nothing anywhere: 405 for people who may use the route (the login
+    redirect or 404 for those who may not), never a 2xx or a 5xx."""
+    client = Client()
+    if actor != "anonymous":
+        client.force_login(world["users"][actor])
+    answers = {}
+    for _, template, _data, _ in ROUTES:
+        for method in OTHER_METHODS:
+            answers[method, template] = getattr(client, method)(fill(template, world)).status_code
+
+    wrong = {key: status for key, status in answers.items() if status not in (302, 403, 404, 405)}
+    assert wrong == {}
+    assert Submission.objects.get(pk=world["sub"].pk).status == Submission.Status.PENDING
+    assert ApiToken.objects.filter(revoked_at__isnull=True).count() == len(world["tokens"])
