@@ -111,3 +111,55 @@ def test_script_payloads_never_run_on_any_page_that_shows_submitted_text(live_se
         finally:
             browser.close()
     assert problems == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(CHROMIUM is None and not BROWSER_REQUIRED,
+                    reason="no Chromium on this machine (make browser, or apt-get install chromium)")
+def test_script_payloads_typed_into_every_field_of_a_form_stay_text(live_server, alice, org_a):
+    """In the browser, through the form itself: the payload in every text field, first as an invalid
+    submission (the form comes back with the payload in its fields and errors), then as a valid one."""
+    assert CHROMIUM is not None, "REQUIRE_BROWSER=1 but no Chromium: run make browser"
+    from playwright import sync_api
+
+    cookie = session_cookie(alice, live_server)
+    problems = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            context = browser.new_context()
+            context.add_cookies([cookie])
+            page = context.new_page()
+            page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+            page.goto(f"{live_server.url}/submit/vendors/")
+            for field in page.locator("main input[type=text], main input:not([type]), main input[type=url], "
+                                      "main textarea").all():
+                field.fill(f"x {PAYLOAD}")
+            page.locator("button[value=preview]").click()
+            assert page.locator(".errorlist, .errors").count() > 0  # dates, addresses and names refused
+            problems += [("invalid form", page.evaluate(LIVE_MARKUP))]
+
+            # A valid one: the payload where text is free; addresses and dates as they must be.
+            page.fill("input[name=sources-0-url]", "https://news.example.org/x")
+            page.fill("input[name=sources-0-published]", "2026-11-02")
+            for field in page.locator("input[name^='sources-1-'], textarea[name^='sources-1-'], "
+                                      "input[name^='sources-2-'], textarea[name^='sources-2-']").all():
+                if field.get_attribute("type") not in ("hidden", "checkbox"):
+                    field.fill("")  # one source is enough
+            for name in ("website", "country", "uei", "cage_code"):
+                if page.locator(f"[name={name}]").count():
+                    page.fill(f"[name={name}]", "")
+            page.select_option("select[name=sources-0-claims]", ["name"])
+            page.locator("button[value=preview]").click()
+            assert page.locator("button[value=send]").count(), page.locator(".errorlist, .errors").all_inner_texts()
+            problems += [("preview", page.evaluate(LIVE_MARKUP))]
+            page.locator("button[value=send]").click()
+            assert "/submissions/" in page.url, page.content()[:2000]
+            problems += [("submission page", page.evaluate(LIVE_MARKUP))]
+        finally:
+            browser.close()
+    live = [(where, found) for where, found in problems if isinstance(found, dict) and any(found.values())]
+    assert live == [] and not [p for p in problems if isinstance(p, str)]
+    submission = Submission.objects.get()
+    assert submission.payload["name"].startswith("x <script>")  # stored as typed, escaped when shown
