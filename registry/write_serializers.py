@@ -235,6 +235,10 @@ class RecordWriteSerializer(StrictSerializer, serializers.ModelSerializer):
     def represent(self, record):
         """The record in the interchange shape (what a load of it would state): its columns, then its
         parts. A correction form starts from it; loading it back changes nothing."""
+        return {**self.represent_columns(record), **self.represent_parts(record)}
+
+    def represent_columns(self, record):
+        """The record's own columns in the interchange shape (``record`` may be a historical instance)."""
         data = {}
         for name, field in self.fields.items():
             if name in self.part_fields or field.write_only:
@@ -244,7 +248,6 @@ class RecordWriteSerializer(StrictSerializer, serializers.ModelSerializer):
                 data[name] = value
             else:
                 data[name] = None if value is None else field.to_representation(value)
-        data.update(self.represent_parts(record))
         return data
 
     def represent_parts(self, record):

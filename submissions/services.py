@@ -84,36 +84,19 @@ def target_record(submission_or_type, slug=None):
 
 def latest_history_id(record):
     """The history id of the record as it stands now (what a correction is written against)."""
-    latest = record.history.order_by("-history_date", "-history_id").values_list("history_id", flat=True).first()
-    return latest
+    return record.history.order_by("-history_date", "-history_id").values_list("history_id", flat=True).first()
 
 
 def history_version(record, history_id):
-    """The record in the interchange shape as it stood at its history row ``history_id`` (columns only;
-    parts as they are now), or None."""
+    """The record in the interchange shape as it stood at its history row ``history_id`` (its columns
+    then, its parts as they are now), or None. Never a draft's words."""
     if history_id is None:
         return None
     row = record.history.filter(history_id=history_id, published_at__isnull=False).first()
-    if row is None:  # never a draft's words
+    if row is None:
         return None
-    return to_interchange_columns(row.instance, record)
-
-
-def to_interchange_columns(instance, current):
-    """A historical instance in the interchange shape, its parts read from the current record."""
-    from registry.interchange import by_name
-
-    writer = by_name(current.record_type).write_serializer()
-    data = writer.represent(current)
-    for name, field in writer.fields.items():
-        if name in writer.part_fields or field.write_only:
-            continue
-        value = field.get_attribute(instance)
-        if isinstance(value, (list, dict)):
-            data[name] = value
-        else:
-            data[name] = None if value is None else field.to_representation(value)
-    return data
+    writer = record_type_named(record.record_type).write_serializer()
+    return {**writer.represent(record), **writer.represent_columns(row.instance)}
 
 
 default_credit = accounts_services.default_credit  # whether a membership asks for credit by default
