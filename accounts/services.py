@@ -25,7 +25,7 @@ def active_membership(user, organization):
     """``user`` is a user or a user's id (a submission's ``submitted_by_id``: no query for the user)."""
     if organization is None or user is None or not getattr(user, "is_authenticated", True):
         return None
-    return Membership.objects.filter(user=user, organization=organization, status=Membership.Status.ACTIVE).first()
+    return Membership.objects.active().filter(user=user, organization=organization).first()
 
 
 def public_credit(user, organization, credited_publicly):
@@ -53,8 +53,7 @@ def can_manage(user, organization):
     and sees members' usernames."""
     if is_moderator(user):
         return True
-    return Membership.objects.filter(user=user, organization=organization, role=Membership.Role.ADMIN,
-                                     status=Membership.Status.ACTIVE).exists()
+    return Membership.objects.administrators().filter(user=user, organization=organization).exists()
 
 
 def can_see(user, organization):

@@ -153,7 +153,7 @@ def revoke_token(request, pk):
 @never_cache
 @require_POST
 def set_credit(request, pk):
-    membership = get_object_or_404(Membership, pk=pk, user=request.user, status=Membership.Status.ACTIVE)
+    membership = get_object_or_404(Membership.objects.active(), pk=pk, user=request.user)
     form = CreditForm(request.POST)
     form.is_valid()  # a missing box means "no"
     membership.credited_publicly = form.cleaned_data.get("credited_publicly", False)

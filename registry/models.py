@@ -453,6 +453,16 @@ class Organization(models.Model):
         return self.name
 
 
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        """Accepted memberships (not requests waiting or declined): who acts for an organisation."""
+        return self.filter(status=Membership.Status.ACTIVE)
+
+    def administrators(self):
+        """Active administrators: they accept requests and see their organisation's pending submissions."""
+        return self.active().filter(role=Membership.Role.ADMIN)
+
+
 class Membership(models.Model):
     class Role(models.TextChoices):
         MEMBER = "member", "Member"
@@ -486,6 +496,7 @@ class Membership(models.Model):
         help_text="Whether the registry's public history may name the organisation for this member's submissions.",
     )
 
+    objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -511,7 +522,7 @@ class SubmissionQuerySet(models.QuerySet):
             return self.none()
         if is_moderator(user):
             return self
-        admin_of = Membership.objects.filter(user=user, role=Membership.Role.ADMIN, status=Membership.Status.ACTIVE)
+        admin_of = Membership.objects.administrators().filter(user=user)
         return self.filter(Q(submitted_by=user) | Q(organization__in=admin_of.values("organization")))
 
     def pending(self):

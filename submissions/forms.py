@@ -17,16 +17,12 @@ from registry.fields import parse_amount
 from registry.models import Membership, Organization, Source
 from submissions import services
 from submissions.diff import display
+from submissions.validation import EDITORIAL_FIELDS, REFUSED_FIELDS
 
 # Interchange fields no submitter form shows: the registry's bookkeeping and its own assessments.
-NOT_ON_FORMS = frozenset({
-    "slug", "confidence", "notes", "published_at", "last_verified_on", "retracted_at", "retraction_reason",
-    "created_at", "citations", "field_confidence", "weakly_sourced_claims", "disputed_facts",
-    # a source's assessment by the registry
-    "tier", "tier_reason", "verified", "sha256", "title_reconstructed",
-    # checked by the registry against federal data
-    "federal_data_status", "federal_data_checked_on",
-})
+# What the engine refuses from a submitter (submissions/validation.py), and the slug (proposed from the
+# title, fixed by the moderator).
+NOT_ON_FORMS = frozenset({"slug", *REFUSED_FIELDS, *EDITORIAL_FIELDS})
 DATE_HELP = "YYYY, YYYY-MM or YYYY-MM-DD."
 SLUG_HELP = "The record's slug, as in its address (e.g. “anthropic” for /vendors/anthropic/)."
 SLUGS_HELP = "Slugs separated by commas."
@@ -425,8 +421,8 @@ class SubmissionMetaForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        organizations = Organization.objects.filter(memberships__user=user,
-                                                    memberships__status=Membership.Status.ACTIVE).order_by("name")
+        organizations = Organization.objects.filter(
+            memberships__in=Membership.objects.active().filter(user=user)).order_by("name")
         self.fields["organization"].queryset = organizations
         if not self.is_bound and "organization" not in self.initial:
             first = organizations.first()

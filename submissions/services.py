@@ -20,7 +20,7 @@ from django.utils.text import slugify
 
 from accounts import services as accounts_services
 from registry.loader import LoadError, load_records
-from registry.models import Membership, Notice, Source, Submission, is_moderator
+from registry.models import Notice, Source, Submission, is_moderator
 from registry.normalize import normalize_url
 from registry.services import change_set, give_notice, retract
 from registry.write_serializers import to_interchange
@@ -121,8 +121,7 @@ def check_quota(user):
 
 
 def check_organization(user, organization):
-    if organization is not None and not Membership.objects.filter(
-            user=user, organization=organization, status=Membership.Status.ACTIVE).exists():
+    if organization is not None and accounts_services.active_membership(user, organization) is None:
         raise SubmissionInvalid({"organization": ["You may act only for an organisation you are a member of."]})
 
 
