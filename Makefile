@@ -9,7 +9,7 @@ TEST_ENV := SECRET_KEY=test-only-secret-key DEBUG=false
 PYTEST_ARGS ?= -n auto
 RUN_ENV  := DEBUG=true
 
-.PHONY: help install install-dev browser run serve migrate seed superuser moderator test lint openapi openapi-check api-conformance research-check ci clean
+.PHONY: help install install-dev browser screenshots run serve migrate seed superuser moderator test lint openapi openapi-check api-conformance research-check ci clean
 
 help:
 	@echo "make run        install, migrate, load the seed data if the database is empty, serve on :$(PORT)"
@@ -62,10 +62,22 @@ moderator: migrate
 	$(RUN_ENV) $(BIN)/python manage.py create_moderator $(MODERATOR_ARGS)
 
 # Debian's Chromium for the @pytest.mark.browser tests (Playwright's own browser download does not
-# work offline); without it those tests skip locally. CI runs this first and requires the browser.
-browser:
+# work offline), and axe-core (npm, pinned in package-lock.json) for the accessibility scan; without
+# them those tests skip locally. CI runs this first and requires both.
+browser: node_modules/axe-core/axe.min.js
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium) \
 	  || (echo "could not install chromium: run 'sudo apt-get install chromium'" && exit 1)
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm) \
+	  || (echo "could not install npm: run 'sudo apt-get install npm'" && exit 1)
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+# Home, an agreement, the term matrix and the timeline at phone and desk widths, from the seed, into
+# docs/screenshots/ (the README shows two of them).
+screenshots: install-dev browser
+	$(BIN)/python scripts/screenshots
 
 test: install-dev
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
