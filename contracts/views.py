@@ -366,7 +366,7 @@ def matrix_csv_filename(filterset):
     for name in ("date_after", "date_before"):
         if data.get(name):
             parts += [name.split("_")[1], data[name].isoformat()]
-    words = "-".join(slugify(part) for part in parts if part)[:100].strip("-")
+    words = "-".join(slugify(part).replace("_", "-") for part in parts if part)[:100].strip("-")
     return f"term-matrix-{words + '-' if words else ''}{timezone.localdate().isoformat()}.csv"
 
 

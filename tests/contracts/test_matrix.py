@@ -9,7 +9,7 @@ from html import unescape
 
 import pytest
 
-from contracts import matrix
+from contracts import filters, matrix
 from contracts.models import PublicTerm
 from tests.builders import make_agency, make_agreement, make_term, make_vendor
 from tests.queries import two_world_sizes
@@ -302,7 +302,7 @@ def test_the_csv_file_name_says_what_it_holds(client, world, settings):
                           "&vendor=lab&date_after=2025")["Content-Disposition"]
 
     assert re.fullmatch(r'attachment; filename="term-matrix-\d{4}-\d{2}-\d{2}\.csv"', plain)
-    assert re.fullmatch(r'attachment; filename="term-matrix-domestic_surveillance-restricts-vendor-lab-after-2025-'
+    assert re.fullmatch(r'attachment; filename="term-matrix-domestic-surveillance-restricts-vendor-lab-after-2025-'
                         r'\d{4}-\d{2}-\d{2}\.csv"', filtered)
 
 
@@ -367,3 +367,14 @@ def test_the_csv_runs_the_same_queries_for_any_number_of_rows(client, django_ass
     with django_assert_num_queries(queries):
         rows = read_csv(client.get(url))
     assert len(rows) == rows_of_terms
+
+
+def test_the_matrix_and_its_csv_answer_every_hostile_query_without_a_5xx_and_well_formed(client, world):
+    from tests.pages.test_page_fuzz import SHORT, check_csv, check_html, failures_of, queries
+
+    parameters = [*filters.TermMatrixFilterSet(None).filters, "cursor", "page_size"]
+    failures = [*failures_of(client, "/terms/matrix/", queries(parameters), check_html),
+                *failures_of(client, "/terms/matrix/csv/", queries(parameters, alone=["9" * 3000], together=SHORT),
+                             check_csv)]
+
+    assert not failures, "\n".join(failures)
