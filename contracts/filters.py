@@ -98,6 +98,27 @@ class AgreementFilterSet(RegistryFilterSet):
         return valid
 
 
+class TermMatrixFilterSet(AgreementFilterSet):
+    """The agreement filters the term matrix takes: the same filters, with the same meaning, restricted to
+    vendor, agency, status, best known date range and the term highlight (and the sort order)."""
+
+    MATRIX_FILTERS = ("vendor", "agency", "status", "date_after", "date_before", "term_category", "term_effect",
+                      "ordering")
+    HIGHLIGHT = ("term_category", "term_effect")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters = {name: self.filters[name] for name in self.MATRIX_FILTERS if name in self.filters}
+
+    def qs_without_highlight(self):
+        """The agreements the other filters select (what a headline counts), ignoring term_category/effect."""
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name not in (*self.HIGHLIGHT, "ordering"):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+
 def filter_agreement(queryset, name, value):
     """SlugChoiceFilter hands over records; without a method django-filter would compare their slugs to ids."""
     return queryset.filter(agreement__in=value) if value else queryset

@@ -5,10 +5,16 @@ registry/sections.py; this module knows only its own records.
 """
 
 import copy
+import csv
 
 from django.db.models import F, Prefetch
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views import View
 
-from contracts import filters
+from contracts import compare, filters, matrix
 from contracts.models import (
     Agency,
     Agreement,
@@ -20,8 +26,10 @@ from contracts.models import (
     amount_totals,
 )
 from registry.claims import claims_in_words
+from registry.exports import CHUNK_SIZE, Echo
 from registry.models import Citation
-from registry.pages import RecordCsvView, RecordDetailView, RecordListView, numbered_citations
+from registry.pages import PAGE_SIZE, RecordCsvView, RecordDetailView, RecordListView, numbered_citations
+from registry.pagination import InvalidCursor, paginate, parse_page_size
 
 CITATIONS = "citations__source"
 # The citations of an agreement's terms, for the footnotes of their verbatim words on its page.
@@ -45,6 +53,14 @@ class AgreementList(RecordListView):
         Prefetch("addendum_markers", queryset=public(ClassifiedAddendumMarker), to_attr="public_markers"),
         "amounts",
     )
+
+
+    def extra_context(self, page):
+        # ?compare=<slug> (the "compare with…" link of an agreement's page): that agreement is pre-checked,
+        # or carried in a hidden field when it is not on this page of the list
+        chosen = list(dict.fromkeys(slug for slug in self.request.GET.getlist("compare") if slug))[:compare.MAX]
+        shown = {agreement.slug for agreement in page.items} if page else set()
+        return {"compare_chosen": chosen, "compare_hidden": [slug for slug in chosen if slug not in shown]}
 
 
 class AgreementCsv(AgreementList, RecordCsvView):
@@ -249,3 +265,129 @@ class AgencyDetail(RecordDetailView):
     def extra_context(self, record):
         return {"participating": [link.agreement for link in record.participations.all()],
                 "totals": amount_totals(record.public_awarded)}
+
+
+# --- the term matrix and the side-by-side comparison (issue 11) ---------------------------------
+
+PARTIES = Prefetch("parties", queryset=AgreementParty.objects.select_related("vendor").order_by("role", "id"))
+
+
+class TermMatrix(View):
+    """Agreements × term category (contracts/matrix.py), filtered by the agreement filters the matrix takes,
+    keyset-paginated; below them, the band of agencies' and vendors' own policies."""
+
+    template_name = "contracts/term_matrix.html"
+
+    def get_queryset(self):
+        return (Agreement.objects.public().select_related("awarding_agency", "parent")
+                .prefetch_related(PARTIES, matrix.terms_prefetch()))
+
+    def get_filterset(self, request):
+        return filters.TermMatrixFilterSet(request.GET, queryset=self.get_queryset(), request=request)
+
+    def get(self, request):
+        filterset = self.get_filterset(request)
+        errors = []
+        try:
+            page_size = parse_page_size(request.GET.get("page_size"), PAGE_SIZE)
+        except ValueError as error:
+            errors.append(str(error))
+            page_size = PAGE_SIZE
+        page = count = headline = None
+        policies, scoped, narrowed = [], False, False
+        valid = filterset.is_valid() and not errors
+        if valid:
+            try:
+                page = paginate(filterset.qs, filterset.keyset_ordering, cursor=request.GET.get("cursor"),
+                                page_size=page_size)
+            except InvalidCursor as error:
+                errors.append(str(error))
+        if page is not None:
+            count = filterset.qs.count()
+            data = filterset.form.cleaned_data
+            if data.get("term_category"):
+                headline = matrix.headline(data["term_category"], filterset.qs_without_highlight())
+            # the chosen records are read once here (bool() fills the querysets' caches; describe() reuses them)
+            scoped = bool(data.get("vendor")) or bool(data.get("agency"))
+            narrowed = any(value not in (None, "", [], ()) and (not hasattr(value, "exists") or value)
+                           for name, value in data.items() if name in ("vendor", "agency", "status", "date_after",
+                                                                       "date_before"))
+            policies = matrix.policy_rows(vendors=data.get("vendor"), agencies=data.get("agency"))
+        query = request.GET.copy()
+        query.pop("cursor", None)
+        others = query.copy()  # the headline's links change the highlight and keep the other filters
+        for key in filters.TermMatrixFilterSet.HIGHLIGHT:
+            others.pop(key, None)
+        context = {
+            "filterset": filterset, "page": page, "count": count, "errors": errors, "query": query.urlencode(),
+            "headline_query": others.urlencode() + "&" if others else "",
+            "summary": filterset.describe(), "rows": matrix.rows(page.items) if page else [],
+            "policies_scoped": scoped, "headline_narrowed": narrowed,
+            "categories": PublicTerm.Category.choices, "headline": headline, "policies": policies,
+            "highlight": filterset.form.cleaned_data.get("term_category") if page else None,
+            "questions": [(PublicTerm.Category.DOMESTIC_SURVEILLANCE, "domestic surveillance"),
+                          (PublicTerm.Category.AUTONOMOUS_WEAPONS, "autonomous weapons")],
+        }
+        return render(request, self.template_name, context, status=200 if page is not None else 400)
+
+
+class TermMatrixCsv(TermMatrix):
+    """Exactly the filtered matrix's rows (every page of them), streamed: one column per category, its
+    effects in words. The policy band is not in it (its terms are in /terms/csv/?has_agreement=false)."""
+
+    def get(self, request):
+        filterset = self.get_filterset(request)
+        if not filterset.is_valid():
+            return render(request, "registry/bad_query.html", {"filterset": filterset}, status=400)
+        ordering = filterset.keyset_ordering
+        queryset = (self.get_queryset().filter(pk__in=filterset.qs.values("pk"))
+                    .order_by(*ordering.order_by()))
+        base_url = request.build_absolute_uri("/").rstrip("/")
+        response = StreamingHttpResponse(matrix_csv_lines(queryset, base_url), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{matrix_csv_filename(filterset)}"'
+        return response
+
+
+def matrix_csv_lines(queryset, base_url):
+    writer = csv.writer(Echo())
+    yield writer.writerow(matrix.csv_headers())
+    for agreement in queryset.iterator(chunk_size=CHUNK_SIZE):
+        yield writer.writerow(matrix.csv_row(agreement, base_url))
+
+
+def matrix_csv_filename(filterset):
+    """'term-matrix-2026-12-06.csv', with the filters in between when there are some:
+    'term-matrix-domestic-surveillance-restricts-vendor-openai-2026-12-06.csv' (at most 150 characters)."""
+    data = filterset.form.cleaned_data
+    parts = [data.get("term_category"), data.get("term_effect")]
+    for name in ("vendor", "agency"):
+        parts += [name, *(record.slug for record in data.get(name) or ())] if data.get(name) else []
+    parts += ["status", *data.get("status")] if data.get("status") else []
+    for name in ("date_after", "date_before"):
+        if data.get(name):
+            parts += [name.split("_")[1], data[name].isoformat()]
+    words = "-".join(slugify(part).replace("_", "-") for part in parts if part)[:100].strip("-")
+    return f"term-matrix-{words + '-' if words else ''}{timezone.localdate().isoformat()}.csv"
+
+
+class AgreementCompare(View):
+    """Two to four agreements side by side (contracts/compare.py); every problem with the chosen slugs is a
+    400 naming it, with the form to choose again."""
+
+    template_name = "contracts/agreement_compare.html"
+
+    def get_queryset(self):
+        return (Agreement.objects.public().select_related("awarding_agency", "parent")
+                .prefetch_related(PARTIES, "participating__agency", "amounts",
+                                  compare.terms_prefetch(),
+                                  Prefetch("addendum_markers", queryset=public(ClassifiedAddendumMarker),
+                                           to_attr="public_markers")))
+
+    def get(self, request):
+        choice = compare.choose(request.GET.getlist("a"), self.get_queryset())
+        context = {"choice": choice, "slots": compare.slots(choice.slugs)}
+        if choice.errors:
+            return render(request, self.template_name, context, status=400)
+        context.update(categories=compare.category_rows(choice.agreements),
+                       permalink=request.build_absolute_uri(choice.permalink))
+        return render(request, self.template_name, context)
