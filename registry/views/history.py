@@ -59,6 +59,11 @@ class BeforeForm(forms.Form):
                                 error_messages={"invalid": "“before” is a public change id: a whole number."})
 
 
+def kind_of(change):
+    """The kind of record a change concerns, in words: "public term"."""
+    return by_name(change.record_type).model._meta.verbose_name
+
+
 class AfterForm(forms.Form):
     after = forms.IntegerField(required=False, min_value=1,
                                error_messages={"invalid": "“after” is a public change id: a whole number."})
@@ -177,6 +182,9 @@ class ChangesView(View):
         change_sets = latest_change_sets(limit=CHANGES_PAGE_SIZE + 1, before=before)
         more = len(change_sets) > CHANGES_PAGE_SIZE
         change_sets = change_sets[:CHANGES_PAGE_SIZE]
+        for change_set in change_sets:
+            if change_set.change is not None:
+                change_set.change.kind = kind_of(change_set.change)
         return render(request, "registry/changes.html", {
             "form": form, "change_sets": change_sets, "before": before,
             "next_before": change_sets[-1].public_id if more else None})
@@ -204,7 +212,7 @@ class ChangeSetView(View):
         more = len(page) > CHANGE_SET_PAGE_SIZE
         page = changes_with_titles(page[:CHANGE_SET_PAGE_SIZE])
         for row in page:
-            row.path = by_name(row.record_type).path
+            row.path, row.kind = by_name(row.record_type).path, kind_of(row)
         counts = changes.aggregate(records=Count("pk"), created=Count("pk", filter=Q(action=ChangeLog.Action.CREATED)),
                                    retracted=Count("pk", filter=Q(action=ChangeLog.Action.RETRACTED)))
         context.update(changes=page, after=after, next_after=page[-1].public_id if more else None,

@@ -4,6 +4,7 @@ dates and money in words; a banner with the revision's number and date linking t
 the previous and next revisions and to the diff with the previous one. Only public change ids of the record's
 own revisions open one: anything else is a 404. A retracted record's revisions stay readable."""
 
+import html
 import re
 
 import pytest
@@ -20,8 +21,10 @@ from tests.queries import two_world_sizes
 pytestmark = pytest.mark.django_db
 
 
-def text_of(html):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+def text_of(page):
+    """The words of some HTML, as a reader sees them: tags gone, entities read, spaces collapsed."""
+    words = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page))).strip()
+    return re.sub(r" ([:;,.)])", r"\1", words)
 
 
 def page_of(client, url):
