@@ -106,7 +106,13 @@ class Reader:
         return self.scalar(child, element)
 
     def scalar(self, field, value):
-        """One value, read by its serializer field."""
+        """One value, read by its serializer field (as text when it cannot be read so)."""
+        try:
+            return self.read(field, value)
+        except (ValueError, KeyError, TypeError, ArithmeticError):
+            return [Piece(str(value))]
+
+    def read(self, field, value):
         if isinstance(field, SlugReference):
             return [self.reference(field.get_queryset().model, value)]
         if isinstance(field, PartialDateField):
@@ -125,6 +131,13 @@ class Reader:
         """An element of a part: what it is about first (a source, a vendor, a kind), then the rest."""
         if name == "citations":
             return self.citation(item)
+        if name == "disputed_facts":  # the values only: their sources' words are on the record's page
+            field = self.fields.get(item.get("field"))
+            values = " or ".join(" ".join(piece.text for piece in self.scalar(field, value.get("value")))
+                                 for value in item.get("values", []))
+            about = f" ({item['about']})" if item.get("about") else ""
+            note = f" — {item['note']}" if item.get("note") else ""
+            return [Piece(f"{label(item.get('field', ''))}{about}: the sources give {values}{note}")]
         nested = self.nested_fields(name)
         if {"type", "slug"} <= item.keys() and item["type"] in known_types():  # a link to a record of any type
             head = [self.reference(by_name(item["type"]).model, item["slug"])]

@@ -39,9 +39,15 @@ CHANGES_PAGE_SIZE = 50
 CHANGE_SET_PAGE_SIZE = 100
 
 
-def change_id_field(label):
-    return forms.IntegerField(label=label, min_value=1, error_messages={
-        "required": "Choose a revision.", "invalid": "A revision is a public change id: a whole number, e.g. 12."})
+# Change ids are 64-bit in the database; a larger number names no change (and would overflow the query).
+MAX_CHANGE_ID = 2 ** 63 - 1
+MAX_PAGE = 10 ** 6
+
+
+def change_id_field(label, **kwargs):
+    return forms.IntegerField(label=label, min_value=1, max_value=MAX_CHANGE_ID, **kwargs, error_messages={
+        "required": "Choose a revision.", "invalid": "A revision is a public change id: a whole number, e.g. 12.",
+        "max_value": "No change has so large an id."})
 
 
 # "from" is a Python keyword: the form is built from a dict of its fields.
@@ -50,13 +56,12 @@ DiffForm = type("DiffForm", (forms.Form,), {"from": change_id_field("From revisi
 
 
 class PageForm(forms.Form):
-    page = forms.IntegerField(required=False, min_value=1,
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE,
                               error_messages={"invalid": "A page is a whole number, e.g. 2."})
 
 
 class BeforeForm(forms.Form):
-    before = forms.IntegerField(required=False, min_value=1,
-                                error_messages={"invalid": "“before” is a public change id: a whole number."})
+    before = change_id_field("Before", required=False)
 
 
 def kind_of(change):
@@ -65,8 +70,7 @@ def kind_of(change):
 
 
 class AfterForm(forms.Form):
-    after = forms.IntegerField(required=False, min_value=1,
-                               error_messages={"invalid": "“after” is a public change id: a whole number."})
+    after = change_id_field("After", required=False)
 
 
 class RecordHistoryView(View):
@@ -91,7 +95,7 @@ class RevisionView(RecordHistoryView):
     """The record as it stood just after one public change: revision, version, reader (a fixed number of queries)."""
 
     def get(self, request, slug, change_id):
-        change = revision(self.type, slug, change_id)
+        change = revision(self.type, slug, change_id) if change_id <= MAX_CHANGE_ID else None
         if change is None:
             raise Http404(f"No public change {change_id} of the {self.record_type} “{slug}”.")
         version = version_as_of(self.type, slug, change.at)
@@ -196,7 +200,7 @@ class ChangeSetView(View):
 
     def get(self, request, change_id):
         change = (ChangeLog.objects.public().filter(public_id=change_id).select_related("change_set")
-                  .annotate(set_id=first_of_its_set()).first())
+                  .annotate(set_id=first_of_its_set()).first()) if change_id <= MAX_CHANGE_ID else None
         if change is None:
             raise Http404(f"No public change has the id {change_id}.")
         if change.set_id != change_id:

@@ -9,10 +9,13 @@ import re
 import pytest
 
 from registry.interchange import by_name
+from registry.loader import load_records
 from registry.services import retract
+from registry.write_serializers import to_interchange
 from tests.builders import builder_user, make_agreement
 from tests.pages.history_data import change_term, edited_deal, revision_ids
 from tests.pages.notice_data import MAKERS
+from tests.pages.test_page_fuzz import check_html, failures_of, queries
 from tests.pages.test_revision_pages import text_of
 from tests.pages.test_revisions_list import rename, revisions_of
 from tests.queries import two_world_sizes
@@ -90,6 +93,20 @@ def test_the_diff_shows_fields_and_parties_from_a_load(client):
     assert rows["ceiling"] == "Ceiling undisclosed $900,000,000"
     assert rows["parties"] == "Vendors and their roles Added: Beta Systems — role: Partner"
     assert set(rows) == {"title", "ceiling", "parties"}
+
+
+def test_a_citation_edited_by_a_load_is_one_citation_changed(client):
+    deal = make_agreement()
+    data = to_interchange(deal)
+    data["citations"][0]["quote"] = "a quote edited by a load"
+    load_records({"agreements": [data]}, user=builder_user(), reason="edited by a load")
+    first, latest = revision_ids(deal)
+
+    revision = client.get(f"/agreements/{deal.slug}/revisions/{latest}/").content.decode()
+    rows = diff_rows(client.get(f"/agreements/{deal.slug}/history/diff/?from={first}&to={latest}").content.decode())
+
+    assert re.findall(r"<q>(.*?)</q>", revision) == ["a quote edited by a load"]  # the old row is gone as of then
+    assert rows["citations"].startswith("Sources (citations) Changed (quote):")
 
 
 def test_the_diff_over_several_revisions_and_backwards(client):
@@ -185,3 +202,30 @@ def test_the_history_and_the_diff_cost_the_same_queries_whatever_the_length_of_t
     with django_assert_num_queries(24):
         assert client.get(diff).status_code == 200
 
+
+
+def html_or_redirect(response):
+    """A well-formed page, or a redirect (the as-of picker without a date goes to the history)."""
+    if response.status_code not in (301, 302):
+        check_html(response)
+
+
+def test_hostile_parameters_never_break_the_history_pages(client):
+    """Each parameter of the history pages, alone and all at once, with the fuzz test's hostile values and
+    numbers too large for the database: never a 5xx, always a well-formed page."""
+    history = edited_deal()
+    first = history.ids[0]
+    huge = "9" * 30
+    pages = {
+        f"{history.base}/history/": ["page"], f"{history.base}/history/diff/": ["from", "to"],
+        f"{history.base}/revisions/": ["as_of"], "/changes/": ["before"], f"/changes/{first}/": ["after"],
+    }
+    failures = []
+    for url, parameters in pages.items():
+        failures += failures_of(client, url, [*queries(parameters), f"from={first}&to={huge}"], html_or_redirect)
+    for url in (f"{history.base}/revisions/{huge}/", f"/changes/{huge}/", f"{history.base}/revisions/0/"):
+        response = client.get(url)
+        if response.status_code != 404:
+            failures.append(f"{url} → {response.status_code}")
+
+    assert failures == []
