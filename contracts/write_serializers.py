@@ -21,6 +21,7 @@ from registry.write_serializers import (
     PartSet,
     RecordWriteSerializer,
     StrictSerializer,
+    part_rows,
     slug_reference,
 )
 
@@ -133,11 +134,11 @@ class AgreementWriteSerializer(RecordWriteSerializer):
     def represent_parts(self, record):
         return {
             **super().represent_parts(record),
-            "parties": [{"vendor": p.vendor.slug, "role": p.role} for p in record.parties.select_related("vendor")],
-            "participating_agencies": [a.agency.slug for a in record.participating.select_related("agency")],
+            "parties": [{"vendor": p.vendor.slug, "role": p.role} for p in part_rows(record, "parties", "vendor")],
+            "participating_agencies": [a.agency.slug for a in part_rows(record, "participating", "agency")],
             "amounts": [{"kind": a.kind, "amount": str(a.amount), "currency": a.currency,
                          "as_of": a.as_of.isoformat() if a.as_of else None, "note": a.note}
-                        for a in record.amounts.order_by("position", "id")],
+                        for a in part_rows(record, "amounts", order=("position", "id"))],
         }
 
     def part_sets(self, record, parts):

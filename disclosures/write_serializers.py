@@ -19,6 +19,7 @@ from registry.write_serializers import (
     RecordWriteSerializer,
     StrictSerializer,
     find_by_slug,
+    part_rows,
     slug_reference,
 )
 
@@ -63,8 +64,8 @@ class DesignationWriteSerializer(RecordWriteSerializer):
     def represent_parts(self, record):
         return {**super().represent_parts(record),
                 "affected_agreements": [{"agreement": a.agreement.slug, "note": a.note}
-                                        for a in record.affected.select_related("agreement")],
-                "related_designations": [r.related.slug for r in record.related_links.select_related("related")]}
+                                        for a in part_rows(record, "affected", "agreement")],
+                "related_designations": [r.related.slug for r in part_rows(record, "related_links", "related")]}
 
     def part_sets(self, record, parts):
         wanted = [DesignationAgreement(designation=record, agreement=a["agreement"], note=a["note"])
@@ -95,8 +96,8 @@ class TestingDisclosureWriteSerializer(RecordWriteSerializer):
 
     def represent_parts(self, record):
         return {**super().represent_parts(record),
-                "vendors": [link.vendor.slug for link in record.vendor_links.select_related("vendor")],
-                "agreements": [link.agreement.slug for link in record.agreement_links.select_related("agreement")]}
+                "vendors": [link.vendor.slug for link in part_rows(record, "vendor_links", "vendor")],
+                "agreements": [link.agreement.slug for link in part_rows(record, "agreement_links", "agreement")]}
 
     def part_sets(self, record, parts):
         return [
@@ -152,7 +153,7 @@ class EventWriteSerializer(RecordWriteSerializer):
     def represent_parts(self, record):
         types = {field: name for name, (_, field) in EVENT_LINK_TYPES.items()}
         links = []
-        for link in record.links.all():
+        for link in part_rows(record, "links"):
             for field, type_name in types.items():
                 if getattr(link, f"{field}_id"):
                     links.append({"role": link.role, "type": type_name, "slug": getattr(link, field).slug})

@@ -9,7 +9,8 @@ retracted record keeps its URL, with a notice.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Window
+from django.db.models import Count, F, Window
+from django.db.models.functions import Lag, RowNumber
 from django.http import Http404
 from django.shortcuts import render
 from django.views import View
@@ -142,10 +143,14 @@ class Revisions:
 
 def record_revisions(record, limit=REVISIONS_SHOWN):
     """The record's public ChangeLog rows, newest first, at most ``limit``, with the total: one query
-    (the total is a window count over the same rows). Each row gets ``as_of``: the moment to ask the API
-    for the record as it stood just after that change."""
+    (the total, each row's revision number and the public id of the revision before it, for its diff, are
+    window functions over the same rows). Each row gets ``as_of``: the moment to ask the API for the record
+    as it stood just after that change."""
+    ordered = F("public_id").asc()
     rows = list(ChangeLog.objects.public().filter(record_type=record.record_type, slug=record.slug)
-                .annotate(total=Window(Count("pk"))).order_by("-public_id")[:limit])
+                .annotate(total=Window(Count("pk")), number=Window(RowNumber(), order_by=ordered),
+                          previous_id=Window(Lag("public_id"), order_by=ordered))
+                .order_by("-public_id")[:limit])
     for row in rows:
         row.as_of = as_of_moment(row.at)
     return Revisions(rows, rows[0].total if rows else 0)

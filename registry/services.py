@@ -361,6 +361,7 @@ def remove_part(part, *, user=None, reason=None, credited_to=STAFF_CREDIT):
         parent = part.change_parent
         part._history_user = current.user
         part._change_reason = current.reason
+        part._history_date = current.now  # dated with the change set, so the record as of it no longer has the part
         part.delete()
         if parent is not None:
             _touch(current, parent)

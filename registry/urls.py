@@ -27,6 +27,7 @@ urlpatterns = [
     path("about/api/", about.AboutApiView.as_view(), name="about-api"),
     path("about/submissions/", submissions_about.AboutSubmissionsView.as_view(), name="about-submissions"),
     path("changes/feed/", feeds.ChangeFeed(), name="change-feed"),
+    path("", include("registry.history_urls")),  # revisions, history, diffs and /changes/ (issue 11)
     path("", include("submissions.urls")),
     path("moderation/", include("submissions.moderation_urls")),
     path("account/", include("accounts.urls")),

@@ -256,7 +256,7 @@ class RecordWriteSerializer(StrictSerializer, serializers.ModelSerializer):
             return {}
         return {"citations": [{"source": c.source.slug, "quote": c.quote, "locator": c.locator,
                                "claims": list(c.claims)}
-                              for c in record.citations.select_related("source").order_by("position", "id")]}
+                              for c in part_rows(record, "citations", "source", order=("position", "id"))]}
 
     def split(self, validated):
         """(column values, parts) of a validated record."""
@@ -302,6 +302,18 @@ class SourceWriteSerializer(RecordWriteSerializer):
 
     def validate_canonical_url(self, value):
         return normalize_url(value)
+
+
+def part_rows(record, relation, *related, order=()):
+    """The rows of a part relation of ``record`` (``citations``, ``parties``…): read now with ``related``
+    loaded, in ``order``; or, for a version rebuilt from history (registry/history.py ``version_as_of``),
+    the rows it stood with then, as given."""
+    given = getattr(record, "parts_then", None)
+    if given is not None and relation in given:
+        return given[relation]
+    rows = getattr(record, relation).all()
+    rows = rows.select_related(*related) if related else rows
+    return rows.order_by(*order) if order else rows
 
 
 def to_interchange(record):
