@@ -26,6 +26,7 @@ TESTING_KINDS = {
 }
 # An event's kind is its own kind: "event.court_order" reads "Court order".
 EVENT_KINDS = {f"event.{value}": label for value, label in Event.Kind.choices}
+EVENT_KINDS["event.other"] = "Other event"
 
 
 def designation_facts(queryset):

@@ -249,6 +249,14 @@ class TimelineFilterSet(RegistryFilterSet):
         model = TimelineEntry
         fields = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ordering = self.filters["ordering"]
+        ordering.extra.update(help_text="")
+        ordering.extra["choices"] = [("date", "Date, oldest first"), ("-date", "Date, newest first"),
+                                     ("recorded", "When recorded, earliest first"),
+                                     ("-recorded", "When recorded, latest first")]
+
     def describe_value(self, name, value):
         if name == "kind":
             return " or ".join(timeline.label_of(kind) for kind in value)

@@ -223,7 +223,7 @@ def for_page(record_type, record):
         return None
     from registry.filters import TimelineFilterSet  # the filters read this module's kinds
 
-    entries, more = entries_for(record)
+    entries, more = entries_for(record, limit=PAGE_ENTRIES)
     full_url = ""
     if record_type in TimelineFilterSet.base_filters:
         full_url = f"{reverse('timeline')}?{urlencode({record_type: record.slug})}"
