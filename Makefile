@@ -39,9 +39,11 @@ migrate: install
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py createcachetable
 
-# Loads registry/seed/seed.json when the database holds no records yet (reason: "seed data").
+# Loads registry/seed/seed.json when the database holds no records yet (reason: "seed data"), then rewrites the
+# timeline table from the records (a database made before the timeline existed gets its entries).
 seed: migrate
 	$(RUN_ENV) $(BIN)/python manage.py load_seed --if-empty
+	$(RUN_ENV) $(BIN)/python manage.py rebuild_timeline
 
 run: seed
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

@@ -1,3 +1,4 @@
+from django import forms
 from django.apps import AppConfig
 
 
@@ -6,8 +7,9 @@ class ContractsConfig(AppConfig):
     verbose_name = "Agencies, vendors and agreements"
 
     def ready(self):
-        from contracts import exports, services, vocabulary
+        from contracts import exports, services, timeline, vocabulary
         from contracts.models import Agency, Agreement, ClassifiedAddendumMarker, PublicTerm, Vendor
+        from registry.filters import SlugChoiceFilter, TimelineFilterSet, add_filter
         from registry.interchange import register
         from registry.services import add_close_check
 
@@ -32,3 +34,17 @@ class ContractsConfig(AppConfig):
                  serializer_path=f"{serializers}.ClassifiedAddendumMarkerWriteSerializer", order=60, page_order=30,
                  api_order=30, csv=exports.MARKER_COLUMNS, meanings=vocabulary.MARKER_MEANINGS,
                  related_by=("vendor", "agency"))
+
+        # The dated facts of agreements, terms and markers on the timeline, and its vendor, agency and agreement
+        # filters (an agreement's is set by the link on its page, so it is a hidden field, not a long list).
+        timeline.register()
+        add_filter(TimelineFilterSet, "vendor", SlugChoiceFilter(
+            queryset=Vendor.objects.public(), method=timeline.filter_vendor, label="Vendor",
+            help_text="Facts of the vendor's agreements, policies, designations and testing, and events about them."))
+        add_filter(TimelineFilterSet, "agency", SlugChoiceFilter(
+            queryset=Agency.objects.public(), method=timeline.filter_agency, label="Agency",
+            help_text="Includes the agency's sub-agencies: agreements it awarded or took part in, designations "
+                      "it issued, testing it did, and events about them."))
+        add_filter(TimelineFilterSet, "agreement", SlugChoiceFilter(
+            queryset=Agreement.objects.public(), method=timeline.filter_agreement, label="Agreement",
+            widget=forms.MultipleHiddenInput))

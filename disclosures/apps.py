@@ -1,3 +1,4 @@
+from django import forms
 from django.apps import AppConfig
 
 
@@ -7,9 +8,9 @@ class DisclosuresConfig(AppConfig):
 
     def ready(self):
         from contracts.filters import VendorFilterSet
-        from disclosures import exports, filters, pages, vocabulary
+        from disclosures import exports, filters, pages, timeline, vocabulary
         from disclosures.models import Designation, Event, TestingDisclosure
-        from registry.filters import add_filter
+        from registry.filters import SlugChoiceFilter, TimelineFilterSet, add_filter
         from registry.interchange import register
 
         serializers = f"{self.name}.write_serializers"
@@ -28,3 +29,9 @@ class DisclosuresConfig(AppConfig):
         # What disclosures shows on contracts' pages, and the filter it adds to the vendors' list.
         pages.register_sections()
         add_filter(VendorFilterSet, "has_designation", filters.vendor_has_designation())
+
+        # The dated facts of designations, testing and events on the timeline, and its designation filter.
+        timeline.register()
+        add_filter(TimelineFilterSet, "designation", SlugChoiceFilter(
+            queryset=Designation.objects.public(), method=timeline.filter_designation, label="Designation",
+            widget=forms.MultipleHiddenInput))

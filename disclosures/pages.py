@@ -1,7 +1,8 @@
 """What disclosures shows on other apps' pages, registered in disclosures/apps.py through
 registry/sections.py: the designations and testing disclosures of an agreement, a vendor or an
-agency; the designations column of the vendor list; the events timeline of every record page; and
-the home page's designations in effect today and latest testing disclosures."""
+agency; the designations column of the vendor list; and the home page's designations in effect today
+and latest testing disclosures. (Events and dated facts reach every record's timeline through the
+timeline table: disclosures/timeline.py.)"""
 
 from django.db.models import F, OuterRef, Prefetch, Subquery
 from django.utils import timezone
@@ -9,19 +10,14 @@ from django.utils import timezone
 from disclosures.models import (
     Designation,
     DesignationAgreement,
-    Event,
-    EventLink,
     TestingDisclosure,
     TestingDisclosureAgreement,
     TestingDisclosureVendor,
 )
 from registry.fields import PartialDate
 from registry.models import Citation
-from registry.sections import HOME, Column, Section, TimelineSource, add_column, add_section, add_timeline_source
+from registry.sections import HOME, Column, Section, add_column, add_section
 
-# Which pages show the timeline of linked events: every record page that events link to. A vendor's and an
-# agency's pages show more: every event linked to their agreements, designations and testing disclosures too.
-TIMELINE_PAGES = ("agreement", "term", "addendum-marker", "testing-disclosure")
 HOME_DESIGNATIONS = 10
 HOME_TESTING = 5
 
@@ -32,22 +28,6 @@ def newest_announced():
 
 def newest_disclosed():
     return F("disclosed_on").desc(nulls_last=True), "id"
-
-
-def linked_events(record):
-    """(date, event) for the public events linked to a record (prefetched ``event_links``)."""
-    return [(link.event.occurred, link.event) for link in record.event_links.all()]
-
-
-def vendor_events(vendor):
-    """(date, event) for every public event linked to the vendor or its agreements, designations and testing
-    disclosures (one query: EventQuerySet.with_vendor, public links only)."""
-    return [(event.occurred, event) for event in Event.objects.public().with_vendor([vendor], public_targets=True)]
-
-
-def agency_events(agency):
-    """The same for an agency (and its sub-agencies): EventQuerySet.with_agency, public links only."""
-    return [(event.occurred, event) for event in Event.objects.public().with_agency([agency], public_targets=True)]
 
 
 def unique(records):
@@ -81,12 +61,6 @@ def latest_testing(record):
 
 
 def register_sections():
-    events = Prefetch("event_links", queryset=EventLink.objects.to_public("event"))
-    for page in TIMELINE_PAGES:
-        add_timeline_source(page, TimelineSource(entries=linked_events, prefetch=(events,)))
-    add_timeline_source("vendor", TimelineSource(entries=vendor_events))
-    add_timeline_source("agency", TimelineSource(entries=agency_events))
-
     add_section("agreement", Section(
         template="disclosures/sections/agreement_designations.html",
         context=lambda agreement: {"designations": [link.designation for link in agreement.designation_links.all()]},

@@ -14,8 +14,9 @@ import django_filters
 from django import forms
 from drf_spectacular.utils import extend_schema_field
 
+from registry import timeline
 from registry.fields import PartialDate
-from registry.models import Confidence, Source
+from registry.models import Confidence, Source, TimelineEntry
 from registry.pagination import Ordering
 from registry.search import search
 
@@ -225,3 +226,38 @@ class SourceFilterSet(RegistryFilterSet):
         model = Source
         fields = []
 
+
+
+class TimelineFilterSet(RegistryFilterSet):
+    """/timeline/ and its feed. The vendor, agency and agreement filters are added by contracts, the designation
+    filter by disclosures (``add_filter``): they select the entries whose subjects include those records."""
+
+    q = None  # entries are not searched: their records are
+    confidence = None
+    kind = django_filters.MultipleChoiceFilter(choices=timeline.kind_choices, label="Kind of fact",
+                                               widget=forms.SelectMultiple)
+    after = PartialDateFilter(field_name="date", lookup_expr="gte", label="On or after",
+                              help_text="YYYY, YYYY-MM or YYYY-MM-DD; inclusive. A date known only to a month or a "
+                                        "year counts from the first day of that period.")
+    before = PartialDateFilter(field_name="date", lookup_expr="lte", label="On or before",
+                               help_text="YYYY, YYYY-MM or YYYY-MM-DD; inclusive of the whole period.")
+
+    ordering_fields = {"date": "sort_key", "recorded": "recorded_at"}
+    default_ordering = "date"
+
+    class Meta:
+        model = TimelineEntry
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ordering = self.filters["ordering"]
+        ordering.extra.update(help_text="")
+        ordering.extra["choices"] = [("date", "Date, oldest first"), ("-date", "Date, newest first"),
+                                     ("recorded", "When recorded, earliest first"),
+                                     ("-recorded", "When recorded, latest first")]
+
+    def describe_value(self, name, value):
+        if name == "kind":
+            return " or ".join(timeline.label_of(kind) for kind in value)
+        return super().describe_value(name, value)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from registry.fields import (
+    DatePrecision,
     PartialDateAccessor,
     partial_date,
     partial_date_constraints,
@@ -840,3 +841,86 @@ class ApiToken(models.Model):
     def revoke(self):
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at"])
+
+
+# --- the timeline ---------------------------------------------------------------------------
+
+class TimelineEntryQuerySet(models.QuerySet):
+    def concerning(self, record_type, ids):
+        """Entries about any of the records ``ids`` (a list, or a subquery of ids) of ``record_type``: one EXISTS
+        over the subjects' (record_type, record_id) index."""
+        subjects = TimelineSubject.objects.filter(entry=models.OuterRef("pk"), record_type=record_type,
+                                                  record_id__in=ids)
+        return self.filter(models.Exists(subjects))
+
+
+class TimelineEntry(models.Model):
+    """One dated fact of a public record (an agreement announced, a designation taking effect, testing
+    disclosed, an event), kept in step by the write path (registry/timeline.py): the entries of a record
+    are rewritten in the change set that changes it, and exist only while it is public.
+
+    The record's type, slug and title are copied here so that a timeline is read in one query; the
+    write path rewrites them with the record. ``sort_key`` orders by date with the unknown part of a
+    partial date last in its period: a month-only date after the days of its month, a year-only date
+    after every month of its year.
+    """
+
+    record_type = models.CharField(max_length=30, help_text="The type of the record the fact is about.")
+    record_id = models.PositiveBigIntegerField(help_text="The id of the record the fact is about.")
+    slug = models.SlugField(max_length=120, help_text="The record's slug (its page's address).")
+    title = models.CharField(max_length=300, help_text="The record's title or name.")
+    kind = models.CharField(max_length=60, db_index=True,
+                            help_text="What the fact is: '<record type>.<fact>', e.g. 'agreement.announced', "
+                                      "'designation.effective', 'event.court_order'.")
+    label = models.CharField(max_length=100, help_text="The kind in words, e.g. 'Agreement announced'.")
+    date = models.DateField(db_index=True, help_text="When: the first day of the period when only a month or "
+                                                     "year is known.")
+    date_precision = models.CharField(max_length=5, choices=DatePrecision.choices,
+                                      help_text="Precision of the date: day, month or year.")
+    sort_key = models.PositiveIntegerField(
+        help_text="YYYYMMDD for a day, YYYYMM99 for a month, YYYY9999 for a year: the unknown part sorts last.")
+    recorded_at = models.DateTimeField(
+        db_index=True, help_text="When the registry recorded the fact as it stands (the change that gave it its "
+                                 "date and precision).")
+
+    objects = TimelineEntryQuerySet.as_manager()
+
+    when = PartialDateAccessor("date")
+
+    class Meta:
+        ordering = ["sort_key", "id"]
+        verbose_name_plural = "timeline entries"
+        indexes = [models.Index(fields=["sort_key", "id"], name="timeline_sort_idx"),
+                   models.Index(fields=["record_type", "record_id"], name="timeline_record_idx")]
+
+    @staticmethod
+    def sort_key_of(when):
+        day = {DatePrecision.DAY: when.date.day, DatePrecision.MONTH: 99}.get(when.precision)
+        if day is None:
+            return when.date.year * 10000 + 9999
+        return when.date.year * 10000 + when.date.month * 100 + day
+
+    def get_absolute_url(self):
+        """The page of the record the fact is about."""
+        return reverse(f"{self.record_type}-detail", kwargs={"slug": self.slug})
+
+    def __str__(self):
+        return f"{self.when.isoformat()} {self.label}: {self.title}"
+
+
+class TimelineSubject(models.Model):
+    """A record a timeline entry concerns (its own record, the vendors and agencies of an agreement, the
+    records an event is linked to…), by type and id. A child table with an index on (record_type,
+    record_id) filters fast and alike on SQLite and PostgreSQL (a JSON list would need a GIN index on one
+    and a scan on the other), and ids, unlike slugs, never change."""
+
+    entry = models.ForeignKey(TimelineEntry, on_delete=models.CASCADE, related_name="subjects",
+                              help_text="The timeline entry.")
+    record_type = models.CharField(max_length=30, help_text="The type of the record concerned.")
+    record_id = models.PositiveBigIntegerField(help_text="The id of the record concerned.")
+
+    class Meta:
+        indexes = [models.Index(fields=["record_type", "record_id", "entry"], name="timeline_subject_idx")]
+
+    def __str__(self):
+        return f"{self.record_type} {self.record_id}"

@@ -1,6 +1,6 @@
 """The page machinery every list and detail page shares: one FilterSet, keyset pagination,
 an active-filter summary, links to the CSV and the Atom feed of exactly this query; and the
-sections, list columns and events timeline other apps add (registry/sections.py).
+sections and list columns other apps add (registry/sections.py), and the record's timeline (registry/timeline.py).
 
 Lists show ``.public()`` records. Detail pages show what ``.reachable_by(user)`` allows: a
 retracted record keeps its URL, with a notice.
@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views import View
 
-from registry import sections
+from registry import sections, timeline
 from registry.claims import claim_label, claims_in_words
 from registry.exports import csv_response
 from registry.interchange import by_name
@@ -115,7 +115,7 @@ class RecordDetailView(View):
                    "disputed_facts": disputed_facts(record),
                    "weak_sourcing": weak_sourcing(citations if isinstance(record, CitedRecord) else []),
                    "sections": sections.parts(self.record_type, record),
-                   "timeline": sections.timeline(self.record_type, record),
+                   "timeline": timeline.for_page(self.record_type, record),
                    "notices": record_notices(record), "revisions": record_revisions(record),
                    **self.extra_context(record)}
         return render(request, self.template_name, context)

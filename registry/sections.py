@@ -6,13 +6,13 @@
   The host template includes its sections where it says:
   ``{% for part in sections %}{% include part.template with data=part.data %}{% endfor %}``.
 - A **column** is a cell another app adds to each row of a list (a vendor's designations).
-- A **timeline source** gives the dated records (events) shown on a record's page.
+
+A record's page reads its timeline from the timeline table (registry/timeline.py: ``show_on``), not from here.
 
 So contracts' vendor page shows the vendor's designations without contracts naming disclosures:
 disclosures registers them here, and the page asks this registry for the vendor page's sections.
 """
 
-import datetime
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,27 +35,14 @@ class Column:
     prefetch: tuple = ()
 
 
-@dataclass(frozen=True, eq=False)
-class TimelineSource:
-    entries: Callable  # record -> [(PartialDate, dated record)]
-    prefetch: tuple = ()
-
-
 @dataclass(frozen=True)
 class SectionPart:
     template: str
     data: dict
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    when: object  # a PartialDate, or None
-    record: object
-
-
 _SECTIONS = defaultdict(list)
 _COLUMNS = defaultdict(list)
-_TIMELINES = defaultdict(list)
 
 
 def add_section(page, section):
@@ -70,18 +57,13 @@ def add_column(record_type, column):
     return column
 
 
-def add_timeline_source(record_type, source):
-    _TIMELINES[record_type].append(source)
-    return source
-
-
 def columns(record_type):
     return list(_COLUMNS[record_type])
 
 
 def detail_prefetches(record_type):
-    """What a record type's detail page reads for the sections and timeline others supply."""
-    return tuple(p for part in (*_SECTIONS[record_type], *_TIMELINES[record_type]) for p in part.prefetch)
+    """What a record type's detail page reads for the sections others supply."""
+    return tuple(p for part in _SECTIONS[record_type] for p in part.prefetch)
 
 
 def list_prefetches(record_type):
@@ -92,12 +74,3 @@ def parts(page, record=None):
     """Each section of ``page`` with its data, in order, for the host template to include."""
     return [SectionPart(section.template, section.context(record)) for section in _SECTIONS[page]]
 
-
-def timeline(record_type, record):
-    """The dated records of every timeline source, each once, oldest first (undated last)."""
-    seen = {}
-    for source in _TIMELINES[record_type]:
-        for when, dated in source.entries(record):
-            seen.setdefault((type(dated), dated.pk), TimelineEntry(when, dated))
-    return sorted(seen.values(), key=lambda e: (e.when is None, e.when.date if e.when else datetime.date.min,
-                                                e.record.pk))

@@ -28,6 +28,7 @@ from django.utils import timezone
 from simple_history.signals import post_create_historical_record
 
 from registry import models as registry_models
+from registry import timeline
 from registry.constraints import as_validation_error
 from registry.models import ChangeCounter, ChangeLog, Citation
 from registry.normalize import normalize_url
@@ -98,6 +99,7 @@ def change_set(*, user, reason, credited_to=STAFF_CREDIT):
             _check_citations(current.published)
             _check_parts_are_public(current.newly_public)
             _run_close_checks(current)
+            _refresh_timeline(current)
             _close(current)
     finally:
         _current_change_set.reset(token)
@@ -455,6 +457,15 @@ def _touch(current, parent, at=None):
     touched = current.touched[type(parent)]
     at = current.now if at is None or touched.get(parent.pk, at) != at else at
     touched[parent.pk] = parent.updated_at = at
+
+
+def _refresh_timeline(current):
+    """The timeline entries of every published record the change set touched (and of the records whose
+    facts concern them), rewritten in its transaction; drafts have none, so a change to drafts costs nothing."""
+    touched = {(type(entry.record), entry.record.pk): entry.at or current.now
+               for entry in current.logged.values() if entry.public}
+    if touched:
+        timeline.refresh(touched, at=current.now)
 
 
 def _close(current):

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 
 from registry import feeds
 from registry.sitemaps import sitemaps
-from registry.views import about, corrections, health, home, search, sources
+from registry.views import about, corrections, health, home, search, sources, timeline
 from submissions import about_views as submissions_about
 
 admin.site.site_header = "AI Defense Agreements Registry — editors"
@@ -33,6 +33,8 @@ urlpatterns = [
     path("account/", include("accounts.urls")),
     path("corrections/", corrections.CorrectionsView.as_view(), name="corrections"),
     path("corrections/feed/", feeds.NoticeFeed(), name="corrections-feed"),
+    path("timeline/", timeline.TimelineView.as_view(), name="timeline"),
+    path("timeline/feed/", timeline.TimelineFeed(), name="timeline-feed"),
     path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": sitemaps()}, name="sitemap"),
     re_path(r"^api/(?P<version>v1)/", include("registry.api_urls", namespace="api")),
     path("admin/", admin.site.urls),

@@ -181,8 +181,8 @@ def test_the_designation_page_runs_the_same_queries_for_any_number_of_links(clie
     # event links + events · related designations (as written) · related designations (the other way) ·
     # the related designations' event links + events + designations ·
     # content type of designations · citations · their sources · latest change (footer) ·
-    # notices · revisions with their total (issue 10)
-    count_queries(client, django_assert_num_queries, designation.get_absolute_url(), 12)
+    # notices · revisions with their total (issue 10) · its timeline (issue 11)
+    count_queries(client, django_assert_num_queries, designation.get_absolute_url(), 13)
 
 
 @pytest.mark.parametrize("size", [1, 6])

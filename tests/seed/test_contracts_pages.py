@@ -144,9 +144,9 @@ def test_it_shows_related_designations_testing_disclosures_and_events(client):
     words = text(main(page(client, "/agreements/cdao-2025-openai-frontier-ai/")))
 
     assert "Testing by CDAO: frontier models under the 2025 CDAO OTAs (disclosed 4 August 2025)" in words
-    assert "16 June 2025 — DoD announces $200M-ceiling OTA to OpenAI" in words
+    assert "16 June 2025 — Award: DoD announces $200M-ceiling OTA to OpenAI" in words  # its timeline (issue 11)
     # events in date order
-    assert words.index("16 June 2025 — DoD announces") < words.index("14 July 2025 — CDAO announces")
+    assert words.index("16 June 2025 — Award: DoD announces") < words.index("14 July 2025 — Award: CDAO announces")
 
 
 def test_it_numbers_every_source_with_its_exact_quote(client):
@@ -261,7 +261,7 @@ def test_a_marker_page_says_the_registry_holds_no_classified_content(client):
 def test_a_marker_page_shows_its_events(client):
     words = text(main(page(client, "/addendum-markers/cam-anthropic-claude-gov-classified/")))
 
-    assert "5 June 2025 — Anthropic announces Claude Gov models" in words
+    assert "5 June 2025 — Other event: Anthropic announces Claude Gov models" in words
 
 
 def test_the_marker_list_states_it_and_lists_every_marker(client):
@@ -289,7 +289,7 @@ def test_the_anthropic_page_lists_its_agreements_designations_testing_and_events
     assert ("Supply-chain risk (10 U.S.C. 3252); enjoined; issued by U.S. Department of Defense, called Department "
             "of War since 5 September 2025 (executive order); announced 27 February 2026") in words
     assert "Testing by CDAO: frontier models under the 2025 CDAO OTAs — tested by CDAO" in words
-    assert "26 March 2026 — Judge Rita F. Lin grants Anthropic a preliminary injunction" in words
+    assert "26 March 2026 — Court order: Judge Rita F. Lin grants Anthropic a preliminary injunction" in words
     assert "The vendor's own policies" in words
     assert 'href="/agreements/?vendor=anthropic"' in html
     assert_numbered_footnotes(html, Vendor.objects.get(slug="anthropic"))

@@ -57,11 +57,11 @@ def test_both_anthropic_designations_show_the_whole_court_history(client):
     assert "(per Anthropic's" not in words(section(get(client, f"/designations/{FASCSA}/"), "Legal history"))
 
 
-def test_anthropics_page_shows_every_event_of_its_agreements_designations_and_disclosures(client):
+def test_anthropics_timeline_shows_every_event_of_its_agreements_designations_and_disclosures(client):
     anthropic = Vendor.objects.get(slug="anthropic")
     expected = set(Event.objects.public().with_vendor([anthropic], public_targets=True).values_list("slug", flat=True))
     page = get(client, "/vendors/anthropic/")
-    shown = set(re.findall(r'href="/events/([^/"]+)/"', section(page, "Events")))
+    shown = set(re.findall(r'href="/events/([^/"]+)/"', section(page, "Timeline")))
     assert expected <= shown
     # among them events linked only to Anthropic's designations or agreement, and the 8 June DoW filing
     indirect = {"ev-2026-02-27-presidential-directive", "ev-2026-03-12-pentagon-rules-out-talks",
@@ -70,9 +70,9 @@ def test_anthropics_page_shows_every_event_of_its_agreements_designations_and_di
     assert indirect <= shown
 
 
-def test_an_agencys_page_shows_the_events_of_the_designations_it_issued(client):
+def test_an_agencys_timeline_shows_the_events_of_the_designations_it_issued(client):
     page = get(client, "/agencies/dod/")
-    assert 'href="/events/ev-2026-03-26-preliminary-injunction/"' in section(page, "Events")
+    assert 'href="/events/ev-2026-03-26-preliminary-injunction/"' in section(page, "Timeline")
 
 
 def test_every_event_links_each_vendor_and_designation_its_quotes_name(client):
