@@ -6,9 +6,10 @@ class ContractsConfig(AppConfig):
     verbose_name = "Agencies, vendors and agreements"
 
     def ready(self):
-        from contracts import exports, services, vocabulary
+        from contracts import charts, exports, headlines, services, vocabulary
         from contracts.models import Agency, Agreement, ClassifiedAddendumMarker, PublicTerm, Vendor
         from registry.interchange import register
+        from registry.sections import CHARTS, HOME, Section, add_section
         from registry.services import add_close_check
 
         add_close_check(Agreement, services.check_terms_disclosure)
@@ -32,3 +33,9 @@ class ContractsConfig(AppConfig):
                  serializer_path=f"{serializers}.ClassifiedAddendumMarkerWriteSerializer", order=60, page_order=30,
                  api_order=30, csv=exports.MARKER_COLUMNS, meanings=vocabulary.MARKER_MEANINGS,
                  related_by=("vendor", "agency"))
+
+        # The home page's headline on terms (before disclosures' sections) and the charts page's agreements.
+        add_section(HOME, Section(template="contracts/sections/home_terms.html",
+                                  context=lambda record: {"headlines": headlines.term_headlines()}, order=5))
+        add_section(CHARTS, Section(template="contracts/sections/charts_agreements.html",
+                                    context=lambda record: charts.agreements_by_month(), order=10))

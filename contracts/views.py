@@ -9,6 +9,7 @@ import copy
 from django.db.models import F, Prefetch
 
 from contracts import filters
+from contracts.charts import vendor_agreements_by_year
 from contracts.models import (
     Agency,
     Agreement,
@@ -212,7 +213,8 @@ class VendorDetail(RecordDetailView):
 
     def extra_context(self, record):
         agreements = public_agreements_of(record.parties.all())
-        return {"agreements": agreements, "totals": amount_totals(agreement for agreement, _ in agreements)}
+        return {"agreements": agreements, "totals": amount_totals(agreement for agreement, _ in agreements),
+                "by_year": vendor_agreements_by_year(record)}
 
 
 class AgencyList(RecordListView):
