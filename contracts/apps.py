@@ -34,7 +34,7 @@ class ContractsConfig(AppConfig):
                  api_order=30, csv=exports.MARKER_COLUMNS, meanings=vocabulary.MARKER_MEANINGS,
                  related_by=("vendor", "agency"))
 
-        # The home page's headline on terms (before disclosures' sections) and the charts page's agreements.
+        # The home page's headline on terms (first of its sections) and the charts page's agreements.
         add_section(HOME, Section(template="contracts/sections/home_terms.html",
                                   context=lambda record: {"headlines": headlines.term_headlines()}, order=5))
         add_section(CHARTS, Section(template="contracts/sections/charts_agreements.html",

@@ -191,7 +191,7 @@ def vendor_agreements_by_year(vendor):
     years = list(range(min(by_year), max(by_year) + 1))
     values = [list(by_year.get(year, (0, 0))) for year in years]
     series = [TOP_LEVEL, CHILDREN] if any(children for _, children in values) else [TOP_LEVEL]
-    title = f"{vendor.name}'s agreements by year of their best known date"
+    title = f"Agreements of {vendor.name} by year of their best known date"
     description = ("Public agreements the vendor is a party to in any role, by the year of their best known date "
                    "(announced, else awarded, else first reported, else start of performance).")
     svg = column_chart(f"vendor-{vendor.slug}-by-year", title, description, [str(year) for year in years],

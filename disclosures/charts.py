@@ -91,7 +91,7 @@ def designations_by_month():
     if not months:
         return data
     months = month_range(months[0], months[-1])
-    statuses = [s for s in Designation.Status if any(s in by_status for by_status in counts.values())]
+    statuses = [s for s in Designation.Status if any(s in counts.get(("month", m), {}) for m in months)]
     values = [[counts.get(("month", m), {}).get(status, 0) for status in statuses] for m in months]
     description = ("Each designation is placed in the month of its earliest recorded date (announced, determined, "
                    "noticed or effective, whichever came first) and shown in its status today as the registry records "
