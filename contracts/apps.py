@@ -7,10 +7,11 @@ class ContractsConfig(AppConfig):
     verbose_name = "Agencies, vendors and agreements"
 
     def ready(self):
-        from contracts import exports, services, timeline, vocabulary
+        from contracts import charts, exports, headlines, services, timeline, vocabulary
         from contracts.models import Agency, Agreement, ClassifiedAddendumMarker, PublicTerm, Vendor
         from registry.filters import SlugChoiceFilter, TimelineFilterSet, add_filter
         from registry.interchange import register
+        from registry.sections import CHARTS, HOME, Section, add_section
         from registry.services import add_close_check
 
         add_close_check(Agreement, services.check_terms_disclosure)
@@ -48,3 +49,8 @@ class ContractsConfig(AppConfig):
         add_filter(TimelineFilterSet, "agreement", SlugChoiceFilter(
             queryset=Agreement.objects.public(), method=timeline.filter_agreement, label="Agreement",
             widget=forms.MultipleHiddenInput))
+        # The home page's headline on terms (first of its sections) and the charts page's agreements.
+        add_section(HOME, Section(template="contracts/sections/home_terms.html",
+                                  context=lambda record: {"headlines": headlines.term_headlines()}, order=5))
+        add_section(CHARTS, Section(template="contracts/sections/charts_agreements.html",
+                                    context=lambda record: charts.agreements_by_month(), order=10))

@@ -26,10 +26,11 @@ class AgreementFilterSet(RegistryFilterSet):
         choices=Agreement.FederalDataStatus.choices, label="Federal data", widget=forms.SelectMultiple)
     term_category = django_filters.ChoiceFilter(choices=PublicTerm.Category.choices, method="filter_terms",
                                                 label="Has a current term about")
-    term_effect = django_filters.ChoiceFilter(
+    term_effect = django_filters.MultipleChoiceFilter(
         choices=[*PublicTerm.Effect.choices, ("none", "No current term in that category")],
-        method="filter_terms", label="…whose effect is",
-        help_text="With a category: one current term with both. 'none': no current term in that category.")
+        method="filter_terms", label="…whose effect is", widget=forms.SelectMultiple,
+        help_text="With a category: one current term with both (several effects: any of them, e.g. prohibits or "
+                  "restricts). 'none': no current term in that category.")
     has_addendum_marker = StrictBooleanFilter(method="filter_has_addendum_marker", label="Has a classified-addendum marker")
     announced_after, announced_before = date_range("announced_on", "Announced")
     date_after, date_before = date_range("best_known_on", "Best known date")
@@ -77,23 +78,26 @@ class AgreementFilterSet(RegistryFilterSet):
     def filter_terms(self, queryset, name, value):
         # Both parameters arrive here; apply the rule once, when the category (or effect alone) is seen.
         category = self.form.cleaned_data.get("term_category")
-        effect = self.form.cleaned_data.get("term_effect")
+        effects = self.form.cleaned_data.get("term_effect") or []
         if name == "term_effect" and category:
             return queryset
         current = PublicTerm.objects.public().current().filter(agreement=OuterRef("pk"))
         if category:
             current = current.filter(category=category)
-        if effect == "none":
+        if "none" in effects:
             return queryset.exclude(Exists(current))
-        if effect:
-            current = current.filter(effect=effect)
+        if effects:
+            current = current.filter(effect__in=effects)
         return queryset.filter(Exists(current))
 
     def is_valid(self):
         valid = super().is_valid()
-        if valid and self.form.cleaned_data.get("term_effect") == "none" and not self.form.cleaned_data.get(
-                "term_category"):
+        effects = (self.form.cleaned_data.get("term_effect") or []) if valid else []
+        if "none" in effects and not self.form.cleaned_data.get("term_category"):
             self.form.add_error("term_effect", "'No current term' needs a term category.")
+            return False
+        if "none" in effects and len(effects) > 1:
+            self.form.add_error("term_effect", "'No current term' cannot be combined with an effect.")
             return False
         return valid
 

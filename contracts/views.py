@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.views import View
 
 from contracts import compare, filters, matrix
+from contracts.charts import vendor_agreements_by_year
 from contracts.models import (
     Agency,
     Agreement,
@@ -228,7 +229,8 @@ class VendorDetail(RecordDetailView):
 
     def extra_context(self, record):
         agreements = public_agreements_of(record.parties.all())
-        return {"agreements": agreements, "totals": amount_totals(agreement for agreement, _ in agreements)}
+        return {"agreements": agreements, "totals": amount_totals(agreement for agreement, _ in agreements),
+                "by_year": vendor_agreements_by_year(record)}
 
 
 class AgencyList(RecordListView):

@@ -1,12 +1,14 @@
 """What disclosures shows on other apps' pages, registered in disclosures/apps.py through
 registry/sections.py: the designations and testing disclosures of an agreement, a vendor or an
-agency; the designations column of the vendor list; and the home page's designations in effect today
-and latest testing disclosures. (Events and dated facts reach every record's timeline through the
+agency; the designations column of the vendor list; the home page's designations (in effect today, and by
+status) and latest testing disclosures with their lag; and the charts page's disclosure lags and designations
+over time (disclosures/charts.py). (Events and dated facts reach every record's timeline through the
 timeline table: disclosures/timeline.py.)"""
 
-from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
+from disclosures.charts import designations_by_month, disclosure_lags
 from disclosures.models import (
     Designation,
     DesignationAgreement,
@@ -14,9 +16,10 @@ from disclosures.models import (
     TestingDisclosureAgreement,
     TestingDisclosureVendor,
 )
+from disclosures.services import disclosure_lag
 from registry.fields import PartialDate
 from registry.models import Citation
-from registry.sections import HOME, Column, Section, add_column, add_section
+from registry.sections import CHARTS, HOME, Column, Section, add_column, add_section
 
 HOME_DESIGNATIONS = 10
 HOME_TESTING = 5
@@ -51,13 +54,27 @@ def designations_in_effect_today(record):
     for designation in designations:
         designation.newest_source = (PartialDate(designation.newest_source_on, designation.newest_source_precision)
                                      if designation.newest_source_on else None)
-    return {"designations": designations, "today": today.isoformat()}
+    return {"designations": designations, "today": today.isoformat(), **designations_by_status()}
+
+
+def designations_by_status():
+    """How many public designations there are in each recorded status, and of how many vendors: two queries."""
+    public = Designation.objects.public()
+    counts = dict(public.values_list("status").annotate(count=Count("pk")).order_by())
+    return {"by_status": [(status.value, status.label.lower(), counts[status]) for status in Designation.Status
+                          if status in counts],
+            "designation_count": sum(counts.values()),
+            "vendor_count": public.aggregate(vendors=Count("vendor", distinct=True))["vendors"]}
 
 
 def latest_testing(record):
+    """The latest disclosures, each with its lag as its own page reads it (up to today while undisclosed)."""
     latest = TestingDisclosure.objects.public().select_related("agency").order_by(
         F("disclosed_on").desc(nulls_last=True), "-id")
-    return {"disclosures": list(latest[:HOME_TESTING])}
+    disclosures = list(latest[:HOME_TESTING])
+    for disclosure in disclosures:
+        disclosure.lag = disclosure_lag(disclosure)
+    return {"disclosures": disclosures}
 
 
 def register_sections():
@@ -107,3 +124,7 @@ def register_sections():
     add_section(HOME, Section(template="disclosures/sections/home_designations.html",
                               context=designations_in_effect_today, order=10))
     add_section(HOME, Section(template="disclosures/sections/home_testing.html", context=latest_testing, order=20))
+    add_section(CHARTS, Section(template="disclosures/sections/charts_lags.html",
+                                context=lambda record: disclosure_lags(), order=20))
+    add_section(CHARTS, Section(template="disclosures/sections/charts_designations.html",
+                                context=lambda record: designations_by_month(), order=30))

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 HOME = "home"  # the page key of the home page; other keys are record type names (their detail page)
+CHARTS = "charts"  # the charts page (/charts/): each app adds the charts of its own records
 
 
 @dataclass(frozen=True, eq=False)

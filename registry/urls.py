@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 
 from registry import feeds
 from registry.sitemaps import sitemaps
-from registry.views import about, corrections, health, home, search, sources, timeline
+from registry.views import about, charts, corrections, health, home, search, sources, timeline
 from submissions import about_views as submissions_about
 
 admin.site.site_header = "AI Defense Agreements Registry — editors"
@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("contracts.urls")),
     path("", include("disclosures.urls")),
     path("search/", search.SearchView.as_view(), name="search"),
+    path("charts/", charts.ChartsView.as_view(), name="charts"),
     path("about/", about.AboutView.as_view(), name="about"),
     path("about/data/", about.AboutDataView.as_view(), name="about-data"),
     path("about/api/", about.AboutApiView.as_view(), name="about-api"),

@@ -286,8 +286,9 @@ class TestQueryCounts:
         ("/agreements/hub/", 18),
         # vendor · parties+agreements · designations · public testing links with disclosures ·
         # public event links with events · own policies · citations · sources · latest change ·
-        # the agreements' reported amounts (issue 9: one more query, for the amount cells and totals)
-        ("/vendors/hub-vendor/", 12),
+        # the agreements' reported amounts (issue 9: one more query, for the amount cells and totals) ·
+        # its agreements by year (issue 11: the chart, one GROUP BY)
+        ("/vendors/hub-vendor/", 13),
         # agency · sub-agencies · awarded agreements · participations+agreements · designations issued ·
         # testing disclosures · public event links with events · policies · citations · sources · latest change
         # · the awarded agreements' reported amounts (issue 9: one more query; none for an agency that awarded none)

@@ -269,8 +269,8 @@ def test_a_vendor_page_shows_every_event_of_its_records_in_the_same_queries(clie
     # vendor · parties + agreements · designations · testing links + disclosures · events of the vendor and
     # of its agreements, designations and disclosures (one query) · own policies · content type of vendors ·
     # citations · sources · latest change (footer) · the agreements' reported amounts ·
-    # notices · revisions with their total (issue 10)
-    count_queries(client, django_assert_num_queries, vendor.get_absolute_url(), 13)
+    # notices · revisions with their total (issue 10) · its agreements by year (issue 11: the chart)
+    count_queries(client, django_assert_num_queries, vendor.get_absolute_url(), 14)
     page = client.get(vendor.get_absolute_url()).content.decode()
     assert sorted(re.findall(r'href="/events/([^/"]+)/"', page)) == sorted(event.slug for event in events)
 
