@@ -8,7 +8,7 @@ import copy
 
 from django.db.models import F, Prefetch
 
-from contracts import filters
+from contracts import facets, filters
 from contracts.models import (
     Agency,
     Agreement,
@@ -37,6 +37,7 @@ def public(model, *related):
 class AgreementList(RecordListView):
     record_type = "agreement"
     filterset_class = filters.AgreementFilterSet
+    facets = facets.AGREEMENT_FACETS
     template_name = "contracts/agreement_list.html"
     select_related = ("awarding_agency",)
     prefetch_related = (
@@ -117,6 +118,7 @@ def agreement_footnotes(record):
 class PublicTermList(RecordListView):
     record_type = "term"
     filterset_class = filters.PublicTermFilterSet
+    facets = facets.TERM_FACETS
     template_name = "contracts/term_list.html"
     select_related = ("agreement", "agency", "vendor")
 
@@ -145,6 +147,7 @@ class PublicTermDetail(RecordDetailView):
 class MarkerList(RecordListView):
     record_type = "addendum-marker"
     filterset_class = filters.ClassifiedAddendumMarkerFilterSet
+    facets = facets.MARKER_FACETS
     template_name = "contracts/marker_list.html"
     select_related = ("agreement", "agreement__awarding_agency")
 
@@ -180,6 +183,7 @@ def public_agreements_of(links):
 class VendorList(RecordListView):
     record_type = "vendor"
     filterset_class = filters.VendorFilterSet
+    facets = facets.VENDOR_FACETS
     template_name = "contracts/vendor_list.html"
 
     prefetch_related = (
@@ -218,6 +222,7 @@ class VendorDetail(RecordDetailView):
 class AgencyList(RecordListView):
     record_type = "agency"
     filterset_class = filters.AgencyFilterSet
+    facets = facets.AGENCY_FACETS
     template_name = "contracts/agency_list.html"
     select_related = ("parent",)
     prefetch_related = (
