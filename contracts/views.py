@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views import View
 
-from contracts import compare, filters, matrix
+from contracts import compare, facets, filters, matrix
 from contracts.charts import vendor_agreements_by_year
 from contracts.models import (
     Agency,
@@ -46,6 +46,7 @@ def public(model, *related):
 class AgreementList(RecordListView):
     record_type = "agreement"
     filterset_class = filters.AgreementFilterSet
+    facets = facets.AGREEMENT_FACETS
     template_name = "contracts/agreement_list.html"
     select_related = ("awarding_agency",)
     prefetch_related = (
@@ -134,6 +135,7 @@ def agreement_footnotes(record):
 class PublicTermList(RecordListView):
     record_type = "term"
     filterset_class = filters.PublicTermFilterSet
+    facets = facets.TERM_FACETS
     template_name = "contracts/term_list.html"
     select_related = ("agreement", "agency", "vendor")
 
@@ -162,6 +164,7 @@ class PublicTermDetail(RecordDetailView):
 class MarkerList(RecordListView):
     record_type = "addendum-marker"
     filterset_class = filters.ClassifiedAddendumMarkerFilterSet
+    facets = facets.MARKER_FACETS
     template_name = "contracts/marker_list.html"
     select_related = ("agreement", "agreement__awarding_agency")
 
@@ -197,6 +200,7 @@ def public_agreements_of(links):
 class VendorList(RecordListView):
     record_type = "vendor"
     filterset_class = filters.VendorFilterSet
+    facets = facets.VENDOR_FACETS
     template_name = "contracts/vendor_list.html"
 
     prefetch_related = (
@@ -236,6 +240,7 @@ class VendorDetail(RecordDetailView):
 class AgencyList(RecordListView):
     record_type = "agency"
     filterset_class = filters.AgencyFilterSet
+    facets = facets.AGENCY_FACETS
     template_name = "contracts/agency_list.html"
     select_related = ("parent",)
     prefetch_related = (

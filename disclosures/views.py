@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Prefetch
 
 from contracts.views import CITATIONS
-from disclosures import filters
+from disclosures import facets, filters
 from disclosures.models import (
     DesignationAgreement,
     DesignationRelation,
@@ -32,6 +32,7 @@ def kind_of(record):
 class DesignationList(RecordListView):
     record_type = "designation"
     filterset_class = filters.DesignationFilterSet
+    facets = facets.DESIGNATION_FACETS
     template_name = "disclosures/designation_list.html"
     select_related = ("vendor", "issuing_agency")
 
@@ -85,6 +86,7 @@ def unique_by_pk(records):
 class TestingDisclosureList(RecordListView):
     record_type = "testing-disclosure"
     filterset_class = filters.TestingDisclosureFilterSet
+    facets = facets.TESTING_FACETS
     template_name = "disclosures/testing_list.html"
     select_related = ("agency",)
     prefetch_related = (Prefetch("vendor_links", queryset=TestingDisclosureVendor.objects.to_public("vendor")
@@ -125,6 +127,7 @@ class TestingDisclosureDetail(RecordDetailView):
 class EventList(RecordListView):
     record_type = "event"
     filterset_class = filters.EventFilterSet
+    facets = facets.EVENT_FACETS
     template_name = "disclosures/event_list.html"
 
 

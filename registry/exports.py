@@ -7,9 +7,11 @@ with its record types (``interchange.register(..., csv=...)``).
 """
 
 import csv
+import re
 from dataclasses import dataclass
 
 from django.http import StreamingHttpResponse
+from django.utils.text import slugify
 
 from registry.interchange import by_name
 
@@ -121,6 +123,23 @@ def stream_rows(export, queryset):
     yield writer.writerow(export.headers())
     for record in export.prepare(queryset).iterator(chunk_size=CHUNK_SIZE):
         yield writer.writerow(export.row(record))
+
+
+# The longest file name a page's CSV gets (before ".csv"): filters past it are cut at a word, the date kept.
+FILENAME_LIMIT = 120
+
+
+def csv_filename(kind, filters, day):
+    """A file name that says what the CSV holds: ``agreements-vendor-anthropic-status-active-2026-12-06.csv``.
+    ``kind``: the plural; ``filters``: [(parameter, [values])] as in the query; ``day``: a date. Only a-z, 0-9
+    and hyphens; the filters are cut (at a hyphen, marked "-etc") to keep the name within FILENAME_LIMIT."""
+    words = [slugify(f"{name} {' '.join(values)}".replace("_", " ")) for name, values in filters]
+    described = re.sub("-+", "-", "-".join(word for word in words if word)).strip("-")
+    head, tail = slugify(kind.replace("_", "-")) or "records", day.isoformat()
+    room = FILENAME_LIMIT - len(head) - len(tail) - 2
+    if len(described) > room:
+        described = described[:max(room - 4, 0)].rsplit("-", 1)[0].strip("-") + "-etc"
+    return "-".join(part for part in (head, described.strip("-"), tail) if part) + ".csv"
 
 
 def csv_response(record_type, queryset, filename):

@@ -12,6 +12,7 @@
 
 import django_filters
 from django import forms
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 
 from registry import timeline
@@ -149,14 +150,15 @@ class RegistryFilterSet(django_filters.FilterSet):
             ordering.model, ordering.parent = self._meta.model, self
             self.filters["ordering"] = ordering
 
-    def expand_in_aliases(self, data):
+    @classmethod
+    def expand_in_aliases(cls, data):
         """``vendor__in=a,b`` means ``vendor=a&vendor=b``."""
         if data is None or not any(key.endswith("__in") for key in data):
             return data
         data = data.copy()
         for key in [k for k in data if k.endswith("__in")]:
             name = key[: -len("__in")]
-            if name in self.base_filters:
+            if name in cls.base_filters:
                 values = [v.strip() for raw in data.getlist(key) for v in raw.split(",") if v.strip()]
                 data.setlist(name, data.getlist(name) + values)
         return data
@@ -189,8 +191,28 @@ class RegistryFilterSet(django_filters.FilterSet):
             parts.append(f"{label}: {self.describe_value(name, value)}")
         return parts
 
+    def applied(self):
+        """The active filters one value at a time, for the page's removable chips and the CSV's file name:
+        ``(name, label, value, words)``, where ``value`` is the parameter's value that selects it (None: the
+        parameter's only value) and ``words`` says it in English ("Anthropic", "Active", "July 2025")."""
+        if not (self.is_bound and self.form.is_valid()):
+            return []
+        entries = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "", [], ()) or name == "ordering" or (hasattr(value, "exists") and not value):
+                continue
+            label = self.form.fields[name].label or name.replace("_", " ").capitalize()
+            if is_records(value):
+                entries += [(name, label, record.slug, str(record)) for record in value]
+            elif isinstance(value, (list, tuple)):
+                choices = dict(getattr(self.form.fields[name], "choices", []) or [])
+                entries += [(name, label, item, str(choices.get(item, item))) for item in value]
+            else:
+                entries.append((name, label, None, self.describe_value(name, value)))
+        return entries
+
     def describe_value(self, name, value):
-        if hasattr(value, "model"):  # a queryset of chosen records: never read the whole choice list
+        if is_records(value):  # the chosen records: never read the whole choice list
             return " or ".join(str(record) for record in value)
         if isinstance(value, PartialDate):
             return value.humanize()
@@ -200,6 +222,12 @@ class RegistryFilterSet(django_filters.FilterSet):
         if isinstance(value, (list, tuple)):
             return " or ".join(str(choices.get(v, v)) for v in value)
         return f"“{value}”" if name == "q" else str(choices.get(value, value))
+
+
+def is_records(value):
+    """A cleaned record filter's value: a queryset, or (django-filter's ModelMultipleChoiceField) a list of records."""
+    return hasattr(value, "model") or (isinstance(value, (list, tuple)) and bool(value)
+                                        and all(isinstance(item, models.Model) for item in value))
 
 
 def add_filter(filterset_class, name, filter_):

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Window
 from django.db.models.functions import Lag, RowNumber
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
+from django.utils import timezone
 from django.views import View
 
-from registry import sections, timeline
+from registry import facets, sections, timeline
 from registry.claims import claim_label, claims_in_words
-from registry.exports import csv_response
+from registry.exports import csv_filename, csv_response
 from registry.interchange import by_name
 from registry.models import ChangeLog, CitedRecord, Notice, Source
 from registry.pagination import InvalidCursor, paginate, parse_page_size
@@ -33,6 +34,8 @@ class RecordListView(View):
     template_name = None
     select_related = ()
     prefetch_related = ()
+    # The filters shown as checkbox groups with counts: a filter's name (a column), or a facets.Facet.
+    facets = ()
 
     @property
     def model(self):
@@ -46,6 +49,11 @@ class RecordListView(View):
         return self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
 
     def get(self, request):
+        text_errors, resolved = facets.resolve_texts(self.facets, request.GET)
+        if resolved is not None and not text_errors:
+            # A vendor or agency typed by name: the same list with its slug, at an address worth sharing.
+            query = canonical_query(resolved, self.filterset_class).urlencode()
+            return HttpResponseRedirect(f"{request.path}?{query}" if query else request.path)
         filterset = self.get_filterset(request)
         errors = []
         try:
@@ -54,7 +62,7 @@ class RecordListView(View):
             errors.append(str(error))
             page_size = PAGE_SIZE
         page, count = None, None
-        if filterset.is_valid() and not errors:
+        if filterset.is_valid() and not errors and not text_errors:
             try:
                 page = paginate(filterset.qs, filterset.keyset_ordering, cursor=request.GET.get("cursor"),
                                 page_size=page_size)
@@ -62,24 +70,74 @@ class RecordListView(View):
                 errors.append(str(error))
             else:
                 count = filterset.qs.count()
-        query = request.GET.copy()
-        for key in ("cursor",):
-            query.pop(key, None)
+        query = canonical_query(request.GET, self.filterset_class)
+        groups = facets.groups(self.facets, filterset, text_errors, counted=count is not None)
         context = {
             "filterset": filterset, "page": page, "count": count, "errors": errors,
             "summary": filterset.describe(), "record_type": by_name(self.record_type),
             "query": query.urlencode(), "records": page.items if page else [],
+            "filter_fields": filter_fields(filterset, groups),
+            "chips": chips(filterset, query), "text_errors": text_errors,
             "columns": sections.columns(self.record_type), **self.extra_context(page),
         }
-        status = 400 if (errors or not filterset.is_valid()) else 200
+        status = 400 if (errors or text_errors or not filterset.is_valid()) else 200
         return render(request, self.template_name, context, status=status)
 
     def extra_context(self, page):
         return {}
 
 
+def filter_fields(filterset, groups):
+    """The form's fields in order, each facet as its group; confidence and the sort order last."""
+    fields = [groups.get(field.name, field) for field in filterset.form]
+    return sorted(fields, key=lambda field: {"confidence": 1, "ordering": 2}.get(field.name, 0))
+
+
+def canonical_query(query, filterset_class):
+    """The list's query without the cursor, empty values and the facets' text fields, with ``x__in=a,b``
+    aliases written as repeated keys: the address of the same list, for links, chips and file names."""
+    expanded = filterset_class.expand_in_aliases(query) if query is not None else QueryDict()
+    canonical = QueryDict(mutable=True)
+    for key, values in expanded.lists():
+        base = key[: -len("__in")] if key.endswith("__in") else None
+        if key == "cursor" or key.endswith("_text") or (base and base in filterset_class.base_filters):
+            continue
+        for value in values:
+            if value.strip() and value not in canonical.getlist(key):
+                canonical.appendlist(key, value)
+    return canonical
+
+
+@dataclass
+class Chip:
+    """An applied filter: its words and the address of the same list without it."""
+
+    label: str
+    words: str
+    href: str
+
+    @property
+    def accessible_name(self):
+        label = self.label[:1].lower() + self.label[1:] if self.label[1:2].islower() else self.label
+        return f"Remove filter: {label} {self.words}"
+
+
+def chips(filterset, query):
+    result = []
+    for name, label, value, words in filterset.applied():
+        rest = query.copy()
+        if value is None:
+            rest.pop(name, None)
+        else:
+            rest.setlist(name, [kept for kept in rest.getlist(name) if kept != value])
+        encoded = rest.urlencode()
+        result.append(Chip(label, words, f"?{encoded}" if encoded else "?"))
+    return result
+
+
 class RecordCsvView(RecordListView):
-    """All matching rows of the list, streamed, in the shared column definitions."""
+    """All matching rows of the list, streamed, in the shared column definitions, in a file named after
+    its type, its filters and the day."""
 
     def get(self, request):
         filterset = self.get_filterset(request)
@@ -87,8 +145,13 @@ class RecordCsvView(RecordListView):
             return render(request, "registry/bad_query.html", {"filterset": filterset}, status=400)
         ordering = filterset.keyset_ordering
         queryset = self.model.objects.public().filter(pk__in=filterset.qs.values("pk")).order_by(*ordering.order_by())
-        plural = by_name(self.record_type).plural.replace("_", "-")
-        return csv_response(self.record_type, queryset, f"{plural}.csv")
+        return csv_response(self.record_type, queryset, self.filename(filterset))
+
+    def filename(self, filterset):
+        query = canonical_query(filterset.data, self.filterset_class)
+        names = [name for name in filterset.form.fields if name not in ("ordering",) and query.getlist(name)]
+        return csv_filename(by_name(self.record_type).plural, [(name, query.getlist(name)) for name in names],
+                            timezone.localdate())
 
 
 class RecordDetailView(View):

@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 
 from registry import feeds
 from registry.sitemaps import sitemaps
-from registry.views import about, charts, corrections, health, home, search, sources, timeline
+from registry.views import about, charts, corrections, feed_preview, health, home, search, sources, timeline
 from submissions import about_views as submissions_about
 
 admin.site.site_header = "AI Defense Agreements Registry — editors"
@@ -29,6 +29,8 @@ urlpatterns = [
     path("about/submissions/", submissions_about.AboutSubmissionsView.as_view(), name="about-submissions"),
     path("changes/feed/", feeds.ChangeFeed(), name="change-feed"),
     path("", include("registry.history_urls")),  # revisions, history, diffs and /changes/ (issue 11)
+    # The readable page beside every Atom feed: <any feed's path>preview/ (issue 11).
+    re_path(r"^(?P<feed_path>(?:[-\w]+/)*feed)/preview/$", feed_preview.feed_preview, name="feed-preview"),
     path("", include("submissions.urls")),
     path("moderation/", include("submissions.moderation_urls")),
     path("account/", include("accounts.urls")),

@@ -11,6 +11,7 @@ from registry.pages import RecordCsvView, RecordDetailView, RecordListView
 class SourceList(RecordListView):
     record_type = "source"
     filterset_class = SourceFilterSet
+    facets = ("kind", "tier", "confidence")
     template_name = "registry/source_list.html"
 
 

@@ -254,23 +254,26 @@ class TestQueryCounts:
         assert response.status_code == 200
 
     @pytest.mark.parametrize(("url", "queries"), [
-        # agreements · parties+vendors · public terms · public markers · count · latest change (footer) ·
-        # the filter form's choices: agencies (agency, awarding agency) and vendors · reported amounts
-        # (issue 9: one more query, for the typed amounts each row's amount cell shows)
-        ("/agreements/", 10),
-        # … the same, plus: the chosen agency and vendor (slugs checked, then read for the summary, two each) ·
-        # the form's two agency selects read the agency table apart (the agency tree is a subquery:
-        # Agency.objects.and_below, no query of its own)
-        ("/agreements/?vendor=hub-vendor&agency=department&term_category=autonomous_weapons", 16),
-        ("/agreements/?page_size=2&ordering=-ceiling", 10),
-        # terms (with agreement, agency, vendor) · count · latest change · agreement, vendor, agency choices
-        ("/terms/", 6),
-        # markers (with agreement and its agency) · count · latest change · agreement, vendor, agency choices
-        ("/addendum-markers/", 6),
-        # vendors · their public parties · their public designations · count · latest change
-        ("/vendors/", 5),
-        # agencies (with parent) · their public awarded agreements · count · latest change · parent choices
-        ("/agencies/", 5),
+        # agreements · parties+vendors · public terms · public markers · reported amounts · count · latest
+        # change (footer) · one GROUP BY per facet group (issue 11: they replace the form's choice lists): agency,
+        # awarding agency, vendor, vehicle, status, terms disclosure, federal data, amount kind, confidence
+        ("/agreements/", 16),
+        # … the same, plus the chosen agency and vendor (their slugs checked, one query each; the summary and
+        # the chips reuse them; the agency tree is a subquery: Agency.objects.and_below, no query of its own)
+        ("/agreements/?vendor=hub-vendor&agency=department&term_category=autonomous_weapons", 18),
+        ("/agreements/?page_size=2&ordering=-ceiling", 16),
+        # terms (with agreement, agency, vendor) · count · latest change · facets: agreement, vendor, agency,
+        # category, effect, binding-ness, status, confidence
+        ("/terms/", 11),
+        # markers (with agreement and its agency) · count · latest change · facets: agreement, vendor, agency,
+        # existence, classification, confidence
+        ("/addendum-markers/", 9),
+        # vendors · their public parties · their public designations · count · latest change · facets: kind,
+        # confidence
+        ("/vendors/", 7),
+        # agencies (with parent) · their public awarded agreements · count · latest change · facets: kind,
+        # part of, confidence
+        ("/agencies/", 7),
     ])
     def test_a_list_runs_the_same_queries_for_any_number_of_rows(self, client, django_assert_num_queries, hub,
                                                                   url, queries):

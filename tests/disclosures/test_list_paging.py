@@ -214,16 +214,16 @@ def test_the_source_page_runs_the_same_queries_for_any_number_of_citing_records(
 
 
 LIST_QUERIES = {
-    # page of rows + vendor + issuing agency · count · latest change (footer) · vendor and agency
-    # choices of the filter form
-    "/designations/": (lambda: designation_with(1), 5),
-    # page of rows + agency · vendor links + vendors · count · latest change · agency, vendor and
-    # agreement choices of the filter form
-    "/testing-disclosures/": (lambda: disclosure_with(2), 7),
-    # page of rows · count · latest change · vendor, agency, agreement and designation choices
-    "/events/": (lambda: make_event(), 7),
-    # page of rows · count · latest change
-    "/sources/": (lambda: make_source(), 3),
+    # page of rows + vendor + issuing agency · count · latest change (footer) · one GROUP BY per facet group
+    # (issue 11: they replace the form's choice lists): vendor, issuing agency, kind, status, confidence
+    "/designations/": (lambda: designation_with(1), 8),
+    # page of rows + agency · vendor links + vendors · count · latest change · facets: agency, vendor,
+    # agreement, kind of testing, channel, confirmed, confidence
+    "/testing-disclosures/": (lambda: disclosure_with(2), 11),
+    # page of rows · count · latest change · facets: kind, vendor, agency, agreement, designation, confidence
+    "/events/": (lambda: make_event(), 9),
+    # page of rows · count · latest change · facets: kind, tier, confidence
+    "/sources/": (lambda: make_source(), 6),
 }
 
 

@@ -1,0 +1,281 @@
+"""Facets: a list's filters as checkbox groups, each value with the number of results it would give under
+the other active filters (standard faceting: a group's counts ignore its own selection, so ticking a value
+gives exactly its count, and ticking several gives their union).
+
+A list declares its facets (``RecordListView.facets``): a filter's name alone for a column of the record,
+counted by one GROUP BY on the column; or a ``Facet`` saying how a record meets a value through its links
+(``links``: querysets of (record, value) pairs, e.g. an agreement's parties), whether the values are records
+(``model``: the top ``top`` by count, with a text field taking any other by name or slug, so that the page
+does not grow with the number of vendors), and whether an agency also counts the records of the agencies
+below it (``tree``, as the filters do). Every group is ONE query, whatever the number of rows or values.
+
+The FilterSet is untouched: it reads the same parameters as the API and the CSV. The text fields
+(``<filter>_text``) are the page's own: the list view resolves them and redirects to the query with the slug.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connections
+from django.db.models import Count, F, Q
+
+# Counts above this are shown as "1,000+": past a thousand the exact number says nothing a reader needs.
+CAP = 1000
+# A group with more values than this is folded in a <details> (open when one of its values is chosen).
+FOLD_AFTER = 6
+
+
+def count_label(count):
+    """12 -> "12", 1234 -> "1,000+" (a count is never shown above CAP)."""
+    return f"{CAP:,}+" if count > CAP else f"{count:,}"
+
+
+def pairs(queryset, record, value):
+    """The (record, value) pairs of ``queryset`` a linked facet counts: ``record`` and ``value`` are paths from
+    its model, e.g. ``pairs(AgreementParty.objects.filter(agreement__in=ids), "agreement_id", "vendor_id")``."""
+    value = value if hasattr(value, "resolve_expression") else F(value)
+    return (queryset.order_by().annotate(facet_record=F(record), facet_value=value)
+            .filter(facet_value__isnull=False).values_list("facet_record", "facet_value"))
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str                      # the FilterSet's filter
+    links: Callable = None         # ids -> [pairs(...)]; None: the filter's column of the record
+    model: type = None             # values are public records of this model, by slug
+    label_fields: tuple = ("name",)  # the model's fields naming a value (and matched by the text field)
+    tree: str = None               # "and_below": a value counts its sub-agencies' records; "below": only theirs
+    top: int = 10                  # how many values of a model facet are listed (by count)
+
+    @property
+    def text_name(self):
+        return f"{self.name}_text" if self.model else None
+
+
+def own(model, field_name):
+    """The links of a record to the value in one of its own columns (a designation's vendor)."""
+    return lambda ids: [pairs(model.objects.filter(pk__in=ids), "pk", field_name)]
+
+
+def as_facet(declared):
+    return declared if isinstance(declared, Facet) else Facet(declared)
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int = None
+    checked: bool = False
+    id: str = ""
+
+    @property
+    def count_label(self):
+        return None if self.count is None else count_label(self.count)
+
+
+@dataclass
+class Group:
+    """One facet as the template shows it."""
+
+    facet: Facet
+    label: str
+    help_text: str
+    options: list
+    errors: list = field(default_factory=list)
+    text_value: str = ""
+    text_errors: list = field(default_factory=list)
+    counted: bool = True
+    is_facet = True
+
+    @property
+    def name(self):
+        return self.facet.name
+
+    @property
+    def help_id(self):
+        return f"id_{self.name}_helptext"
+
+    @property
+    def text_name(self):
+        return self.facet.text_name
+
+    @property
+    def text_id(self):
+        return f"id_{self.text_name}"
+
+    @property
+    def chosen(self):
+        return sum(option.checked for option in self.options)
+
+    @property
+    def folded(self):
+        return len(self.options) > FOLD_AFTER
+
+    @property
+    def open(self):
+        return bool(self.chosen or self.errors or self.text_errors or self.text_value)
+
+
+# --- counting ----------------------------------------------------------------------------------
+
+def without(filterset, skipped):
+    """The FilterSet's records under every active filter but ``skipped`` (and the ordering), from its
+    cleaned data: no slug is looked up again."""
+    queryset = filterset.queryset
+    for name, value in filterset.form.cleaned_data.items():
+        if name not in (skipped, "ordering"):
+            queryset = filterset.filters[name].filter(queryset, value)
+    return queryset
+
+
+def column_counts(filterset, facet, ids):
+    """{value: count} of the facet's column among ``ids``: one GROUP BY."""
+    column = filterset.filters[facet.name].field_name
+    rows = (filterset.queryset.model.objects.filter(pk__in=ids).order_by().values_list(column)
+            .annotate(facet_count=Count("pk")))
+    return {str(value): count for value, count in rows if value not in (None, "")}
+
+
+def compiled(queryset):
+    return queryset.query.get_compiler(using=queryset.db).as_sql()
+
+
+def linked_counts(facet, ids, selected, using):
+    """[(value, label, count)] through the facet's links among ``ids``: one GROUP BY over the union of the
+    links (and, for a tree, over each agency's ancestors). A model facet returns the top values by count
+    after the selected ones (always listed, so that they can be unticked); a choice facet every value."""
+    quote = connections[using].ops.quote_name
+    branches, params = [], []
+    for number, branch in enumerate(facet.links(ids)):
+        sql, branch_params = compiled(branch)
+        branches.append(f"SELECT facet_record, facet_value FROM ({sql}) branch_{number}")
+        params.extend(branch_params)
+    source = f"({' UNION ALL '.join(branches)}) facet_pairs"
+    value = "facet_pairs.facet_value"
+    prefix = ""
+    if facet.tree:
+        table, parent = quote(facet.model._meta.db_table), quote(facet.model._meta.get_field("parent").column)
+        pk = quote(facet.model._meta.pk.column)
+        seed = (f"SELECT {pk}, {pk} FROM {table}" if facet.tree == "and_below"
+                else f"SELECT {pk}, {parent} FROM {table} WHERE {parent} IS NOT NULL")
+        prefix = (f"WITH RECURSIVE facet_up(descendant, ancestor) AS ({seed} UNION SELECT facet_up.descendant, "
+                  f"t.{parent} FROM facet_up JOIN {table} t ON t.{pk} = facet_up.ancestor "
+                  f"WHERE t.{parent} IS NOT NULL) ")
+        source += " JOIN facet_up ON facet_up.descendant = facet_pairs.facet_value"
+        value = "facet_up.ancestor"
+    count = "COUNT(DISTINCT facet_pairs.facet_record)"
+    if facet.model is None:
+        sql = f"{prefix}SELECT {value}, {count} FROM {source} GROUP BY {value}"
+    else:
+        fields = ("slug", *facet.label_fields)
+        records_sql, records_params = compiled(facet.model.objects.public().order_by().values("pk", *fields))
+        params.extend(records_params)
+        pk = quote("pk")  # the compiled values() name their columns: "pk", "slug", "name"…
+        named = ", ".join(f"v.{quote(name)}" for name in fields)
+        order = ""
+        if selected:
+            order = f"CASE WHEN v.{quote('slug')} IN ({', '.join(['%s'] * len(selected))}) THEN 0 ELSE 1 END, "
+            params.extend(selected)
+        sql = (f"{prefix}SELECT {named}, {count} FROM {source} JOIN ({records_sql}) v ON v.{pk} = {value} "
+               f"GROUP BY v.{pk}, {named} ORDER BY {order}{count} DESC, v.{quote(facet.label_fields[0])}, v.{pk} "
+               f"LIMIT {int(facet.top) + len(selected)}")
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if facet.model is None:
+        return [(str(value), None, count) for value, count in rows]
+    return [(row[0], record_label(row[1:-1]), row[-1]) for row in rows]
+
+
+def record_label(values):
+    """"Department of Defense (DoD)" from a record's label fields: the first, then the others in brackets."""
+    first, *others = [value for value in values if value]
+    return f"{first} ({', '.join(others)})" if others else first
+
+
+# --- groups for the page -----------------------------------------------------------------------
+
+def groups(declared, filterset, text_errors=None, *, counted=True):
+    """The template's groups, one per declared facet, in the form's field order. ``counted``: the
+    FilterSet is valid, so counts can be computed (otherwise the values are listed without counts)."""
+    text_errors = text_errors or {}
+    data = filterset.data if filterset.data is not None else {}
+    result = {}
+    for facet in map(as_facet, declared):
+        field_ = filterset.form.fields[facet.name]
+        selected = [value for value in data.getlist(facet.name) if value] if hasattr(data, "getlist") else []
+        options = options_of(facet, filterset, selected) if counted else uncounted_options(facet, field_, selected)
+        for number, option in enumerate(options):
+            option.id = f"id_{facet.name}_{number}"
+        bound = filterset.form[facet.name] if filterset.form.is_bound else None
+        result[facet.name] = Group(
+            facet=facet, label=field_.label or facet.name, help_text=field_.help_text, options=options,
+            errors=list(bound.errors) if bound is not None else [], counted=counted,
+            text_value=data.get(facet.text_name, "") if facet.text_name and hasattr(data, "get") else "",
+            text_errors=text_errors.get(facet.text_name, []))
+    return result
+
+
+def options_of(facet, filterset, selected):
+    ids = without(filterset, facet.name).values("pk")
+    field_ = filterset.form.fields[facet.name]
+    if facet.model is not None:
+        chosen = {record.slug: str(record) for record in filterset.form.cleaned_data.get(facet.name) or ()}
+        rows = linked_counts(facet, ids, list(chosen), filterset.queryset.db)
+        options = [Option(slug, label, count, slug in chosen) for slug, label, count in rows]
+        listed = {option.value for option in options}
+        # A chosen value with no result under the other filters is still listed, to be unticked.
+        options += [Option(slug, label, 0, True) for slug, label in chosen.items() if slug not in listed]
+        return options
+    if facet.links is None:
+        counts = column_counts(filterset, facet, ids)
+    else:
+        counts = {value: count for value, _, count in linked_counts(facet, ids, [], filterset.queryset.db)}
+    return [Option(str(value), str(label), counts.get(str(value), 0), str(value) in selected)
+            for value, label in field_.choices if value not in (None, "")
+            and (counts.get(str(value)) or str(value) in selected)]
+
+
+def uncounted_options(facet, field_, selected):
+    """The values of a group when the filters cannot be read (no counts): every choice, or the chosen slugs."""
+    if facet.model is not None:
+        return [Option(slug, slug, None, True) for slug in selected]
+    return [Option(str(value), str(label), None, str(value) in selected)
+            for value, label in field_.choices if value not in (None, "")]
+
+
+# --- the text fields: any vendor or agency, by name or slug ---------------------------------------
+
+def resolve_texts(declared, query):
+    """({text field: [errors]}, query with each typed name or slug turned into its slug) for the facets'
+    text fields present in ``query`` (a QueryDict); ``({}, None)`` when there is none. One query per text typed."""
+    present = [facet for facet in map(as_facet, declared) if facet.text_name and facet.text_name in query]
+    if not present:
+        return {}, None
+    errors, resolved = {}, query.copy()
+    for facet in present:
+        texts = [text.strip() for text in resolved.pop(facet.text_name) if text.strip()]
+        for text in texts:
+            slugs, error = find(facet, text)
+            if error:
+                errors.setdefault(facet.text_name, []).append(error)
+            existing = resolved.getlist(facet.name)
+            resolved.setlist(facet.name, existing + [slug for slug in slugs if slug not in existing])
+    return errors, resolved
+
+
+def find(facet, text):
+    """([slug], error) of the public record whose slug, or one of whose label fields, is ``text``."""
+    model = facet.model
+    match = Q(slug=text)
+    for name in facet.label_fields:
+        match |= Q(**{f"{name}__iexact": text})
+    slugs = list(model.objects.public().filter(match).order_by("slug").values_list("slug", flat=True)[:6])
+    noun = model._meta.verbose_name
+    if not slugs:
+        return [], f"No {noun} has the name or slug “{text}”."
+    if len(slugs) > 1 and text not in slugs:
+        return [], f"Several {model._meta.verbose_name_plural} are named “{text}”: type the slug of one " \
+                   f"({', '.join(slugs[:5])})."
+    return [text if text in slugs else slugs[0]], None
