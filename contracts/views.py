@@ -314,11 +314,9 @@ class TermMatrix(View):
             data = filterset.form.cleaned_data
             if data.get("term_category"):
                 headline = matrix.headline(data["term_category"], filterset.qs_without_highlight())
-            # the chosen records are read once here (bool() fills the querysets' caches; describe() reuses them)
+            # whether vendors or agencies were chosen (the form's validation has already read them: no query)
             scoped = bool(data.get("vendor")) or bool(data.get("agency"))
-            narrowed = any(value not in (None, "", [], ()) and (not hasattr(value, "exists") or value)
-                           for name, value in data.items() if name in ("vendor", "agency", "status", "date_after",
-                                                                       "date_before"))
+            narrowed = scoped or any(data.get(name) for name in ("status", "date_after", "date_before"))
             policies = matrix.policy_rows(vendors=data.get("vendor"), agencies=data.get("agency"))
         query = request.GET.copy()
         query.pop("cursor", None)
