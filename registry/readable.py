@@ -76,6 +76,8 @@ class Reader:
             if name in APART:
                 continue
             items = self.items(name, value)
+            if value is None and isinstance(self.fields.get(name), MoneyField) and reported_apart(statement, name):
+                items = [[Piece("see the reported amounts")]]  # as the record's page says: not "undisclosed"
             if items:
                 facts.append(Fact(name, label(name), items))
         return facts
@@ -184,6 +186,12 @@ class Reader:
             return Piece("a record that is not public")
         path = f"/{by_name(model.record_type).path}/{slug}/"
         return Piece(str(record) if record is not None else slug, path)
+
+
+def reported_apart(statement, kind):
+    """Whether a list of the version holds an amount of this kind (an agreement's dated ceilings)."""
+    return any(isinstance(item, dict) and item.get("kind") == kind
+               for value in statement.values() if isinstance(value, list) for item in value)
 
 
 def money(value):

@@ -34,10 +34,10 @@ def test_a_reader_opens_a_revision_its_diff_and_the_record_as_of_a_past_day(live
             assert page.url.endswith(f"/revisions/{edited.ids[1]}/")
 
             page.get_by_role("link", name="What changed in this revision").click()
-            amounts = page.locator('tr[data-field="amounts"]')
-            sync_api.expect(amounts).to_contain_text("$642,000,000")
+            amounts = page.locator('tbody[data-field="amounts"]')
+            sync_api.expect(amounts.locator("del")).to_contain_text("$642,000,000")
             sync_api.expect(amounts.locator("ins")).to_contain_text("$700,000,000")
-            sync_api.expect(page.locator('tr[data-field="citations"] ins q')).to_have_text(
+            sync_api.expect(page.locator('tbody[data-field="citations"] ins q')).to_have_text(
                 "a corrected quote about the deal")
 
             page.goto(f"{live_server.url}{backdated.base}/")

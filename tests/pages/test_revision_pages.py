@@ -12,7 +12,7 @@ import pytest
 from registry.interchange import by_name
 from registry.models import ChangeLog
 from registry.services import retract
-from tests.builders import builder_user, make_agreement
+from tests.builders import builder_user, make_agreement, make_amount
 from tests.pages.history_data import change_term, edited_deal, revision_ids
 from tests.pages.notice_data import MAKERS
 from tests.pages.test_revisions_list import rename
@@ -156,3 +156,15 @@ def test_a_revision_costs_the_same_queries_whatever_the_length_of_the_history(cl
 
     assert response.status_code == 200
     assert f"(revision {rows + 2} of {rows + 3})" in text_of(response.content.decode())
+
+
+def test_an_empty_amount_field_is_undisclosed_only_when_no_amount_of_its_kind_is_reported(client):
+    silent = make_agreement()
+    dated = make_agreement()
+    make_amount(dated, kind="ceiling", amount="100000000.00")
+
+    silent_facts = facts_of(page_of(client, f"/agreements/{silent.slug}/revisions/{revision_ids(silent)[-1]}/"))
+    dated_facts = facts_of(page_of(client, f"/agreements/{dated.slug}/revisions/{revision_ids(dated)[-1]}/"))
+
+    assert "Ceiling undisclosed" in silent_facts and "Amount obligated undisclosed" in silent_facts
+    assert "Ceiling see the reported amounts" in dated_facts and "Ceiling: $100,000,000" in dated_facts
