@@ -14,6 +14,7 @@ from contracts.models import Agreement, PublicTerm
 from registry.claims import claims_in_words
 from registry.interchange import record_types
 from registry.models import Citation, CitedRecord
+from registry.templatetags.lists import excerpt
 from tests.builders import make_citation, make_term
 from tests.reading import facts, footnote_markers, main, words
 
@@ -106,7 +107,9 @@ def test_no_paraphrase_is_quoted_on_the_agreement_page_the_term_page_or_the_list
             assert f"“{term.text}”" not in words(html), term.slug
             assert not re.search(r"<blockquote[^>]*>[^<]*" + re.escape(term.text), shown), term.slug
             assert f"In the registry's words: {term.text}" in words(html), term.slug
-        assert f"{term.title} (in the registry's words)" in terms_list
+        # the list shows the text's opening words as the registry's, never quoted (issue 11)
+        assert f"In the registry's words: {excerpt(term.text)}" in terms_list, term.slug
+        assert f"“{excerpt(term.text)}" not in terms_list, term.slug
 
 
 def test_every_verbatim_term_is_quoted_with_its_footnote_on_the_agreement_and_term_pages(client):

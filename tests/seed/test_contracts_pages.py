@@ -119,7 +119,9 @@ def test_it_groups_public_terms_by_category_with_effect_binding_form_and_status(
     assert "<h3>Autonomous weapons</h3>" in html
     assert "<h3>Lawful-use scope</h3>" in html
     term = PublicTerm.objects.get(slug="pt-anthropic-exception-fully-autonomous-weapons")
-    assert f"Restricts: {term.title}" in words
+    # the term's link does not repeat the agreement's title on the agreement's own page (issue 11)
+    short = term.title.removesuffix(f" — {term.agreement.title}")
+    assert short != term.title and f"Restricts: {short} —" in words and f"Restricts: {term.title}" not in words
     assert (f"— {term.get_binding_display().lower()}, {term.get_text_form_display().lower()}, "
             f"requested and refused") in words
     assert term.text in words
@@ -130,7 +132,8 @@ def test_it_shows_markers_with_existence_and_the_no_classified_content_statement
     marker = ClassifiedAddendumMarker.objects.get(slug="cam-openai-dow-2026")
 
     assert NO_CLASSIFIED_CONTENT in words
-    assert f"{marker.title} — Reported by several sources; classification unknown" in words
+    short = marker.title.removesuffix(f" — {marker.agreement.title}")  # not the page's own title again (issue 11)
+    assert short != marker.title and f"{short} — Reported by several sources; classification unknown" in words
 
 
 def test_it_says_so_when_an_agreement_has_no_marker(client):

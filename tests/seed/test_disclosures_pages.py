@@ -141,8 +141,8 @@ def test_the_designation_list_shows_every_public_designation_with_its_status(cli
     for designation in Designation.objects.public():
         assert designation.get_absolute_url() in page
     assert "<strong>4</strong> results" in page
-    assert re.search(r"Supply-chain-risk designation of Anthropic PBC under 10 U.S.C. § 3252</a></th>\s*<td>"
-                     r"<a href=\"/vendors/anthropic/\">Anthropic PBC</a></td>", unescape(page))
+    assert re.search(r"Supply-chain-risk designation of Anthropic PBC under 10 U.S.C. § 3252</a></th>\s*"
+                     r"<td data-label=\"Vendor\"><a href=\"/vendors/anthropic/\">Anthropic PBC</a></td>", unescape(page))
     assert ">Enjoined</td>" in page
 
 
