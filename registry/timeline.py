@@ -15,7 +15,8 @@ Each app says, in its AppConfig.ready(), what its records contribute (the core n
 
 When a change set closes (registry/services.py), ``refresh()`` rewrites the entries of every record it
 touched (a part's change touches its record; a retraction touches each record of its cascade) and of their
-dependents, in the change set's transaction: entries exist only for ``.public()`` records. A fact whose
+dependents, in the change set's transaction, once it holds the change counter's lock (so change sets rewrite
+one after another): entries exist only for ``.public()`` records. A fact whose
 date and precision are unchanged keeps its ``recorded_at``; a new or changed one gets the change's time.
 ``rebuild()`` (the ``rebuild_timeline`` command) rewrites the whole table.
 
