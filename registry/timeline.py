@@ -97,8 +97,8 @@ def refresh(touched, *, at=None):
     of 500 records per type; nothing for records with no producer."""
     at = at or timezone.now()
     pending = defaultdict(dict)
-    for (model, pk), at in touched.items():
-        pending[model][pk] = at
+    for (model, pk), changed_at in touched.items():
+        pending[model][pk] = changed_at
     _add_dependents(pending)
     for model, times in pending.items():
         if model not in _PRODUCERS:
@@ -187,10 +187,6 @@ def rebuild():
 
 
 # --- reading ---------------------------------------------------------------------------------
-
-def has_timeline(record_type):
-    return record_type in _SCOPES
-
 
 def scope_of(record):
     """The ids of the records a record's timeline covers: the record, or what its type's scope says."""
