@@ -1,7 +1,7 @@
 """Pages for agreements, terms, classified-addendum markers, vendors and agencies.
 
-Other apps add sections, list columns and the events timeline to these pages through
-registry/sections.py; this module knows only its own records.
+Other apps add sections and list columns to these pages through registry/sections.py, and dated facts
+to their timelines through registry/timeline.py; this module knows only its own records.
 """
 
 import copy

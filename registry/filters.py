@@ -262,7 +262,7 @@ class TimelineFilterSet(RegistryFilterSet):
 
     q = None  # entries are not searched: their records are
     confidence = None
-    kind = django_filters.MultipleChoiceFilter(choices=timeline.kind_choices, label="Kind of fact",
+    kind = django_filters.MultipleChoiceFilter(choices=timeline.kind_choices, label="Kind of fact", distinct=False,
                                                widget=forms.SelectMultiple)
     after = PartialDateFilter(field_name="date", lookup_expr="gte", label="On or after",
                               help_text="YYYY, YYYY-MM or YYYY-MM-DD; inclusive. A date known only to a month or a "

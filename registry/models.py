@@ -847,11 +847,11 @@ class ApiToken(models.Model):
 
 class TimelineEntryQuerySet(models.QuerySet):
     def concerning(self, record_type, ids):
-        """Entries about any of the records ``ids`` (a list, or a subquery of ids) of ``record_type``: one EXISTS
-        over the subjects' (record_type, record_id) index."""
-        subjects = TimelineSubject.objects.filter(entry=models.OuterRef("pk"), record_type=record_type,
-                                                  record_id__in=ids)
-        return self.filter(models.Exists(subjects))
+        """Entries about any of the records ``ids`` (a list, or a subquery of ids) of ``record_type``. An
+        uncorrelated ``id IN (subjects)`` read through the subjects' (record_type, record_id) index: run once, not
+        once per entry (a correlated EXISTS made SQLite scan every entry, and run a sub-agency tree per entry)."""
+        subjects = TimelineSubject.objects.filter(record_type=record_type, record_id__in=ids)
+        return self.filter(pk__in=subjects.values("entry_id"))
 
 
 class TimelineEntry(models.Model):
@@ -914,7 +914,9 @@ class TimelineSubject(models.Model):
     record_id) filters fast and alike on SQLite and PostgreSQL (a JSON list would need a GIN index on one
     and a scan on the other), and ids, unlike slugs, never change."""
 
-    entry = models.ForeignKey(TimelineEntry, on_delete=models.CASCADE, related_name="subjects",
+    # DO_NOTHING: the write path deletes an entry's subjects first, so that deleting entries is one statement
+    # (CASCADE would read every entry again to collect them).
+    entry = models.ForeignKey(TimelineEntry, on_delete=models.DO_NOTHING, related_name="subjects",
                               help_text="The timeline entry.")
     record_type = models.CharField(max_length=30, help_text="The type of the record concerned.")
     record_id = models.PositiveBigIntegerField(help_text="The id of the record concerned.")

@@ -99,8 +99,10 @@ def change_set(*, user, reason, credited_to=STAFF_CREDIT):
             _check_citations(current.published)
             _check_parts_are_public(current.newly_public)
             _run_close_checks(current)
-            _refresh_timeline(current)
             _close(current)
+            # After _close has taken the change counter's lock: change sets rewrite the timeline one at a time,
+            # each reading what the one before committed (two at once could each keep an entry of one record).
+            _refresh_timeline(current)
     finally:
         _current_change_set.reset(token)
 

@@ -15,7 +15,8 @@ Each app says, in its AppConfig.ready(), what its records contribute (the core n
 
 When a change set closes (registry/services.py), ``refresh()`` rewrites the entries of every record it
 touched (a part's change touches its record; a retraction touches each record of its cascade) and of their
-dependents, in the change set's transaction: entries exist only for ``.public()`` records. A fact whose
+dependents, in the change set's transaction, once it holds the change counter's lock (so change sets rewrite
+one after another): entries exist only for ``.public()`` records. A fact whose
 date and precision are unchanged keeps its ``recorded_at``; a new or changed one gets the change's time.
 ``rebuild()`` (the ``rebuild_timeline`` command) rewrites the whole table.
 
@@ -96,8 +97,8 @@ def refresh(touched, *, at=None):
     of 500 records per type; nothing for records with no producer."""
     at = at or timezone.now()
     pending = defaultdict(dict)
-    for (model, pk), at in touched.items():
-        pending[model][pk] = at
+    for (model, pk), changed_at in touched.items():
+        pending[model][pk] = changed_at
     _add_dependents(pending)
     for model, times in pending.items():
         if model not in _PRODUCERS:
@@ -186,10 +187,6 @@ def rebuild():
 
 
 # --- reading ---------------------------------------------------------------------------------
-
-def has_timeline(record_type):
-    return record_type in _SCOPES
-
 
 def scope_of(record):
     """The ids of the records a record's timeline covers: the record, or what its type's scope says."""

@@ -318,3 +318,16 @@ def test_the_page_and_the_feed_run_the_same_queries_for_any_number_of_facts(clie
     # the agency, read by the filter and its summary · the entries
     with django_assert_num_queries(4):
         read_feed(client, agency="dod", kind="agreement.announced")
+
+
+# --- hostile queries -------------------------------------------------------------------------
+
+def test_the_page_and_its_feed_answer_every_hostile_query_without_a_5xx_and_well_formed(client, world):
+    from registry.filters import TimelineFilterSet
+    from tests.pages.test_page_fuzz import PAGING, check_feed, check_html, failures_of, queries
+
+    parameters = [*TimelineFilterSet(None).filters, *PAGING]
+    failures = [*failures_of(client, "/timeline/", queries(parameters), check_html),
+                *failures_of(client, "/timeline/feed/", queries(parameters, alone=["9999-12-31"]), check_feed)]
+
+    assert not failures, "\n".join(failures)

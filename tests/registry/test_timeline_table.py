@@ -247,3 +247,46 @@ def test_rebuild_dates_a_fact_it_did_not_hold_by_its_records_last_change():
 
     deal.refresh_from_db()
     assert entries_of(deal)["agreement.announced"].recorded_at == deal.updated_at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_change_sets_rewriting_one_records_entries_at_once_leave_one_entry():
+    """One change set edits an event's date while another adds a vendor to the agreement the event is linked to
+    (so it rewrites the event's entries too), each in its own thread and connection: the event keeps one entry,
+    with the new date and the new vendor."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite takes one writer at a time: the second change set could not run alongside the first")
+    deal = make_agreement()
+    event = make_event(links=[("subject", "agreement", deal)])
+    vendor = make_vendor()
+    barrier, outcomes = threading.Barrier(2, timeout=30), []
+
+    def run(change):
+        try:
+            with change_set(user=builder_user(), reason="at once"):
+                change()
+                barrier.wait()
+            outcomes.append("done")
+        except Exception as error:  # noqa: BLE001 - SQLite may refuse the second writer outright
+            outcomes.append(f"error: {type(error).__name__}: {error}")
+        finally:
+            connection.close()
+
+    def edit_date():
+        event.occurred_on = datetime.date(2026, 4, 2)
+        apply_change(event)
+
+    threads = [threading.Thread(target=run, args=(change,))
+               for change in (edit_date, lambda: apply_change(AgreementParty(agreement=deal, vendor=vendor)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes == ["done", "done"], outcomes
+    [entry] = TimelineEntry.objects.filter(record_type="event", record_id=event.pk)
+    assert entry.date == datetime.date(2026, 4, 2) and ("vendor", vendor.pk) in subjects_of(entry)

@@ -31,3 +31,12 @@ def test_the_seeds_month_only_dates_are_written_as_months(client):
 
     assert '<time datetime="2024-03">March 2024</time>' in page
     assert "1 March 2024" not in page
+
+
+def test_each_fact_is_recorded_at_the_time_of_the_change_that_stated_it():
+    from registry.models import ChangeLog
+
+    changes = {(c.record_type, c.slug): c.at for c in ChangeLog.objects.public().filter(action="created")}
+    entries = list(TimelineEntry.objects.all())
+
+    assert entries and all(entry.recorded_at == changes[entry.record_type, entry.slug] for entry in entries)
