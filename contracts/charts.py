@@ -12,7 +12,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models.functions import ExtractYear
 
 from contracts.models import HEADLINE_ORDER, Agreement, AgreementAmount, AmountKind
 from registry.charts import (
@@ -39,36 +39,38 @@ def top_level():
 
 
 def agreement_counts(agreements):
-    """{place: [agreements, of which no amount of any kind is public]}: one query."""
-    undisclosed = Q(ceiling_amount__isnull=True, obligated_amount__isnull=True) & ~Q(
+    """{place: [agreements, of which no amount of any kind is public]}: two queries, all of them and the
+    undisclosed ones, each grouped by date (NOT EXISTS in a WHERE is an anti-join; inside an aggregate's FILTER
+    PostgreSQL would run it once per row)."""
+    undisclosed = agreements.filter(ceiling_amount__isnull=True, obligated_amount__isnull=True).exclude(
         Exists(AgreementAmount.objects.filter(agreement=OuterRef("pk"))))
     counts = defaultdict(lambda: [0, 0])
-    rows = (agreements.values("best_known_on_precision", month=TruncMonth("best_known_on"))
-            .annotate(total=Count("pk"), undisclosed=Count("pk", filter=undisclosed)).order_by())
-    for row in rows:  # one row per (month, precision): day- and month-precise dates share their month
-        counts[place(row["best_known_on_precision"], row["month"])][0] += row["total"]
-        counts[place(row["best_known_on_precision"], row["month"])][1] += row["undisclosed"]
+    for column, queryset in ((0, agreements), (1, undisclosed)):
+        rows = queryset.values("best_known_on_precision", "best_known_on").annotate(count=Count("pk")).order_by()
+        for row in rows:  # one row per (date, precision), folded into its month
+            counts[place(row["best_known_on_precision"], row["best_known_on"])][column] += row["count"]
     return counts
 
 
 def amount_sums(agreements):
     """{place: {(kind, currency): [total, agreements]}}: three queries (the ceiling field, the obligation field,
-    the typed amounts). A kind is a ceiling or obligation in its own field or a typed amount of that kind, as
-    ``amount_totals`` reads them; kinds are never added together."""
+    the typed amounts), each grouped by date (an agreement has one date, so the groups' agreements add up). A
+    kind is a ceiling or obligation in its own field or a typed amount of that kind, as ``amount_totals`` reads
+    them; kinds are never added together."""
     sums = defaultdict(lambda: defaultdict(lambda: [Decimal(0), 0]))
     grouped = []
     for kind in (AmountKind.CEILING, AmountKind.OBLIGATED):
         grouped.append((kind, agreements.filter(**{f"{kind}_amount__isnull": False})
-                        .values(precision=F("best_known_on_precision"), month=TruncMonth("best_known_on"),
+                        .values(precision=F("best_known_on_precision"), day=F("best_known_on"),
                                 currency=F(f"{kind}_currency"))
                         .annotate(total=Sum(f"{kind}_amount"), agreements=Count("pk")).order_by()))
     grouped.append((None, AgreementAmount.objects.filter(agreement__in=agreements.values("pk"))
                     .values("kind", "currency", precision=F("agreement__best_known_on_precision"),
-                            month=TruncMonth("agreement__best_known_on"))
+                            day=F("agreement__best_known_on"))
                     .annotate(total=Sum("amount"), agreements=Count("agreement", distinct=True)).order_by()))
     for kind, rows in grouped:
         for row in rows:
-            entry = sums[place(row["precision"], row["month"])][(kind or row["kind"], row["currency"])]
+            entry = sums[place(row["precision"], row["day"])][(kind or row["kind"], row["currency"])]
             entry[0] += row["total"]
             entry[1] += row["agreements"]
     return sums
@@ -99,7 +101,7 @@ def months_of(*placed):
 
 
 def agreements_by_month():
-    """The charts page's two agreement charts (and what was counted apart): four queries."""
+    """The charts page's two agreement charts (and what was counted apart): five queries."""
     agreements = top_level()
     counts, sums = agreement_counts(agreements), amount_sums(agreements)
     months = months_of(counts)

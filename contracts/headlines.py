@@ -5,12 +5,12 @@ The same reading as the agreements filter (contracts/filters.py ``term_category`
 number links to the list that shows exactly those agreements: only a current term counts (in force, or in
 force but disputed; proposed, refused, removed and superseded terms do not), one term carries both the
 category and the effect, and "restrict" means prohibits or restricts. An agency's or vendor's own policy is
-not a term of any agreement and is never counted. One query for all the categories asked.
+not a term of any agreement and is never counted. Two queries for all the categories asked.
 """
 
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from contracts.models import Agreement, PublicTerm
 
@@ -23,20 +23,24 @@ def agreements_url(category, effects=()):
 
 
 def term_headlines(categories=HEADLINE_CATEGORIES):
-    """[{category, label, restricting, other_effects, none_known, total, urls}] for each category: one query."""
-    aggregates = {"total": Count("pk")}
-    for category in categories:
-        current = PublicTerm.objects.public().current().filter(agreement=OuterRef("pk"), category=category)
-        aggregates[f"{category}__restricting"] = Count("pk", filter=Q(Exists(current.filter(effect__in=RESTRICTING))))
-        aggregates[f"{category}__with_term"] = Count("pk", filter=Q(Exists(current)))
-    counts = Agreement.objects.public().aggregate(**aggregates)
+    """[{category, label, restricting, other_effects, none_known, total, urls}] for each category: two queries.
+
+    Counted over the terms (distinct agreements of the current public terms, by category), not as an EXISTS per
+    agreement (a subplan per row in an aggregate: seconds at 100,000 agreements). The same agreements either
+    way: a public term's agreement is public, and Agreement.public() asks nothing more."""
+    total = Agreement.objects.public().count()
+    terms = PublicTerm.objects.public().current().filter(agreement__isnull=False, category__in=categories)
+    counts = {row["category"]: row for row in terms.values("category").annotate(
+        with_term=Count("agreement", distinct=True),
+        restricting=Count("agreement", distinct=True, filter=Q(effect__in=RESTRICTING))).order_by()}
     headlines = []
     for category in categories:
-        restricting, with_term = counts[f"{category}__restricting"], counts[f"{category}__with_term"]
+        row = counts.get(category, {"with_term": 0, "restricting": 0})
+        restricting, with_term = row["restricting"], row["with_term"]
         headlines.append({
             "category": category, "label": PublicTerm.Category(category).label,
             "restricting": restricting, "other_effects": with_term - restricting, "with_term": with_term,
-            "none_known": counts["total"] - with_term, "total": counts["total"],
+            "none_known": total - with_term, "total": total,
             "urls": {"restricting": agreements_url(category, RESTRICTING), "with_term": agreements_url(category),
                      "none_known": agreements_url(category, ["none"]), "total": "/agreements/",
                      "matrix": "/terms/matrix/?" + urlencode({"term_category": category})},

@@ -9,7 +9,7 @@ The designations chart is a GROUP BY over each designation's earliest recorded d
 import datetime
 
 from django.db.models import Case, Count, F, Q, Value, When
-from django.db.models.functions import Coalesce, Least, NullIf, TruncMonth
+from django.db.models.functions import Coalesce, Least, NullIf
 
 from disclosures.models import Designation, TestingDisclosure
 from disclosures.services import disclosure_lag
@@ -80,10 +80,10 @@ def designations_by_month():
     precision = Case(*(When(**{name: F("first_on")}, then=F(f"{name}_precision")) for name in DATE_FIELDS),
                      default=Value(""))
     rows = (Designation.objects.public().annotate(first_on=first_on).annotate(first_precision=precision)
-            .values("status", "first_precision", month=TruncMonth("first_on")).annotate(count=Count("pk")).order_by())
+            .values("status", "first_precision", "first_on").annotate(count=Count("pk")).order_by())
     counts = {}
     for row in rows:
-        by_status = counts.setdefault(place(row["first_precision"], row["month"]), {})
+        by_status = counts.setdefault(place(row["first_precision"], row["first_on"]), {})
         by_status[row["status"]] = by_status.get(row["status"], 0) + row["count"]
     data = {"heading": "Designations over time, by status", "anchor": "designations", "chart": None,
             "notes": apart(counts)}

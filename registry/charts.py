@@ -101,15 +101,16 @@ class RangeRow:
 
 # --- small helpers ---------------------------------------------------------------------------
 
-def place(precision, month):
-    """Where a row grouped by month (TruncMonth of a partial date, and its precision) goes on a chart:
-    ("month", first day); ("year", year) when only the year is known, so it cannot be placed in a month; or
-    ("undated", None)."""
-    if month is None:
+def place(precision, day):
+    """Where a row grouped by a partial date (its first day and its precision) goes on a chart: ("month", the
+    month's first day); ("year", year) when only the year is known, so it cannot be placed in a month; or
+    ("undated", None). Queries group by the date itself rather than by a month function (a per-row function
+    call on SQLite): there are at most as many groups as days, and they are folded into months here."""
+    if day is None:
         return ("undated", None)
     if precision == DatePrecision.YEAR:
-        return ("year", month.year)
-    return ("month", month)
+        return ("year", day.year)
+    return ("month", day.replace(day=1))
 
 
 def month_label(month):

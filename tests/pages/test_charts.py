@@ -277,9 +277,9 @@ def test_the_charts_page_runs_the_same_queries_for_any_number_of_records(client,
         make_testing_disclosure(tested_from=month, tested_from_precision="month")
         make_designation(announced_on=month, announced_on_precision="month")
     client.get("/charts/")
-    # agreements by month · their ceilings · their obligations · their typed amounts · testing counts · the lag
-    # rows · designations by month and status · latest change (footer)
-    with django_assert_num_queries(8):
+    # agreements by date · the undisclosed ones by date · their ceilings · their obligations · their typed amounts
+    # · testing counts · the lag rows · designations by date and status · latest change (footer)
+    with django_assert_num_queries(9):
         assert client.get("/charts/").status_code == 200
 
 

@@ -74,8 +74,8 @@ def test_each_number_links_to_the_list_of_exactly_those_agreements(terms):
     assert urls["matrix"] == f"/terms/matrix/?term_category={SURVEILLANCE}"
 
 
-def test_the_headline_of_every_category_is_one_query(terms, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_the_headlines_of_every_category_are_two_queries(terms, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the public agreements · their current terms by category
         headlines = term_headlines()
 
     assert [h["category"] for h in headlines] == [SURVEILLANCE, "autonomous_weapons"]
@@ -154,7 +154,8 @@ def test_the_home_page_runs_the_same_queries_whatever_the_number_of_records(clie
         make_testing_disclosure(tested_from=datetime.date(2025, 1, 1), tested_from_precision="year")
     client.get("/")
     # 9 counts · latest change sets · (no one-record set: each builder's set holds a citation too, so no record
-    # query) · newest source · days sources were checked · the terms headline (one aggregate) · designations in
-    # effect · designations by status · their vendors · latest testing disclosures · latest change (footer)
-    with django_assert_num_queries(18):
+    # query) · newest source · days sources were checked · the terms headline (the public agreements, their
+    # current terms by category) · designations in effect · designations by status · their vendors · latest
+    # testing disclosures · latest change (footer)
+    with django_assert_num_queries(19):
         assert client.get("/").status_code == 200
