@@ -28,7 +28,7 @@ class AgreementFilterSet(RegistryFilterSet):
                                                 label="Has a current term about")
     term_effect = django_filters.MultipleChoiceFilter(
         choices=[*PublicTerm.Effect.choices, ("none", "No current term in that category")],
-        method="filter_terms", label="…whose effect is", widget=forms.SelectMultiple,
+        method="filter_terms", label="…whose effect is", widget=forms.CheckboxSelectMultiple,
         help_text="With a category: one current term with both (several effects: any of them, e.g. prohibits or "
                   "restricts). 'none': no current term in that category.")
     has_addendum_marker = StrictBooleanFilter(method="filter_has_addendum_marker", label="Has a classified-addendum marker")

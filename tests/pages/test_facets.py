@@ -35,7 +35,8 @@ RESULTS = re.compile(r'<p class="summary"[^>]*><strong>(\d+)</strong>')
 def options(html, name=None):
     """[(name, value, checked, label, count)] of the page's facet checkboxes."""
     found = [(n, unescape(v), bool(c), unescape(label).strip(), count) for n, v, c, label, count in OPTION.findall(html)]
-    return [option for option in found if name is None or option[0] == name]
+    # the agreements list's rows have checkboxes too ("a": compare these), which are not a facet
+    return [option for option in found if option[0] != "a" and (name is None or option[0] == name)]
 
 
 def counts(html, name):

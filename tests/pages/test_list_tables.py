@@ -37,7 +37,7 @@ def one_of_each():
 def table(html):
     """(column headers, [[(cell tag, data-label) for each cell] for each row]) of the page's records table."""
     head = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
-    headers = [unescape(text) for text in re.findall(r'<th scope="col">(.*?)</th>', head)]
+    headers = [unescape(re.sub(r"<[^>]+>", "", text)) for text in re.findall(r'<th scope="col">(.*?)</th>', head)]
     body = re.search(r"<tbody>(.*?)</tbody>", html, re.S).group(1)
     rows = [[(tag, unescape(label) if label else None)
              for tag, label in re.findall(r'<(th scope="row"|td)(?: data-label="([^"]*)")?', row)]

@@ -154,7 +154,7 @@ def test_a_vendor_page_runs_the_same_queries_for_any_number_of_facts(client, dja
 
     # vendor · parties + agreements · designations · testing links + disclosures · its timeline (one query) ·
     # own policies · content type of vendors · citations · sources · latest change (footer) · the agreements'
-    # reported amounts · notices · revisions with their total
-    with django_assert_num_queries(13):
+    # reported amounts · notices · revisions with their total · its agreements by year (the chart)
+    with django_assert_num_queries(14):
         page = page_of(client, vendor)
     assert len(items(page)) == 4 * rows
