@@ -8,6 +8,7 @@ import pytest
 
 from contracts.models import AgreementParty, PublicTerm
 from disclosures.models import Event
+from registry.models import ChangeLog
 from tests.browser.conftest import axe_violations, needs_browser, session_cookie
 from tests.builders import (
     make_agency,
@@ -45,7 +46,8 @@ def one_of_each_record():
     event = make_event(kind=Event.Kind.LAWSUIT, links=[("subject", "vendor", vendor)])
     source = make_source()
     retracted = make_agreement(title="A retracted agreement", retracted=True)
-    return {"agreement": agreement, "term": term, "marker": marker, "vendor": vendor, "agency": agency,
+    second = make_agreement(title="Enterprise AI agreement", awarding_agency=department, vendors=[partner])
+    return {"agreement": agreement, "second": second, "term": term, "marker": marker, "vendor": vendor, "agency": agency,
             "designation": designation, "testing": testing, "event": event, "source": source,
             "retracted": retracted}
 
@@ -58,7 +60,21 @@ def public_paths(records):
                 "retracted")]
     return ["/", *lists, f"/agreements/?vendor={records['vendor'].slug}&status=nonsense", *details,
             "/search/?q=frontier", "/about/", "/about/data/", "/about/api/", "/about/submissions/",
-            "/corrections/", "/account/login/", "/account/signup/", "/no-such-page/"]
+            "/corrections/", "/account/login/", "/account/signup/", "/no-such-page/", *issue_11_paths(records)]
+
+
+def issue_11_paths(records):
+    """The matrix, comparison, timeline, charts, history, recent changes and feed previews."""
+    agreement, second = records["agreement"], records["second"]
+    revisions = list(ChangeLog.objects.public().filter(record_type="agreement", slug=agreement.slug)
+                     .order_by("public_id").values_list("public_id", flat=True))
+    base = agreement.get_absolute_url()
+    return ["/terms/matrix/", "/terms/matrix/?term_category=domestic_surveillance&term_effect=restricts",
+            f"/agreements/compare/?a={agreement.slug}&a={second.slug}", f"/agreements/compare/?a={agreement.slug}",
+            "/timeline/", f"/timeline/?vendor={records['vendor'].slug}", "/charts/", "/changes/",
+            f"/changes/{revisions[0]}/", f"{base}revisions/{revisions[-1]}/", f"{base}history/",
+            f"{base}history/diff/?from={revisions[0]}&to={revisions[-1]}", f"{base}revisions/?as_of=2001-01-01",
+            "/agreements/feed/preview/", "/timeline/feed/preview/", "/changes/feed/preview/"]
 
 
 @pytest.mark.browser
