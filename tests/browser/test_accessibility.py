@@ -80,7 +80,8 @@ def issue_11_paths(records):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 @needs_browser
-def test_it_finds_no_accessibility_violation_on_any_kind_of_page(live_server, chromium, alice, mod):
+@pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["desk", "phone"])
+def test_it_finds_no_accessibility_violation_on_any_kind_of_page(live_server, chromium, alice, mod, viewport):
     records = one_of_each_record()
     pages = {None: public_paths(records),
              alice: ["/account/", "/submissions/", "/submit/agreements/",
@@ -88,16 +89,15 @@ def test_it_finds_no_accessibility_violation_on_any_kind_of_page(live_server, ch
              mod: ["/moderation/"]}
     cookies = {user: session_cookie(user, live_server) for user in pages if user is not None}
     problems = {}
-    for viewport in (DESK, PHONE):
-        for user, paths in pages.items():
-            context = chromium.new_context(bypass_csp=True, viewport=viewport)
-            if user is not None:
-                context.add_cookies([cookies[user]])
-            page = context.new_page()
-            for path in paths:
-                page.goto(f"{live_server.url}{path}")
-                found = axe_violations(page)
-                if found:
-                    problems[f"{path} at {viewport['width']} px"] = found
-            context.close()
+    for user, paths in pages.items():
+        context = chromium.new_context(bypass_csp=True, viewport=viewport)
+        if user is not None:
+            context.add_cookies([cookies[user]])
+        page = context.new_page()
+        for path in paths:
+            page.goto(f"{live_server.url}{path}")
+            found = axe_violations(page)
+            if found:
+                problems[f"{path} at {viewport['width']} px"] = found
+        context.close()
     assert problems == {}

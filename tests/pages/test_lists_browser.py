@@ -137,7 +137,7 @@ def test_a_phone_sees_stacked_rows_and_no_sideways_scroll(live_server, agreement
             assert page.evaluate(SIDEWAYS) <= 0, path
         page.goto(f"{live_server.url}/agreements/")
         stacked = page.evaluate("""() => { const row = document.querySelector('table.records tbody tr');
-            const cell = row.querySelector('td[data-label]');
+            const cell = row.querySelector('td[data-label="Awarding agency"]');
             return {row: getComputedStyle(row).display, cell: getComputedStyle(cell).display,
                     label: getComputedStyle(cell, '::before').content, head: document.querySelector(
                     'table.records thead').getBoundingClientRect().height}; }""")
