@@ -29,8 +29,7 @@ from contracts.models import (
 from registry.claims import claims_in_words
 from registry.exports import CHUNK_SIZE, Echo
 from registry.models import Citation
-from registry.pages import PAGE_SIZE, RecordCsvView, RecordDetailView, RecordListView, numbered_citations
-from registry.pagination import InvalidCursor, paginate, parse_page_size
+from registry.pages import PAGE_SIZE, RecordCsvView, RecordDetailView, RecordListView, filtered_page, numbered_citations
 
 CITATIONS = "citations__source"
 # The citations of an agreement's terms, for the footnotes of their verbatim words on its page.
@@ -294,23 +293,10 @@ class TermMatrix(View):
 
     def get(self, request):
         filterset = self.get_filterset(request)
-        errors = []
-        try:
-            page_size = parse_page_size(request.GET.get("page_size"), PAGE_SIZE)
-        except ValueError as error:
-            errors.append(str(error))
-            page_size = PAGE_SIZE
-        page = count = headline = None
+        page, count, errors = filtered_page(filterset, request, PAGE_SIZE)
+        headline = None
         policies, scoped, narrowed = [], False, False
-        valid = filterset.is_valid() and not errors
-        if valid:
-            try:
-                page = paginate(filterset.qs, filterset.keyset_ordering, cursor=request.GET.get("cursor"),
-                                page_size=page_size)
-            except InvalidCursor as error:
-                errors.append(str(error))
         if page is not None:
-            count = filterset.qs.count()
             data = filterset.form.cleaned_data
             if data.get("term_category"):
                 headline = matrix.headline(data["term_category"], filterset.qs_without_highlight())

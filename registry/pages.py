@@ -55,21 +55,7 @@ class RecordListView(View):
             query = canonical_query(resolved, self.filterset_class).urlencode()
             return HttpResponseRedirect(f"{request.path}?{query}" if query else request.path)
         filterset = self.get_filterset(request)
-        errors = []
-        try:
-            page_size = parse_page_size(request.GET.get("page_size"), PAGE_SIZE)
-        except ValueError as error:
-            errors.append(str(error))
-            page_size = PAGE_SIZE
-        page, count = None, None
-        if filterset.is_valid() and not errors and not text_errors:
-            try:
-                page = paginate(filterset.qs, filterset.keyset_ordering, cursor=request.GET.get("cursor"),
-                                page_size=page_size)
-            except InvalidCursor as error:
-                errors.append(str(error))
-            else:
-                count = filterset.qs.count()
+        page, count, errors = filtered_page(filterset, request, blocked=bool(text_errors))
         query = canonical_query(request.GET, self.filterset_class)
         groups = facets.groups(self.facets, filterset, text_errors, counted=count is not None)
         context = {
@@ -85,6 +71,23 @@ class RecordListView(View):
 
     def extra_context(self, page):
         return {}
+
+
+def filtered_page(filterset, request, default_size=PAGE_SIZE, *, blocked=False):
+    """(page, count, errors): one keyset page of the filterset's rows (``cursor`` and ``page_size`` from the
+    query string) and how many rows match in all; no page when the filters are invalid or ``blocked`` (the
+    caller has other errors), and a bad page size or cursor is an error message, not an exception."""
+    try:
+        page_size = parse_page_size(request.GET.get("page_size"), default_size)
+    except ValueError as error:
+        return None, None, [str(error)]
+    if blocked or not filterset.is_valid():
+        return None, None, []
+    try:
+        page = paginate(filterset.qs, filterset.keyset_ordering, cursor=request.GET.get("cursor"), page_size=page_size)
+    except InvalidCursor as error:
+        return None, None, [str(error)]
+    return page, filterset.qs.count(), []
 
 
 def filter_fields(filterset, groups):

@@ -19,7 +19,8 @@ from registry.feeds import SITE_NAME, BadFeedQuery, ChangeFeed, Selection
 from registry.fields import DatePrecision
 from registry.filters import TimelineFilterSet
 from registry.models import TimelineEntry
-from registry.pagination import InvalidCursor, Ordering, paginate, parse_page_size
+from registry.pages import filtered_page
+from registry.pagination import Ordering
 
 PAGE_SIZE = 100
 FEED_SIZE = 50
@@ -73,21 +74,7 @@ class TimelineView(View):
 
     def get(self, request):
         filterset = timeline_filterset(request)
-        errors = []
-        try:
-            page_size = parse_page_size(request.GET.get("page_size"), PAGE_SIZE)
-        except ValueError as error:
-            errors.append(str(error))
-            page_size = PAGE_SIZE
-        page, count = None, None
-        if filterset.is_valid() and not errors:
-            try:
-                page = paginate(filterset.qs, filterset.keyset_ordering, cursor=request.GET.get("cursor"),
-                                page_size=page_size)
-            except InvalidCursor as error:
-                errors.append(str(error))
-            else:
-                count = filterset.qs.count()
+        page, count, errors = filtered_page(filterset, request, PAGE_SIZE)
         query = request.GET.copy()
         query.pop("cursor", None)
         newest_first = filterset.keyset_ordering.descending if filterset.is_valid() else False
