@@ -24,7 +24,7 @@ class PageSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["home", "about", "about-data", "about-api", *(f"{t.name}-list" for t in record_types())]
+        return ["home", "about", "data", "about-api", *(f"{t.name}-list" for t in record_types())]
 
     def location(self, name):
         return reverse(name)

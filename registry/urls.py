@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from registry import feeds
 from registry.sitemaps import sitemaps
-from registry.views import about, charts, corrections, feed_preview, health, home, search, sources, timeline
+from registry.views import about, charts, corrections, data, feed_preview, health, home, search, sources, timeline
 from submissions import about_views as submissions_about
 
 admin.site.site_header = "AI Defense Agreements Registry — editors"
@@ -23,8 +24,11 @@ urlpatterns = [
     path("", include("disclosures.urls")),
     path("search/", search.SearchView.as_view(), name="search"),
     path("charts/", charts.ChartsView.as_view(), name="charts"),
+    path("data/", data.DataView.as_view(), name="data"),  # bulk snapshots (issue 12)
+    path("data/latest/<str:name>", data.latest_file, name="data-latest"),
+    path("data/snapshots/<str:snapshot>/<str:name>", data.snapshot_file, name="data-snapshot-file"),
     path("about/", about.AboutView.as_view(), name="about"),
-    path("about/data/", about.AboutDataView.as_view(), name="about-data"),
+    path("about/data/", RedirectView.as_view(url="/data/", permanent=True), name="about-data"),
     path("about/api/", about.AboutApiView.as_view(), name="about-api"),
     path("about/submissions/", submissions_about.AboutSubmissionsView.as_view(), name="about-submissions"),
     path("changes/feed/", feeds.ChangeFeed(), name="change-feed"),

@@ -1,5 +1,5 @@
 """The about pages: the methodology with the vocabulary generated from the models (and what each
-app's record types say their values mean), the data page and the API guide."""
+app's record types say their values mean) and the API guide. The data page is registry/views/data.py."""
 
 from dataclasses import dataclass
 
@@ -30,22 +30,13 @@ class AboutView(TemplateView):
         return context
 
 
-class AboutDataView(TemplateView):
-    template_name = "registry/about_data.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(types=in_page_order(),
-                       data_license=settings.DATA_LICENSE)
-        return context
-
-
-class AboutApiView(AboutDataView):
+class AboutApiView(TemplateView):
     template_name = "registry/about_api.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(base=self.request.build_absolute_uri("/api/v1/").rstrip("/"), rates=settings.API_RATES,
+        context.update(types=in_page_order(), data_license=settings.DATA_LICENSE,
+                       base=self.request.build_absolute_uri("/api/v1/").rstrip("/"), rates=settings.API_RATES,
                        submission_limits={"max_payload_kib": settings.SUBMISSION_MAX_PAYLOAD_BYTES // 1024,
                                           "daily_quota": settings.SUBMISSION_DAILY_QUOTA,
                                           "max_sources": settings.SUBMISSION_MAX_SOURCES})
