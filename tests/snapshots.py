@@ -25,7 +25,8 @@ def write_snapshot(root, name=SNAPSHOT, files=None, *, generated_at="2026-12-06T
         suffix = Path(file_name).suffix
         entries.append({"name": file_name, "format": FORMATS.get(suffix, ""),
                         "record_type": "agreement" if file_name.startswith("agreements.") else None,
-                        "rows": content.count(b"\n") - (suffix == ".csv"), "bytes": len(content),
+                        "rows": None if suffix == ".json" else content.count(b"\n") - (suffix == ".csv"),
+                        "bytes": len(content),
                         "sha256": hashlib.sha256(content).hexdigest()})
     document = {"generated_at": generated_at, "change_id": change_id, "schema_version": "1.0",
                 "publisher": "AI Defense Agreements Registry", "license": {"name": "CC BY 4.0"},

@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -146,8 +146,8 @@ def generation_time(value, folder_name):
         except ValueError:
             moment = None
         if moment is not None:
-            return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
-    return datetime.strptime(folder_name, "%Y-%m-%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+            return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return datetime.strptime(folder_name, "%Y-%m-%dT%H%M%SZ").replace(tzinfo=UTC)
 
 
 def whole_number(value):

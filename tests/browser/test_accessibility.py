@@ -23,6 +23,7 @@ from tests.builders import (
     make_testing_disclosure,
     make_vendor,
 )
+from tests.snapshots import write_snapshot
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 900}
@@ -59,7 +60,7 @@ def public_paths(records):
                ("agreement", "term", "marker", "vendor", "agency", "designation", "testing", "event", "source",
                 "retracted")]
     return ["/", *lists, f"/agreements/?vendor={records['vendor'].slug}&status=nonsense", *details,
-            "/search/?q=frontier", "/about/", "/about/data/", "/about/api/", "/about/submissions/",
+            "/search/?q=frontier", "/about/", "/data/", "/about/api/", "/about/submissions/",
             "/corrections/", "/account/login/", "/account/signup/", "/no-such-page/", *issue_11_paths(records)]
 
 
@@ -81,8 +82,11 @@ def issue_11_paths(records):
 @pytest.mark.django_db(transaction=True)
 @needs_browser
 @pytest.mark.parametrize("viewport", [DESK, PHONE], ids=["desk", "phone"])
-def test_it_finds_no_accessibility_violation_on_any_kind_of_page(live_server, chromium, alice, mod, viewport):
+def test_it_finds_no_accessibility_violation_on_any_kind_of_page(live_server, chromium, alice, mod, viewport, settings,
+                                                                 tmp_path):
     records = one_of_each_record()
+    settings.EXPORT_ROOT = tmp_path
+    write_snapshot(tmp_path)  # the data page with its files and columns
     pages = {None: public_paths(records),
              alice: ["/account/", "/submissions/", "/submit/agreements/",
                      f"/submit/agreements/{records['agreement'].slug}/correction/"],

@@ -92,16 +92,6 @@ def test_the_about_page_runs_a_fixed_number_of_queries(client, django_assert_num
         client.get("/about/")
 
 
-def test_the_data_page_links_the_csv_of_every_list_and_says_bulk_files_come_later(client):
-    page = client.get("/about/data/").content.decode()
-
-    for record_type in record_types():
-        assert f'href="/{record_type.path}/csv/"' in page
-        assert f'href="/{record_type.path}/feed/"' in page
-    assert "not available yet" in page
-    assert "CC BY 4.0" in page
-
-
 def test_the_api_page_explains_filtering_paging_syncing_as_of_limits_and_the_license(client, settings):
     settings.API_RATES = {"anonymous": "60/min", "standard": "600/min", "partner": "3000/min"}
     page = client.get("/about/api/").content.decode()
@@ -111,6 +101,6 @@ def test_the_api_page_explains_filtering_paging_syncing_as_of_limits_and_the_lic
     assert "curl &#x27;http://testserver/api/v1/agreements/?agency=dod" in page or \
         "curl 'http://testserver/api/v1/agreements/?agency=dod" in page
     assert "60/min" in page and "Retry-After" in page
-    assert 'href="/api/v1/schema/"' in page and 'href="/about/data/"' in page
+    assert 'href="/api/v1/schema/"' in page and 'href="/data/"' in page
     for path in ("agreements", "terms", "addendum-markers", "testing-disclosures", "sources"):
         assert f'href="/api/v1/{path}/"' in page

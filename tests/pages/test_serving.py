@@ -77,7 +77,7 @@ def test_the_home_page_says_what_the_registry_is_and_counts_public_records(clien
     assert "AI Defense Agreements Registry" in page
     assert "classified addenda" in page
     assert '<a href="/agreements/">Agreements</a></th><td class="number">1</td>' in page
-    assert 'href="/search/"' in page and 'href="/about/api/"' in page and 'href="/about/data/"' in page
+    assert 'href="/search/"' in page and 'href="/about/api/"' in page and 'href="/data/"' in page
 
 
 def test_markdown_is_sanitised():
