@@ -98,6 +98,7 @@ def pages(db):
         "search": "/search/?q=acme",
         "about": "/about/",
         "about API": "/about/api/",
+        "data": "/data/",  # its JSON-LD is a data block
         "not found": "/no/such/page/",
         "API JSON": "/api/v1/agreements/",
         "API record": f"/api/v1/agreements/{agreement.slug}/",
@@ -107,7 +108,7 @@ def pages(db):
     }
 
 
-PAGE_KINDS = ["home", "list", "record", "vendor", "search", "about", "about API", "not found", "API JSON",
+PAGE_KINDS = ["home", "list", "record", "vendor", "search", "about", "about API", "data", "not found", "API JSON",
               "API record", "Swagger UI", "ReDoc", "admin login"]
 
 
