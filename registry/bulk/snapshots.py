@@ -55,11 +55,12 @@ class Snapshot:
 
     @property
     def change_id(self):
-        return self.manifest.get("change_id")
+        """The last change the snapshot includes (None before any change, or when the manifest does not say)."""
+        return whole_number(self.manifest.get("change_id"))
 
     @property
     def schema_version(self):
-        return self.manifest.get("schema_version")
+        return text(self.manifest.get("schema_version"))
 
 
 def snapshots_root():

@@ -161,3 +161,11 @@ def test_the_page_reads_only_the_disk(client, export_root, django_assert_num_que
     # latest change (footer); the snapshot, its data package and the older ones are files
     with django_assert_num_queries(1):
         assert client.get("/data/").status_code == 200
+
+
+def test_a_snapshot_of_an_empty_registry_names_no_change(client, export_root):
+    write_snapshot(export_root, change_id=None)
+
+    page = client.get("/data/").content.decode()
+
+    assert 'id="snapshot-files"' in page and "up to change" not in page
