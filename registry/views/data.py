@@ -66,7 +66,7 @@ def record_type_of(snapshot_file):
 
 
 def csv_columns(snapshot):
-    """{csv file name: [(column, type, description)]}: from the snapshot's datapackage.json where it describes
+    """{csv file name: [(column, type, description, allowed values)]}: from the snapshot's datapackage.json where it describes
     the file, else the type's CSV columns (registry.exports) without descriptions."""
     described = datapackage_columns(snapshot)
     columns = {}
@@ -76,7 +76,7 @@ def csv_columns(snapshot):
         if f.name in described:
             columns[f.name] = described[f.name]
         elif (record_type := record_type_of(f)) is not None and record_type.csv is not None:
-            columns[f.name] = [(header, "", "") for header in record_type.csv.headers()]
+            columns[f.name] = [(header, "", "", []) for header in record_type.csv.headers()]
     return columns
 
 
@@ -93,11 +93,18 @@ def datapackage_columns(snapshot):
         found = {}
         for resource in resources:
             fields = resource["schema"]["fields"]
-            found[resource["path"]] = [(str(f["name"]), str(f.get("type", "")), str(f.get("description", "")))
-                                       for f in fields]
+            found[resource["path"]] = [(str(f["name"]), str(f.get("type", "")), str(f.get("description", "")),
+                                        allowed_values(f)) for f in fields]
         return found
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
+
+
+def allowed_values(table_schema_field):
+    """A column's fixed vocabulary (its Table Schema ``enum`` constraint), or []."""
+    constraints = table_schema_field.get("constraints")
+    values = constraints.get("enum") if isinstance(constraints, dict) else None
+    return [str(value) for value in values] if isinstance(values, list) else []
 
 
 def default_title(snapshot_file):

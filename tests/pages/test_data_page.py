@@ -14,7 +14,9 @@ pytestmark = pytest.mark.django_db
 DATAPACKAGE = json.dumps({"name": "registry", "resources": [
     {"name": "agreements", "path": "agreements.csv",
      "schema": {"fields": [{"name": "slug", "type": "string", "description": "The agreement's identifier."},
-                           {"name": "ceiling", "type": "number", "description": "The most it may be worth."}]}}],
+                           {"name": "ceiling", "type": "number", "description": "The most it may be worth."},
+                           {"name": "status", "type": "string", "description": "Where it stands.",
+                            "constraints": {"required": True, "enum": ["active", "cancelled"]}}]}}],
 }).encode()
 
 
@@ -78,8 +80,9 @@ def test_it_prefers_the_data_packages_descriptions_of_columns(client, export_roo
 
     page = client.get("/data/").content.decode()
 
-    assert "<code>agreements.csv</code>: 2 columns" in page
+    assert "<code>agreements.csv</code>: 3 columns" in page
     assert "The most it may be worth." in page and "<td>number</td>" in page
+    assert "Where it stands.<br>One of: <code>active</code>, <code>cancelled</code>" in page
 
 
 def test_a_broken_data_package_falls_back_on_the_codes_columns(client, export_root):
