@@ -93,6 +93,7 @@ def serve(request, served):
     if request.method == "HEAD":
         return HttpResponse(headers={**headers, **disposition, "Content-Type": served.content_type,
                                      "Content-Length": str(size)})
+    # Once open, the file is read to the end even if its snapshot is deleted meanwhile (POSIX keeps it).
     try:
         stream = open(served.path, "rb")  # noqa: SIM115 (closed by the response)
     except OSError:
