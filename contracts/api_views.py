@@ -16,7 +16,7 @@ from contracts.models import Agreement
 from contracts.ocds import packages as ocds
 from registry.api.caching import not_modified
 from registry.api.parameters import Choice, openapi_parameters, presence_errors, raise_if
-from registry.api_docs import ERRORS, NOT_FOUND, document_resource
+from registry.api_docs import ERROR, ERRORS, document_resource
 from registry.api_views import RecordViewSet
 
 OCDS_EXTENSION_DIR = Path(__file__).resolve().parent / "ocds" / "extension"
@@ -54,7 +54,9 @@ class AgreementViewSet(RecordViewSet):
                     "Only agreements with a government party have one; the mapping is in docs/ocds.md.",
         parameters=openapi_parameters(OcdsParameters),
         responses={(200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, description="An OCDS package."),
-                   **ERRORS, **NOT_FOUND},
+                   **ERRORS, 404: OpenApiResponse(ERROR, description="No public agreement with a government party "
+                                                                     "has this slug (drafts, retracted agreements and "
+                                                                     "vendor-to-vendor partnerships have no OCDS).")},
     )
     @action(detail=True, methods=["get"], url_path="ocds")
     def ocds(self, request, *args, **kwargs):
