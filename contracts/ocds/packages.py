@@ -65,7 +65,7 @@ def current_release(stated, changes):
 def record(stated, changes):
     """The OCDS record of an agreement: a release per public change that touched it, as stated then (changes
     made while it had no government party or was not public give none), and the compiled release."""
-    history = AgreementHistory(stated.agreement)
+    history = AgreementHistory(stated.agreement, stated.milestones)
     process = ocid(stated.agreement)
     releases = []
     for change in changes:
@@ -87,46 +87,45 @@ def publishable(slug):
     """The public agreement with ``slug`` and its parts, as a ``Stated``, when it has a government party; else
     None (no such agreement, a draft, a retracted one, or a vendor-to-vendor partnership)."""
     agreement = public_agreements().filter(slug=slug).first()
-    if agreement is None:
+    if agreement is None or not has_government_party(agreement):
         return None
-    stated = stated_now(agreement)
-    return stated if stated.has_government_party else None
+    return stated_now(agreement)
 
 
 def release_package(stated, *, uri):
-    changes = process_changes(stated.agreement)
+    changes = process_changes(stated.agreement, stated.milestones)
     release = current_release(stated, changes)
     return {**package_metadata(uri, changes[-1].at if changes else stated.agreement.updated_at),
             "releases": [release]}
 
 
 def record_package(stated, *, uri):
-    changes = process_changes(stated.agreement)
+    changes = process_changes(stated.agreement, stated.milestones)
     return {**package_metadata(uri, changes[-1].at if changes else stated.agreement.updated_at),
             "records": [record(stated, changes)]}
 
 
 # --- every agreement (the bulk export) -----------------------------------------------------------------
 
-def publishable_in_bulk():
+def has_government_party(agreement):
+    """Read from an agreement of ``public_agreements()``: a public awarding or participating agency."""
+    awarding = agreement.awarding_agency
+    return (awarding is not None and awarding.is_public) or any(link.agency.is_public
+                                                                for link in agreement.participating.all())
+
+
+def publishable_in_bulk(left_out):
     """(Stated, changes) of each agreement with a government party, one at a time (read BULK_CHUNK at a time),
-    in slug order."""
+    in slug order; the others are appended to ``left_out``, then the retracted ones."""
     for agreement in public_agreements().order_by("slug").iterator(chunk_size=BULK_CHUNK):
+        if not has_government_party(agreement):
+            left_out.append({"slug": agreement.slug, "reason": LEFT_OUT_NO_GOVERNMENT_PARTY})
+            continue
         stated = stated_now(agreement)
-        if stated.has_government_party:
-            yield stated, process_changes(agreement)
-
-
-def left_out():
-    """[{"slug", "reason"}] of the published agreements not in the packages, in slug order."""
-    rows = []
-    for agreement in public_agreements().order_by("slug").iterator(chunk_size=BULK_CHUNK):
-        if not stated_now(agreement).has_government_party:
-            rows.append({"slug": agreement.slug, "reason": LEFT_OUT_NO_GOVERNMENT_PARTY})
+        yield stated, process_changes(agreement, stated.milestones)
     for slug in Agreement.objects.retracted().filter(published_at__isnull=False).order_by("slug") \
             .values_list("slug", flat=True):
-        rows.append({"slug": slug, "reason": LEFT_OUT_RETRACTED})
-    return sorted(rows, key=lambda row: row["slug"])
+        left_out.append({"slug": slug, "reason": LEFT_OUT_RETRACTED})
 
 
 def dump(item):
@@ -152,13 +151,14 @@ def write_release_package(stream, *, published_date, uri=None):
     """Every agreement's current release, as a release package of UTF-8 JSON bytes written to ``stream``;
     returns {"rows": releases written, "left_out": [{"slug", "reason"}]}."""
     metadata = package_metadata(uri or default_uri("ocds-release-package.json"), published_date)
+    left_out = []
     rows = write_package(stream, metadata, "releases",
-                         (current_release(stated, changes) for stated, changes in publishable_in_bulk()))
-    return {"rows": rows, "left_out": left_out()}
+                         (current_release(stated, changes) for stated, changes in publishable_in_bulk(left_out)))
+    return {"rows": rows, "left_out": sorted(left_out, key=lambda row: row["slug"])}
 
 
 def write_record_package(stream, *, published_date, uri=None):
     """Every agreement's record, as a record package written like ``write_release_package``: {"rows": records}."""
     metadata = package_metadata(uri or default_uri("ocds-record-package.json"), published_date)
     return {"rows": write_package(stream, metadata, "records",
-                                  (record(stated, changes) for stated, changes in publishable_in_bulk()))}
+                                  (record(stated, changes) for stated, changes in publishable_in_bulk([])))}

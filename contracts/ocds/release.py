@@ -53,6 +53,7 @@ class Stated:
     sources: list = field(default_factory=list)  # [Source] cited by the agreement, in citation order
     terms: list = field(default_factory=list)  # [(PublicTerm, [Source])]
     markers: list = field(default_factory=list)  # [ClassifiedAddendumMarker]
+    milestones: list = field(default_factory=list)  # [contracts.ocds.milestones.Milestone]
 
     @property
     def has_government_party(self):
@@ -232,6 +233,7 @@ def build_release(stated, *, release_id, date, tag):
         "registryStatus": agreement.status,
         "registryStatusDetails": agreement.status_note,
         "termsDisclosure": agreement.terms_disclosure,
+        "implementation": {"milestones": [m.data for m in stated.milestones]} if stated.milestones else None,
     })
     tender = compact({
         "id": f"{process}-tender", "title": agreement.title,

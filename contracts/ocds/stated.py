@@ -16,6 +16,7 @@ from contracts.models import (
     PublicTerm,
     Vendor,
 )
+from contracts.ocds.milestones import milestones_of
 from contracts.ocds.release import Stated
 from registry.history import stated_order
 from registry.models import ChangeLog, Citation, Source
@@ -44,7 +45,7 @@ def public_sources(citations):
 
 
 def stated_now(agreement):
-    """A ``Stated`` of an agreement read through ``public_agreements()``."""
+    """A ``Stated`` of an agreement read through ``public_agreements()`` (and one query per milestone provider)."""
     awarding = agreement.awarding_agency
     return Stated(
         agreement=agreement,
@@ -55,6 +56,7 @@ def stated_now(agreement):
         sources=public_sources(agreement.citations.all()),
         terms=[(term, public_sources(term.citations.all())) for term in agreement.terms.all()],
         markers=list(agreement.addendum_markers.all()),
+        milestones=milestones_of(agreement),
     )
 
 
@@ -66,16 +68,21 @@ class Change:
     at: object  # when: the latest of those rows' times
 
 
-def process_changes(agreement):
+def process_changes(agreement, milestones=()):
     """The public changes that touched the agreement, oldest first, one per change set: its own ChangeLog rows
-    (which a change to a party, link, citation, term or marker also writes) and those of its terms and markers
-    (a term's citations are logged on the term only). One query."""
+    (which a change to a party, link, citation, term or marker also writes), those of its terms and markers
+    (a term's citations are logged on the term only) and those of the records its milestones come from. One query."""
     terms = PublicTerm.history.filter(agreement_id=agreement.pk).values("slug")
     markers = ClassifiedAddendumMarker.history.filter(agreement_id=agreement.pk).values("slug")
-    rows = (ChangeLog.objects.public()
-            .filter(Q(record_type=Agreement.record_type, slug=agreement.slug)
-                    | Q(record_type=PublicTerm.record_type, slug__in=terms)
-                    | Q(record_type=ClassifiedAddendumMarker.record_type, slug__in=markers))
+    touched = (Q(record_type=Agreement.record_type, slug=agreement.slug)
+               | Q(record_type=PublicTerm.record_type, slug__in=terms)
+               | Q(record_type=ClassifiedAddendumMarker.record_type, slug__in=markers))
+    by_type = {}
+    for milestone in milestones:
+        by_type.setdefault(milestone.record_type, []).append(milestone.slug)
+    for record_type, slugs in by_type.items():
+        touched |= Q(record_type=record_type, slug__in=slugs)
+    rows = (ChangeLog.objects.public().filter(touched)
             .order_by("public_id").values_list("public_id", "change_set_id", "at"))
     by_set = {}
     for public_id, change_set, at in rows:
@@ -112,9 +119,10 @@ class AgreementHistory:
     """An agreement and its parts, terms and markers through time: seven queries for the rows, three for the
     agencies, vendors and sources they name (as they are now), whatever the number of changes."""
 
-    def __init__(self, agreement):
+    def __init__(self, agreement, milestones=()):
         pk = agreement.pk
         self.pk = pk
+        self.milestones = list(milestones)
 
         def ever(model):
             return model.history.filter(agreement_id=pk).values("id")
@@ -178,4 +186,6 @@ class AgreementHistory:
             sources=sources_of(self.agreement_type, pk),
             terms=[(term, sources_of(self.term_type, term.pk)) for term in terms],
             markers=[marker for marker in mine(self.markers) if visible_then(marker, moment)],
+            # as the records they come from are now, from their publication on (their history is theirs)
+            milestones=[m for m in self.milestones if m.published_at is not None and m.published_at <= moment],
         )

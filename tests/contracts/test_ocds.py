@@ -24,6 +24,7 @@ from tests.builders import (
     make_citation,
     make_marker,
     make_term,
+    make_testing_disclosure,
     make_vendor,
 )
 from tests.ocds_validation import assert_valid, codelist_violations, load, ocds_file, schema_errors
@@ -224,6 +225,29 @@ def test_the_record_package_has_a_release_per_change_each_as_stated_then(client)
 
 
 @pytest.mark.django_db
+def test_testing_under_an_agreement_is_an_assessment_milestone_from_its_publication_on(client):
+    agreement = make_agreement()
+    make_testing_disclosure(agreements=[agreement], title="Red-teaming of the models", test_kind="red_team",
+                            tested_from=datetime.date(2025, 3, 1), tested_from_precision="day",
+                            tested_to=datetime.date(2025, 3, 4), tested_to_precision="day")
+    make_testing_disclosure(agreements=[agreement], title="A pilot", test_kind="pilot",
+                            tested_from=datetime.date(2025, 1, 1), tested_from_precision="year")
+    make_testing_disclosure(agreements=[agreement], published=False)
+
+    data = package(client, agreement.slug, record=True)
+
+    assert_valid(data, "record")
+    milestones = data["records"][0]["compiledRelease"]["contracts"][0]["implementation"]["milestones"]
+    assert [(m["title"], m["type"], m["code"], m.get("status"), m.get("dateMet")) for m in milestones] == [
+        ("Red-teaming of the models", "assessment", "red_team", "met", "2025-03-04T23:59:59Z"),
+        ("A pilot", "assessment", "pilot", None, None)]  # its end is not known: not said to be met
+    releases = data["records"][0]["releases"]
+    last_testing_change = ChangeLog.objects.public().filter(record_type="testing-disclosure").order_by("public_id").last()
+    assert releases[-1]["id"].endswith(f"-{last_testing_change.public_id}")  # a change to the testing is a release
+    assert releases[-1]["contracts"][0]["implementation"]["milestones"] == milestones
+
+
+@pytest.mark.django_db
 def test_bad_parameters_are_a_400_naming_them_and_missing_agreements_a_404(client):
     public = make_agreement()
     partnership = make_agreement(awarding_agency=None)
@@ -269,11 +293,12 @@ def test_the_ocds_packages_run_the_same_queries_for_any_number_of_parts_and_chan
     record = queries_of(client, f"/api/v1/agreements/{agreement.slug}/ocds/?package=record")
 
     # throttle (6: its window counter, in a savepoint) · latest change · the agreement with its awarding agency ·
-    # participating · parties · amounts · citations · terms · their citations · markers · the changes that touched it
-    assert len(release) == 16, "\n".join(release)
+    # participating · parties · amounts · citations · terms · their citations · markers · testing under it (the
+    # milestones) · the changes that touched it
+    assert len(release) == 17, "\n".join(release)
     # the same (16), then the history of the agreement · participating · parties · amounts · terms · markers ·
     # citations, and the agencies · vendors · sources they name
-    assert len(record) == 26, "\n".join(record)
+    assert len(record) == 27, "\n".join(record)
 
 
 # --- the bulk writers -----------------------------------------------------------------------------------
