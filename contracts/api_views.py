@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django import forms
 from django.http import Http404, HttpResponse, JsonResponse
+from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -107,6 +108,7 @@ OCDS_EXTENSION_FILES = {"extension.json": "application/json", "release-schema.js
                         "README.md": "text/markdown; charset=utf-8"}
 
 
+@require_safe
 def ocds_extension_file(request, name, version=None):
     """The registry's OCDS extension (contracts/ocds/extension/), at the address its packages name."""
     if name not in OCDS_EXTENSION_FILES:
