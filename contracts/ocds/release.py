@@ -53,6 +53,7 @@ class Stated:
     sources: list = field(default_factory=list)  # [Source] cited by the agreement, in citation order
     terms: list = field(default_factory=list)  # [(PublicTerm, [Source])]
     markers: list = field(default_factory=list)  # [ClassifiedAddendumMarker]
+    parent: object = None  # the public Agreement this one modifies, orders under or amends
     milestones: list = field(default_factory=list)  # [contracts.ocds.milestones.Milestone]
 
     @property
@@ -200,6 +201,15 @@ def withheld(marker):
     return item
 
 
+def parent_process(parent, agreement):
+    """The agreement this one modifies, orders under or amends, as its own process. An order under an IDIQ or
+    a BPA follows on from a framework; for an amendment or other child no relatedProcess code fits, so none."""
+    framework = agreement.vehicle in (Agreement.Vehicle.IDIQ_TASK_ORDER, Agreement.Vehicle.BPA)
+    return compact({"id": "parent", "relationship": ["framework"] if framework else None, "title": parent.title,
+                    "scheme": "ocid", "identifier": ocid(parent),
+                    "uri": absolute(f"/api/v1/agreements/{parent.slug}/ocds/")})
+
+
 def stated_dates(agreement):
     return compact({name: getattr(agreement, attribute).isoformat() if getattr(agreement, attribute) else None
                     for name, attribute in (("announced", "announced"), ("awarded", "awarded"),
@@ -233,6 +243,11 @@ def build_release(stated, *, release_id, date, tag):
         "registryStatus": agreement.status,
         "registryStatusDetails": agreement.status_note,
         "termsDisclosure": agreement.terms_disclosure,
+        "piid": agreement.piid,
+        "valueDetails": agreement.value_note,
+        "federalData": compact({"status": agreement.federal_data_status,
+                                "checkedDate": agreement.federal_data_checked_on.isoformat()
+                                if agreement.federal_data_checked_on else None}),
         "implementation": {"milestones": [m.data for m in stated.milestones]} if stated.milestones else None,
     })
     tender = compact({
@@ -242,6 +257,8 @@ def build_release(stated, *, release_id, date, tag):
         "procurementMethodDetails": details,
     })
     related = []
+    if stated.parent is not None:
+        related.append(parent_process(stated.parent, agreement))
     if agreement.usaspending_award_id:
         # The same award in federal data, not another process: no relatedProcess codelist value fits, so none.
         related.append({"id": "usaspending", "title": "The award in USAspending", "scheme": "USAspending",

@@ -29,7 +29,7 @@ def cited(queryset=None):
 
 def public_agreements():
     """Public agreements with everything a release reads: eight queries, however many agreements."""
-    return Agreement.objects.public().select_related("awarding_agency").prefetch_related(
+    return Agreement.objects.public().select_related("awarding_agency", "parent").prefetch_related(
         Prefetch("participating", queryset=AgreementAgency.objects.select_related("agency").order_by("id")),
         Prefetch("parties", queryset=AgreementParty.objects.select_related("vendor").order_by("role", "id")),
         Prefetch("amounts", queryset=AgreementAmount.objects.order_by("position", "id")),
@@ -46,10 +46,11 @@ def public_sources(citations):
 
 def stated_now(agreement):
     """A ``Stated`` of an agreement read through ``public_agreements()`` (and one query per milestone provider)."""
-    awarding = agreement.awarding_agency
+    awarding, parent = agreement.awarding_agency, agreement.parent
     return Stated(
         agreement=agreement,
         awarding_agency=awarding if awarding is not None and awarding.is_public else None,
+        parent=parent if parent is not None and parent.is_public else None,
         participating=[link.agency for link in agreement.participating.all() if link.agency.is_public],
         parties=[party for party in agreement.parties.all() if party.vendor.is_public],
         amounts=list(agreement.amounts.all()),
@@ -116,8 +117,9 @@ def visible_then(record, moment):
 
 
 class AgreementHistory:
-    """An agreement and its parts, terms and markers through time: seven queries for the rows, three for the
-    agencies, vendors and sources they name (as they are now), whatever the number of changes."""
+    """An agreement and its parts, terms and markers through time: seven queries for the rows, and one for each
+    kind of record they name (agencies, vendors, sources, a parent agreement: public, as they are now), whatever the
+    number of changes."""
 
     def __init__(self, agreement, milestones=()):
         pk = agreement.pk
@@ -142,6 +144,7 @@ class AgreementHistory:
         self.agencies = self.named(Agency, [self.agreement], "awarding_agency_id") | \
             self.named(Agency, [self.participating], "agency_id")
         self.vendors = self.named(Vendor, [self.parties], "vendor_id")
+        self.parents = self.named(Agreement, [self.agreement], "parent_id")
         self.sources = self.named(Source, [self.citations], "source_id")
 
     @staticmethod
@@ -180,6 +183,7 @@ class AgreementHistory:
         return Stated(
             agreement=agreement,
             awarding_agency=self.agencies.get(agreement.awarding_agency_id),
+            parent=self.parents.get(agreement.parent_id),
             participating=[agency for agency in participating if agency is not None],
             parties=parties,
             amounts=mine(self.amounts),

@@ -112,8 +112,9 @@ def test_undisclosed_amounts_and_dates_known_only_to_a_month_are_left_out_not_gu
 
 def test_full_dates_amounts_vehicle_and_usaspending_award_are_mapped():
     agreement = Agreement(slug="a", title="A", vehicle="ot_prototype", vehicle_note="OT under 10 U.S.C. 4022",
-                          ceiling_amount="200000000.00", obligated_amount="1500000.50",
-                          usaspending_award_id="CONT_AWD_HQ0034_9700_-NONE-_-NONE-")
+                          ceiling_amount="200000000.00", obligated_amount="1500000.50", piid="HQ003425C0001",
+                          usaspending_award_id="CONT_AWD_HQ0034_9700_-NONE-_-NONE-", federal_data_status="found",
+                          federal_data_checked_on=datetime.date(2026, 11, 28))
     agreement.awarded, agreement.start, agreement.end = "2025-07-14", "2025-07-15", "2026-07-14"
     amount = AgreementAmount(kind="ceiling_increase", amount="50000000.00", currency="USD", note="raised")
     release = release_of(agreement, awarding_agency=agency(), amounts=[amount])
@@ -131,6 +132,19 @@ def test_full_dates_amounts_vehicle_and_usaspending_award_are_mapped():
         "id": "usaspending", "title": "The award in USAspending", "scheme": "USAspending",
         "identifier": "CONT_AWD_HQ0034_9700_-NONE-_-NONE-",
         "uri": "https://www.usaspending.gov/award/CONT_AWD_HQ0034_9700_-NONE-_-NONE-"}]
+    assert contract["piid"] == "HQ003425C0001"
+    assert contract["federalData"] == {"status": "found", "checkedDate": "2026-11-28"}
+
+
+@pytest.mark.parametrize(("vehicle", "relationship"), [("idiq_task_order", ["framework"]), ("amendment", None)])
+def test_the_parent_agreement_is_a_related_process_by_its_ocid(vehicle, relationship):
+    parent = Agreement(slug="the-idiq", title="The IDIQ")
+    (related,) = release_of(Agreement(slug="an-order", title="An order", vehicle=vehicle), awarding_agency=agency(),
+                            parent=parent)["relatedProcesses"]
+
+    assert related.get("relationship") == relationship  # no relatedProcess code says "amends"
+    assert (related["scheme"], related["identifier"]) == ("ocid", f"{settings.OCDS_OCID_PREFIX}-the-idiq")
+    assert related["uri"].endswith("/api/v1/agreements/the-idiq/ocds/")
 
 
 # --- the checks themselves are live ------------------------------------------------------------------
