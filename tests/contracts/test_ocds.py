@@ -15,7 +15,7 @@ from contracts.ocds import write_record_package, write_release_package
 from contracts.ocds.packages import WITHHELD_INFORMATION_EXTENSION
 from contracts.ocds.release import CONTRACT_STATUS, Stated, build_release
 from registry.models import ChangeLog
-from registry.services import apply_change, change_set
+from registry.services import apply_change, change_set, retract
 from tests.builders import (
     builder_user,
     make_agency,
@@ -236,6 +236,19 @@ def test_the_record_package_has_a_release_per_change_each_as_stated_then(client)
     assert compiled["tag"] == ["compiled"]
     assert {**compiled, "id": None, "tag": None} == {**record["releases"][-1], "id": None, "tag": None}
     assert package(client, agreement.slug)["releases"][0] == record["releases"][-1]
+
+
+@pytest.mark.django_db
+def test_a_retracted_term_leaves_the_later_releases_and_stays_in_the_earlier_ones(client):
+    agreement = make_agreement()
+    term = make_term(agreement=agreement)
+    retract(term, user=builder_user(), reason="misread")
+
+    (record,) = package(client, agreement.slug, record=True)["records"]
+    stated_terms = [[t["id"] for t in r["contracts"][0].get("publicTerms", [])] for r in record["releases"]]
+
+    assert [term.slug] in stated_terms and stated_terms[-1] == []
+    assert "publicTerms" not in record["compiledRelease"]["contracts"][0]
 
 
 @pytest.mark.django_db
