@@ -8,7 +8,8 @@ class DisclosuresConfig(AppConfig):
 
     def ready(self):
         from contracts.filters import VendorFilterSet
-        from disclosures import exports, filters, pages, timeline, vocabulary
+        from contracts.ocds.milestones import register_milestones
+        from disclosures import exports, filters, ocds, pages, timeline, vocabulary
         from disclosures.models import Designation, Event, TestingDisclosure
         from registry.filters import SlugChoiceFilter, TimelineFilterSet, add_filter
         from registry.interchange import register
@@ -29,6 +30,9 @@ class DisclosuresConfig(AppConfig):
         # What disclosures shows on contracts' pages, and the filter it adds to the vendors' list.
         pages.register_sections()
         add_filter(VendorFilterSet, "has_designation", filters.vendor_has_designation())
+
+        # Testing under an agreement in the agreement's OCDS contract (contracts/ocds).
+        register_milestones(ocds.testing_milestones)
 
         # The dated facts of designations, testing and events on the timeline, and its designation filter.
         timeline.register()

@@ -10,6 +10,7 @@ from contracts.api_views import (
     ClassifiedAddendumMarkerViewSet,
     PublicTermViewSet,
     VendorViewSet,
+    ocds_extension_file,
 )
 from disclosures.api_views import DesignationViewSet, EventViewSet, TestingDisclosureViewSet
 from registry.api_doc_pages import RedocView, SwaggerView
@@ -29,6 +30,7 @@ urlpatterns = [
     path("changes/", ChangeFeed.as_view(), name="changes"),
     path("submissions/", SubmissionList.as_view(), name="submission-list"),
     path("submissions/<int:pk>/", SubmissionDetail.as_view(), name="submission-detail"),
+    path("ocds/extension/<str:name>", ocds_extension_file, name="ocds-extension"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
