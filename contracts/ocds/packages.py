@@ -40,7 +40,7 @@ def package_metadata(uri, published_date):
     return {"uri": uri, "version": OCDS_VERSION, "extensions": extension_urls(),
             "publishedDate": date_time(published_date),
             "publisher": {"name": PUBLISHER_NAME, "uri": site("/")},
-            "license": settings.DATA_LICENSE["url"], "publicationPolicy": site("/about/data/")}
+            "license": settings.DATA_LICENSE["url"], "publicationPolicy": site("/data/")}
 
 
 def tags(stated, first):
