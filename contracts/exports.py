@@ -1,7 +1,7 @@
 """CSV columns of agencies, vendors, agreements, terms and classified-addendum markers (registered
 with their record types in contracts/apps.py; the machinery is registry/exports.py)."""
 
-from contracts.models import Agency, AmountKind, Agreement, ClassifiedAddendumMarker, PublicTerm, Vendor
+from contracts.models import Agency, Agreement, AmountKind, ClassifiedAddendumMarker, PublicTerm, Vendor
 from registry.exports import (
     CITATIONS,
     CITED_TAIL,
