@@ -108,11 +108,15 @@ def fsync_folder(path):
         os.close(descriptor_)
 
 
+def generation_time():
+    return timezone.now().replace(microsecond=0)
+
+
 def write_snapshot(root=None, *, bom=False, progress=None):
     """Write a snapshot into ``root`` (default EXPORT_ROOT/snapshots); returns its folder."""
     root = Path(root or default_root())
     root.mkdir(parents=True, exist_ok=True)
-    generated_at = timezone.now().replace(microsecond=0)
+    generated_at = generation_time()
     name = generated_at.strftime(SNAPSHOT_NAME_FORMAT)
     final = root / name
     if final.exists():

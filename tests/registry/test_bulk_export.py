@@ -20,7 +20,7 @@ from django.db import transaction
 from registry.api.caching import latest_change
 from registry.bulk.records import exported
 from registry.exports import FORMULA_TRIGGERS, PARTIAL_DATE_PATTERN
-from registry.interchange import record_types
+from registry.interchange import by_name, record_types
 from registry.services import retract
 from registry.write_serializers import to_interchange
 from tests.builders import builder_user, make_agreement, make_term
@@ -163,10 +163,11 @@ def test_no_draft_leaks_into_any_file(snapshot):
 
 
 def test_retracted_records_are_included_and_marked(snapshot):
-    agreements = {line["slug"]: line for line in json_lines(snapshot, record_types()[3])}
-    terms = {row["slug"]: row for row in csv_rows(snapshot, next(t for t in record_types() if t.name == "term"))}
+    agreements = {line["slug"]: line for line in json_lines(snapshot, by_name("agreement"))}
+    terms = {row["slug"]: row for row in csv_rows(snapshot, by_name("term"))}
 
-    assert agreements["bulk-retracted"]["retracted_at"] and agreements["bulk-retracted"]["retraction_reason"] == "duplicate record"
+    assert agreements["bulk-retracted"]["retracted_at"]
+    assert agreements["bulk-retracted"]["retraction_reason"] == "duplicate record"
     assert agreements["bulk-formula"]["retracted_at"] is None
     assert terms["bulk-term-own"]["retraction_reason"] == "the term was misread"
     assert terms["bulk-term-cascade"]["retraction_reason"].startswith("Retracted with its agreement")
@@ -174,7 +175,7 @@ def test_retracted_records_are_included_and_marked(snapshot):
 
 
 def test_the_bulk_csv_neutralises_formula_cells_and_leaves_amounts(snapshot):
-    rows = {row["slug"]: row for row in csv_rows(snapshot, next(t for t in record_types() if t.name == "agreement"))}
+    rows = {row["slug"]: row for row in csv_rows(snapshot, by_name("agreement"))}
 
     assert rows["bulk-formula"]["title"] == "'" + FORMULA
     assert rows["bulk-formula"]["summary"] == "'-1 unit of the budget"
@@ -190,8 +191,8 @@ def test_each_line_is_a_record_in_the_interchange_shape_by_slug(snapshot):
         assert all(line["type"] == record_type.name for line in lines)
         for line in text.splitlines()[:3]:  # deterministic: keys sorted, no spaces
             assert line == json.dumps(json.loads(line), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    formula = next(line for line in json_lines(snapshot, record_types()[3]) if line["slug"] == "bulk-formula")
-    record = exported(record_types()[3]).get(slug="bulk-formula")
+    formula = next(line for line in json_lines(snapshot, by_name("agreement")) if line["slug"] == "bulk-formula")
+    record = exported(by_name("agreement")).get(slug="bulk-formula")
     assert {k: v for k, v in formula.items() if k not in ("type", "updated_at")} == to_interchange(record)
     assert formula["title"] == FORMULA  # JSON is not a spreadsheet: never prefixed
 
