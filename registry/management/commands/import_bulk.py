@@ -34,7 +34,9 @@ class Command(BaseCommand):
         if report:
             write_report(report, left_out)
         if left_out:
-            self.stdout.write(f"Left out {len(left_out)} problem row(s)" + (f" (report: {report})" if report else ":"))
+            rows = len({(problem.file, problem.line) for problem in left_out})
+            self.stdout.write(f"Left out {rows} row(s) with {len(left_out)} problem(s)"
+                              + (f" (report: {report})" if report else ":"))
             if not report:
                 for problem in left_out:
                     self.stdout.write(f"  {problem}")
