@@ -12,11 +12,16 @@ from django.core.management import CommandError, call_command
 
 from registry import bulk
 from registry.bulk import BulkFile
-from tests.builders import make_agreement
+from tests.builders import make_agency, make_agreement, make_term, make_vendor
+from tests.queries import two_world_sizes
 
 pytestmark = pytest.mark.django_db
 
 FORMULA = '=HYPERLINK("http://x","y")'
+# 1 (the latest public change) + for each of the 9 types one query for its JSON Lines records and one for its CSV
+# rows (18) + for the 5 types that have records here one per prefetch, per chunk of 500: their parts (parties,
+# participating agencies, amounts), citations and their sources (21). Not one more with more records.
+EXPORT_QUERIES = 40
 
 
 def export(*args):
@@ -95,3 +100,12 @@ def test_a_second_export_in_the_same_second_is_refused_and_leaves_the_first(tmp_
         export(tmp_path)
 
     assert [path.name for path in tmp_path.iterdir()] == [first.name] == ["2026-12-06T121500Z"]
+
+
+@two_world_sizes
+def test_the_export_runs_the_same_queries_for_any_number_of_records(tmp_path, django_assert_num_queries, rows):
+    for _ in range(rows):
+        agreement = make_agreement(vendors=[make_vendor()], participating=[make_agency()])
+        make_term(agreement=agreement)
+    with django_assert_num_queries(EXPORT_QUERIES):
+        export(tmp_path)
