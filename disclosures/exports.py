@@ -3,7 +3,15 @@ in disclosures/apps.py; the machinery is registry/exports.py)."""
 
 from django.db.models import Prefetch
 
-from disclosures.models import Designation, DesignationRelation, Event, TestingDisclosure
+from disclosures.models import (
+    Designation,
+    DesignationAgreement,
+    DesignationRelation,
+    Event,
+    TestingDisclosure,
+    TestingDisclosureAgreement,
+    TestingDisclosureVendor,
+)
 from registry.exports import (
     CITATIONS,
     CITED_TAIL,
@@ -16,6 +24,12 @@ from registry.exports import (
     partial,
     slug_of,
 )
+
+
+def in_order(relation, model, *related):
+    """A prefetch of links in the order they were written: these link models have no ordering of their own, and
+    PostgreSQL returns rows in any order (the same file must come out of every database)."""
+    return Prefetch(relation, queryset=model.objects.select_related(*related).order_by("id"))
 
 
 def event_links(record):
@@ -37,8 +51,8 @@ DESIGNATION_COLUMNS = Export(Designation, (
                        "\"; \" between them."),
     *CITED_TAIL,
 ), select_related=("vendor", "issuing_agency"), prefetch_related=(
-    "affected__agreement", Prefetch("related_links", queryset=DesignationRelation.objects.to_public("related")
-                                    .order_by("id")), *CITATIONS))
+    in_order("affected", DesignationAgreement, "agreement"),
+    Prefetch("related_links", queryset=DesignationRelation.objects.to_public("related").order_by("id")), *CITATIONS))
 
 TESTING_DISCLOSURE_COLUMNS = Export(TestingDisclosure, (
     *COMMON_HEAD, field("title"), slug_of("agency"),
@@ -51,7 +65,9 @@ TESTING_DISCLOSURE_COLUMNS = Export(TestingDisclosure, (
     field("lag_open", type="boolean", description="Whether the testing is not disclosed yet (the lag is still open)."),
     field("channel"),
     field("confirmed_by_agency"), field("summary"), *CITED_TAIL,
-), select_related=("agency",), prefetch_related=("vendor_links__vendor", "agreement_links__agreement", *CITATIONS))
+), select_related=("agency",), prefetch_related=(
+    in_order("vendor_links", TestingDisclosureVendor, "vendor"),
+    in_order("agreement_links", TestingDisclosureAgreement, "agreement"), *CITATIONS))
 
 EVENT_COLUMNS = Export(Event, (
     *COMMON_HEAD, field("title"), field("kind"), partial("occurred"),

@@ -6,7 +6,9 @@ stays flat whatever the size."""
 import csv
 import json
 
+from django.db import connection
 from django.db.models import Prefetch
+from django.db.models.functions import Collate
 from rest_framework import serializers
 
 from registry.exports import CHUNK_SIZE, Echo
@@ -19,7 +21,13 @@ BOM = "\ufeff"
 def exported(record_type):
     """What a snapshot holds of a type: its published records, retracted ones included (as the API's
     ``include_retracted=true`` lists them), by slug."""
-    return record_type.model.objects.listed(include_retracted=True).order_by("slug")
+    return record_type.model.objects.listed(include_retracted=True).order_by(by_slug())
+
+
+def by_slug():
+    """Slugs in code-point order on every database: a PostgreSQL database's collation may be a language's
+    (en_US ignores hyphens), and the same records must give the same file everywhere."""
+    return Collate("slug", "C") if connection.vendor == "postgresql" else "slug"
 
 
 def is_record_model(model):
