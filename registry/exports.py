@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -31,6 +33,7 @@ from registry.interchange import by_name
 from registry.models import Confidence, Source
 
 CHUNK_SIZE = 500
+API_VERSION = settings.REST_FRAMEWORK["DEFAULT_VERSION"]  # the API addresses in the CSV: /api/v1/…
 
 # What a spreadsheet reads as the start of a formula (OWASP's list for CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -162,10 +165,13 @@ TYPES_OF_FIELDS = (
 def model_field(model, attribute):
     """The model field behind an attribute (a partial date's date column, a money's amount), or None."""
     accessor = inspect.getattr_static(model, attribute, None)
-    name = {PartialDateAccessor: lambda a: a.field, MoneyAccessor: lambda a: a.amount}.get(type(accessor), lambda a: attribute)
+    if isinstance(accessor, PartialDateAccessor):
+        attribute = accessor.field
+    elif isinstance(accessor, MoneyAccessor):
+        attribute = accessor.amount
     try:
-        return model._meta.get_field(name(accessor))
-    except Exception:  # a property (lag_open, best_known…): typed by its column
+        return model._meta.get_field(attribute)
+    except FieldDoesNotExist:  # a property (lag_open…): typed by its column
         return None
 
 
@@ -201,7 +207,8 @@ class Addresses:
         return cls(request.build_absolute_uri("/"))
 
     def api(self, record):
-        return self.base + reverse(f"api:{record.record_type}-detail", kwargs={"version": "v1", "slug": record.slug})
+        return self.base + reverse(f"api:{record.record_type}-detail",
+                                   kwargs={"version": API_VERSION, "slug": record.slug})
 
     def page(self, record):
         return self.base + record.get_absolute_url()
