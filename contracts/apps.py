@@ -9,6 +9,7 @@ class ContractsConfig(AppConfig):
     def ready(self):
         from contracts import charts, exports, headlines, services, timeline, vocabulary
         from contracts.models import Agency, Agreement, ClassifiedAddendumMarker, PublicTerm, Vendor
+        from contracts.ocds import packages as ocds_packages
         from registry.filters import SlugChoiceFilter, TimelineFilterSet, add_filter
         from registry.interchange import register
         from registry.sections import CHARTS, HOME, Section, add_section
@@ -35,6 +36,9 @@ class ContractsConfig(AppConfig):
                  serializer_path=f"{serializers}.ClassifiedAddendumMarkerWriteSerializer", order=60, page_order=30,
                  api_order=30, csv=exports.MARKER_COLUMNS, meanings=vocabulary.MARKER_MEANINGS,
                  related_by=("vendor", "agency"))
+
+        # The OCDS release and record packages in every bulk snapshot.
+        ocds_packages.register_bulk_files()
 
         # The dated facts of agreements, terms and markers on the timeline, and its vendor, agency and agreement
         # filters (an agreement's is set by the link on its page, so it is a hidden field, not a long list).

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from contracts.models import Agency, Agreement, PublicTerm
+from registry.exports import neutralise
 
 Effect, Status = PublicTerm.Effect, PublicTerm.Status
 
@@ -174,16 +175,17 @@ def headline(category, agreements=None):
 # --- CSV -------------------------------------------------------------------------------------
 
 def csv_headers():
-    return ["slug", "title", "url", "awarding_agency", "vendors", "status", "best_known", "parent",
+    return ["slug", "url", "html_url", "title", "awarding_agency", "vendors", "status", "best_known", "parent",
             *PublicTerm.Category.values]
 
 
-def csv_row(agreement, base_url=""):
+def csv_row(agreement, addresses):
     """One agreement's row: who and when, then each category's cell in words (read with
-    ``terms_prefetch()``, parties with vendors, awarding agency and parent). ``base_url``: the site's
-    address, so that the page link works outside the site."""
+    ``terms_prefetch()``, parties with vendors, awarding agency and parent). ``addresses``: a
+    registry.exports.Addresses, so that the links work outside the site (url: the API, html_url: the page,
+    as in every CSV). Every cell is text: one a spreadsheet would run as a formula is neutralised."""
     best = agreement.best_known
-    return [agreement.slug, agreement.title, base_url + agreement.get_absolute_url(),
+    return [agreement.slug, addresses.api(agreement), addresses.page(agreement), neutralise(agreement.title),
             agreement.awarding_agency.slug if agreement.awarding_agency else "",
             "; ".join(party.vendor.slug for party in agreement.parties.all()), agreement.status,
             best.isoformat() if best else "", agreement.parent.slug if agreement.parent else "",

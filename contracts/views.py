@@ -27,7 +27,7 @@ from contracts.models import (
     amount_totals,
 )
 from registry.claims import claims_in_words
-from registry.exports import CHUNK_SIZE, Echo
+from registry.exports import CHUNK_SIZE, Addresses, Echo
 from registry.models import Citation
 from registry.pages import PAGE_SIZE, RecordCsvView, RecordDetailView, RecordListView, filtered_page, numbered_citations
 
@@ -333,17 +333,17 @@ class TermMatrixCsv(TermMatrix):
         ordering = filterset.keyset_ordering
         queryset = (self.get_queryset().filter(pk__in=filterset.qs.values("pk"))
                     .order_by(*ordering.order_by()))
-        base_url = request.build_absolute_uri("/").rstrip("/")
-        response = StreamingHttpResponse(matrix_csv_lines(queryset, base_url), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(matrix_csv_lines(queryset, Addresses.of_request(request)),
+                                         content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{matrix_csv_filename(filterset)}"'
         return response
 
 
-def matrix_csv_lines(queryset, base_url):
+def matrix_csv_lines(queryset, addresses):
     writer = csv.writer(Echo())
     yield writer.writerow(matrix.csv_headers())
     for agreement in queryset.iterator(chunk_size=CHUNK_SIZE):
-        yield writer.writerow(matrix.csv_row(agreement, base_url))
+        yield writer.writerow(matrix.csv_row(agreement, addresses))
 
 
 def matrix_csv_filename(filterset):

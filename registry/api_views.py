@@ -95,7 +95,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         if self.parameters["format"] == "csv":
             model = queryset.model
             rows = model.objects.filter(pk__in=queryset.values("pk")).order_by(*self.keyset_ordering.order_by())
-            return csv_response(self.record_type, rows, f"{self.record_type}s.csv")
+            return csv_response(self.record_type, rows, f"{self.record_type}s.csv", request)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -1,6 +1,6 @@
 """Loads interchange-shaped records (docs/interchange.md) through the one write path.
 
-Shared by ``load_seed`` and, later, ``import_bulk``. A load is atomic (a broken file loads
+Shared by ``load_seed`` and ``import_bulk``. A load is atomic (a broken file loads
 nothing, and every error names the record and the field) and idempotent (a record that already
 says what the file says is left alone: no history, no change log row).
 """
@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
+from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from registry.interchange import record_types
@@ -20,13 +22,20 @@ from registry.services import STAFF_CREDIT, change_set, check_record, remove_par
 
 # Keys that are not changed by a load when the file leaves them out.
 KEPT_WHEN_ABSENT = {"created_at"}
+# Keys a file may state that are no column of the write serializers: kept for the records the load creates
+# (an export states them, so that an import reproduces it), ignored otherwise.
+STATED_TIMES = ("updated_at",)
 # Columns that say when, not what: comparing them would make every load a change.
 NOT_COMPARED = {"created_at", "updated_at"}
 
 
 class LoadError(Exception):
-    def __init__(self, errors):
+    """``errors``: every problem as a line; ``problems``: those that belong to one record of the file, as
+    (type name, index in its list, "field: message") — what ``import_bulk --skip-invalid`` leaves out."""
+
+    def __init__(self, errors, problems=()):
         self.errors = errors
+        self.problems = list(problems)
         super().__init__("\n".join(errors))
 
 
@@ -48,32 +57,35 @@ class LoadReport:
                 for name in types]
 
 
-def load_records(data, *, user=None, reason="seed data", credited_to=STAFF_CREDIT):
-    """Load a multi-type interchange document; returns a LoadReport or raises LoadError."""
+def load_records(data, *, user=None, reason="seed data", credited_to=STAFF_CREDIT, locate=None):
+    """Load a multi-type interchange document; returns a LoadReport or raises LoadError.
+    ``locate(record_type, index)``: where a record is in its file, for the messages (default "agreements[3]")."""
     errors = check_layout(data)
     if errors:
         raise LoadError(errors)
     report = LoadReport()
     try:
-        load_all(data, report, errors, user=user, reason=reason, credited_to=credited_to)
+        load_all(data, report, errors, user=user, reason=reason, credited_to=credited_to, locate=locate)
     except ValidationError as error:  # raised when the change set closes, e.g. a published record without a citation
         raise LoadError(django_messages(error)) from None
     return report
 
 
-def load_all(data, report, errors, *, user, reason, credited_to=STAFF_CREDIT):
+def load_all(data, report, errors, *, user, reason, credited_to=STAFF_CREDIT, locate=None):
     """Two passes in one change set: every record's own columns first, then the parts (citations,
     parties, links), so that parts may point at any record of the file, even in a cycle. Records
     newly retracted by the file are retracted last, through the one retraction and its cascade."""
-    with change_set(user=user, reason=reason, credited_to=credited_to):
-        load = Load(errors)
-        for record_type in record_types():
-            load.columns(record_type, data.get(record_type.plural, []))
-        for record_type in record_types():
-            load.parts(record_type, data.get(record_type.plural, []))
-        if errors:
-            raise LoadError(errors)  # rolls the whole change set back
-        load.retract(user)
+    with transaction.atomic():
+        with change_set(user=user, reason=reason, credited_to=credited_to):
+            load = Load(errors, locate)
+            for record_type in record_types():
+                load.columns(record_type, data.get(record_type.plural, []))
+            for record_type in record_types():
+                load.parts(record_type, data.get(record_type.plural, []))
+            if errors:
+                raise LoadError(errors, load.problems)  # rolls the whole change set back
+            load.retract(user)
+        load.keep_stated_times()  # after the change set has closed (it sets the updated_at of touched parents)
     for (type_name, _), outcome in load.outcomes.items():
         getattr(report, outcome)[type_name] += 1
 
@@ -87,8 +99,11 @@ class Load:
     checking references and comparing with the file costs no query per record; writes go through
     the write path's bulk variant, a few queries per type and batch."""
 
-    def __init__(self, errors):
+    def __init__(self, errors, locate=None):
         self.errors = errors
+        self.problems = []  # (type name, index, message) of the errors that belong to one record
+        self.locate = locate
+        self.stated_times = defaultdict(list)  # (model, name) -> [(record, time)] of records this load creates
         self.outcomes = {}  # (type name, index) -> outcome
         self.by_slug = {}  # model -> {slug: record}
         self.source_urls = {}  # normalised url -> pk (or a marker for a source new in this file)
@@ -120,8 +135,12 @@ class Load:
         self.source_urls.update({source.url: source.pk for source in self.by_slug.get(Source, {}).values()})
 
     def where(self, record_type, index, item):
-        return f"{record_type.plural}[{index}]" + (
-            f" ({item['slug']})" if isinstance(item, dict) and isinstance(item.get("slug"), str) else "")
+        place = self.locate(record_type, index) if self.locate else f"{record_type.plural}[{index}]"
+        return place + (f" ({item['slug']})" if isinstance(item, dict) and isinstance(item.get("slug"), str) else "")
+
+    def fail_record(self, record_type, index, item, messages):
+        self.fail(self.where(record_type, index, item), messages)
+        self.problems.extend((record_type.name, index, message) for message in messages)
 
     def serializer(self, record_type, item, instance):
         serializer = record_type.write_serializer(instance=instance, data=item, context=self.context)
@@ -141,14 +160,13 @@ class Load:
         for wave in dependency_waves(record_type.name, items):
             pending, became_public = [], {}
             for index, item in wave:
-                where = self.where(record_type, index, item)
                 try:
                     record, outcome, public_now = self.record_columns(record_type, item, seen)
                 except RecordError as error:
-                    self.fail(where, error.messages)
+                    self.fail_record(record_type, index, item, error.messages)
                     continue
                 except ValidationError as error:
-                    self.fail(where, django_messages(error))
+                    self.fail_record(record_type, index, item, django_messages(error))
                     continue
                 self.outcomes[record_type.name, index] = outcome
                 known[record.slug] = record
@@ -178,9 +196,11 @@ class Load:
         instance = self.by_slug[model].get(slug) if slug is not None else None
         serializer_class = record_type.write_serializer
         serializer = self.serializer(record_type, {k: v for k, v in item.items()
-                                                   if k not in serializer_class.part_fields}, instance)
-        if not serializer.is_valid():
-            raise RecordError(flatten_errors(serializer.errors))
+                                                   if k not in serializer_class.part_fields and k not in STATED_TIMES},
+                                     instance)
+        stated, problems = stated_times(item)
+        if not serializer.is_valid() or problems:
+            raise RecordError((flatten_errors(serializer.errors) if serializer.errors else []) + problems)
         values, _ = serializer.split(serializer.validated_data)
         record = instance or model()
         before = snapshot(record)
@@ -194,6 +214,8 @@ class Load:
             self.source_urls[record.url] = record.pk or f"new:{record.slug}"
         if instance is None:
             self.backdate(record, values)
+            for name, time in stated.items():
+                self.stated_times[model, name].append((record, time))
             return record, "created", public_now
         return record, "updated" if changed or newly_retracted else "unchanged", public_now
 
@@ -243,11 +265,10 @@ class Load:
             key = (record_type.name, index)
             if key not in self.outcomes:
                 continue  # its columns failed: already reported
-            where = self.where(record_type, index, item)
             record = self.by_slug[model][item["slug"]]
-            serializer = self.serializer(record_type, item, record)
+            serializer = self.serializer(record_type, {k: v for k, v in item.items() if k not in STATED_TIMES}, record)
             if not serializer.is_valid():
-                self.fail(where, flatten_errors(serializer.errors))
+                self.fail_record(record_type, index, item, flatten_errors(serializer.errors))
                 continue
             _, parts = serializer.split(serializer.validated_data)
             changed, problems, to_add = False, [], []
@@ -262,7 +283,7 @@ class Load:
                 removes.extend(removed)
                 changed = changed or bool(added or removed)
             if problems:
-                self.fail(where, problems)
+                self.fail_record(record_type, index, item, problems)
                 continue
             stated_at = self.stated_at.get((model, record.slug))
             for row in to_add:
@@ -277,10 +298,29 @@ class Load:
             self.write(part_model, rows, record_type.plural)
 
     def retract(self, user):
-        for record, at, reason in self.to_retract:
-            if type(record).objects.retracted().filter(pk=record.pk).exists():
-                continue  # already retracted with its agreement, earlier in this load
+        """Parts first (terms, markers), then the records they belong to: a part the file states as retracted
+        on its own keeps its own reason; one retracted with its agreement (the same time) is left to the
+        cascade, so that an import reproduces both."""
+        retracting = {(type(record), record.pk): at for record, at, _ in self.to_retract}
+        for record, at, reason in reversed(self.to_retract):
+            if any(retracting.get((type(parent), parent.pk)) == at
+                   for parent in (getattr(record, name) for name in record.visibility_parents) if parent is not None):
+                continue  # retracted with its parent below, by the cascade
             retract(record, user=user, reason=reason, at=at)
+        for record, at, reason in self.to_retract:
+            if not type(record).objects.retracted().filter(pk=record.pk).exists():
+                retract(record, user=user, reason=reason, at=at)  # its parent was already retracted before the load
+
+    def keep_stated_times(self):
+        """The times a file states for the records it creates (``updated_at``), written once the change set has
+        closed: an export read back says what it said. Bookkeeping columns, as the write path's own
+        ``updated_at`` of touched parents: no history row."""
+        for (model, name), stated in self.stated_times.items():
+            by_time = defaultdict(list)
+            for record, time in stated:
+                by_time[time].append(record.pk)
+            for time, pks in by_time.items():
+                model.objects.filter(pk__in=pks).update(**{name: time})
 
 
 def part_relations(model):
@@ -307,6 +347,18 @@ def check_layout(data):
     errors += [f"{t.plural}: must be a list of records." for t in record_types()
                if t.plural in data and not isinstance(data[t.plural], list)]
     return errors
+
+
+def stated_times(item):
+    """({name: datetime}, problems) of the STATED_TIMES a record of a file gives."""
+    stated, problems = {}, []
+    for name in STATED_TIMES:
+        if isinstance(item, dict) and item.get(name) is not None:
+            try:
+                stated[name] = serializers.DateTimeField().to_internal_value(item[name])
+            except serializers.ValidationError as error:
+                problems.extend(f"{name}: {message}" for message in error.detail)
+    return stated, problems
 
 
 class RecordError(Exception):

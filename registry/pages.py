@@ -148,7 +148,7 @@ class RecordCsvView(RecordListView):
             return render(request, "registry/bad_query.html", {"filterset": filterset}, status=400)
         ordering = filterset.keyset_ordering
         queryset = self.model.objects.public().filter(pk__in=filterset.qs.values("pk")).order_by(*ordering.order_by())
-        return csv_response(self.record_type, queryset, self.filename(filterset))
+        return csv_response(self.record_type, queryset, self.filename(filterset), request)
 
     def filename(self, filterset):
         query = canonical_query(filterset.data, self.filterset_class)

@@ -311,6 +311,10 @@ def part_rows(record, relation, *related, order=()):
     given = getattr(record, "parts_then", None)
     if given is not None and relation in given:
         return given[relation]
+    prefetched = getattr(record, "_prefetched_objects_cache", {}).get(relation)
+    if prefetched is not None:  # read in bulk by the caller (the bulk export, per chunk): no query per record
+        rows = list(prefetched)
+        return sorted(rows, key=lambda row: tuple(getattr(row, name) for name in order)) if order else rows
     rows = getattr(record, relation).all()
     rows = rows.select_related(*related) if related else rows
     return rows.order_by(*order) if order else rows

@@ -162,3 +162,25 @@ def write_record_package(stream, *, published_date, uri=None):
     metadata = package_metadata(uri or default_uri("ocds-record-package.json"), published_date)
     return {"rows": write_package(stream, metadata, "records",
                                   (record(stated, changes) for stated, changes in publishable_in_bulk([])))}
+
+
+def register_bulk_files():
+    """The two OCDS packages join every bulk snapshot (registry.bulk); the agreements the release package
+    leaves out are listed in the snapshot's manifest (``ocds_left_out``)."""
+    from registry.bulk import register_bulk_file
+
+    def releases(stream, context):
+        written = write_release_package(stream, published_date=context.generated_at)
+        return {"rows": written["rows"], "ocds_left_out": written["left_out"]}
+
+    def records(stream, context):
+        return write_record_package(stream, published_date=context.generated_at)
+
+    register_bulk_file(
+        "ocds-release-package.json", "OCDS release package",
+        "Every published agreement with a government party as an OCDS 1.1.5 release (docs/ocds.md); the ones left "
+        "out are listed in manifest.json under ocds_left_out.", "application/json", releases)
+    register_bulk_file(
+        "ocds-record-package.json", "OCDS record package",
+        "The same agreements as OCDS records: one release per public change that touched the agreement, with "
+        "the compiled (current) release.", "application/json", records)

@@ -293,7 +293,8 @@ def test_the_csv_says_each_effect_in_words(client, world):
     assert rows["Permits deal"][AW] == "none known"
     assert rows["Modification"]["parent"] == world["permits"].slug
     assert rows["Prohibits deal"]["best_known"] == "2025-07"
-    assert rows["Prohibits deal"]["url"] == f"http://testserver/agreements/{world['prohibits'].slug}/"
+    assert rows["Prohibits deal"]["html_url"] == f"http://testserver/agreements/{world['prohibits'].slug}/"
+    assert rows["Prohibits deal"]["url"] == f"http://testserver/api/v1/agreements/{world['prohibits'].slug}/"
 
 
 def test_the_csv_file_name_says_what_it_holds(client, world, settings):
