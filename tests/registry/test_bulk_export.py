@@ -219,7 +219,7 @@ def test_each_line_is_a_record_in_the_interchange_shape_by_slug(snapshot):
 def test_a_snapshot_imported_into_an_empty_database_exports_again_identically(snapshot, tmp_path):
     """A second registry (a fresh SQLite file, migrated) imports the snapshot and exports it: every JSON Lines
     and CSV file (and the data package) is the same byte for byte; the manifests differ only in their time and
-    change id."""
+    change id (and the OCDS packages' checksums: those carry history and times, which an import does not bring)."""
     script = ("import sys, django; django.setup(); from django.core.management import call_command; "
               "call_command('migrate', verbosity=0); call_command('import_bulk', sys.argv[1]); "
               "call_command('export_bulk', sys.argv[2])")
@@ -231,7 +231,15 @@ def test_a_snapshot_imported_into_an_empty_database_exports_again_identically(sn
     again = Path(done.stdout.strip().splitlines()[-1])
 
     first, second = manifest_of(snapshot), manifest_of(again)
-    for entry in first["files"]:
+    compared = [entry for entry in first["files"] if not entry["name"].startswith("ocds-")]
+    assert len(compared) == 2 * len(record_types()) + 1
+    for entry in compared:
         assert (again / entry["name"]).read_bytes() == (snapshot / entry["name"]).read_bytes(), entry["name"]
-    assert {k: v for k, v in first.items() if k not in ("generated_at", "change_id")} == \
-        {k: v for k, v in second.items() if k not in ("generated_at", "change_id")}
+
+    def besides_time_and_history(manifest):
+        """The OCDS packages carry history and their generation time (release ids, dates): not compared."""
+        kept = {k: v for k, v in manifest.items() if k not in ("generated_at", "change_id", "files")}
+        return kept, [entry for entry in manifest["files"] if not entry["name"].startswith("ocds-")]
+
+    assert besides_time_and_history(first) == besides_time_and_history(second)
+    assert [e["name"] for e in first["files"]] == [e["name"] for e in second["files"]]
