@@ -44,7 +44,7 @@ AMOUNT_COLUMNS = tuple((f"amount_{kind}", amounts_of(kind)) for kind in AmountKi
 AGENCY_COLUMNS = Export((
     *COMMON_HEAD, ("name", field("name")), ("acronym", field("acronym")), ("aliases", field("aliases")),
     ("kind", field("kind")), ("parent", slug_of("parent")), ("country", field("country")),
-    ("website", field("website")), *CITED_TAIL,
+    ("website", field("website")), ("usaspending_code", field("usaspending_code")), *CITED_TAIL,
 ), select_related=("parent",), prefetch_related=CITATIONS)
 
 VENDOR_COLUMNS = Export((
