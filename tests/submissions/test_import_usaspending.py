@@ -207,3 +207,17 @@ def test_a_parent_award_in_the_registry_becomes_the_parent(tmp_path, world, impo
     run(award_file(tmp_path, award))
 
     assert Submission.objects.get().payload["parent"] == parent.slug
+
+
+def test_an_agency_code_is_unique_when_set_and_well_formed(world):
+    from django.core.exceptions import ValidationError
+
+    make_agency(usaspending_code="")
+    make_agency(usaspending_code="")  # empty: unknown, any number of agencies
+    with pytest.raises(ValidationError) as taken:
+        make_agency(usaspending_code="97AK")
+    with pytest.raises(ValidationError) as malformed:
+        make_agency(usaspending_code="97-ak")
+
+    assert "usaspending_code" in taken.value.message_dict
+    assert "usaspending_code" in malformed.value.message_dict
