@@ -57,7 +57,10 @@ SLUG_PREFIX = "syn-"
 CHUNK = 500  # agreements (with their parts) per change set
 REASON = "synthetic data (generate_synthetic, seed {seed})"
 EPOCH = datetime.datetime(2019, 1, 1, tzinfo=datetime.UTC)
-SPAN_SECONDS = int((datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC) - EPOCH).total_seconds())
+# Agreements are published by March 2026, so that what follows them (parts, designations, events, each within 90
+# days of what it refers to) and retractions stay before LATEST.
+SPAN_SECONDS = int((datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC) - EPOCH).total_seconds())
+LATEST = datetime.datetime(2026, 11, 30, tzinfo=datetime.UTC)
 PRECISIONS = (("day", 60), ("month", 25), ("year", 15))
 EDITED_SHARE, RETRACTED_SHARE = 0.10, 0.01
 
@@ -169,7 +172,7 @@ class Generator:
         return self.rng.choices(values, cum_weights=cumulative)[0]
 
     def moment(self):
-        """A time between 2019 and late 2026 (whole seconds)."""
+        """A time between 2019 and March 2026 (whole seconds)."""
         return EPOCH + datetime.timedelta(seconds=self.rng.randrange(SPAN_SECONDS))
 
     def partial(self, year_from=2018, year_to=2026, precision=None):
@@ -192,10 +195,17 @@ class Generator:
     def name(self):
         return f"{self.rng.choice(WORDS)} {self.rng.choice(WORDS)} {self.rng.choice(SUFFIXES)}"
 
-    def common(self, record, slug):
-        """Slug, times and confidence every public record has, and its first history row dated when published."""
+    def common(self, record, slug, *, after=None, early=False):
+        """Slug, times and confidence every public record has, and its first history row dated when published:
+        ``early`` (sources, agencies, vendors) in 2018, before what refers to them; a record ``after`` the records it
+        refers to within 90 days of the latest; any other between 2019 and March 2026."""
         record.slug = slug
-        record.published_at = self.moment()
+        if early:
+            record.published_at = EPOCH - datetime.timedelta(seconds=self.rng.randrange(1, 365 * 86400))
+        elif after is not None:
+            record.published_at = after + datetime.timedelta(seconds=self.rng.randrange(1, 90 * 86400))
+        else:
+            record.published_at = self.moment()
         record.created_at = record.published_at
         record.last_verified_on = (record.published_at + datetime.timedelta(days=self.rng.randint(0, 60))).date()
         record.confidence = self.pick(CONFIDENCE)
@@ -261,7 +271,7 @@ class Generator:
                             publisher=f"{self.rng.choice(WORDS)} {self.rng.choice(('News', 'Times', 'Review', 'Wire'))}",
                             kind=self.pick(SOURCE_KINDS), tier=self.pick(TIERS), verified=self.rng.random() < 0.8)
             source.published = self.partial(2018, 2026)
-            self.common(source, f"{SLUG_PREFIX}source-{k:05d}")
+            self.common(source, f"{SLUG_PREFIX}source-{k:05d}", early=True)
             self.sources.append(source)
         self.write(self.sources)
 
@@ -277,7 +287,7 @@ class Generator:
             agency = Agency(name=f"{'Department of' if level == 0 else 'Office of'} {self.rng.choice(TOPICS).title()} {k}",
                             acronym=f"S{k}{self.code(2)}", kind=kind, parent=parent,
                             usaspending_code=f"S{k:03d}" if level < 2 else "")
-            self.common(agency, f"{SLUG_PREFIX}agency-{k:04d}")
+            self.common(agency, f"{SLUG_PREFIX}agency-{k:04d}", early=True)
             levels[level].append(agency)
             self.agencies.append(agency)
         for level in levels:  # a parent is written before its sub-agencies
@@ -291,7 +301,7 @@ class Generator:
                             uei=self.code(12) if self.rng.random() < 0.7 else "",
                             cage_code=self.code(5) if self.rng.random() < 0.4 else "",
                             aliases=[f"{self.name()} LLC"] if self.rng.random() < 0.2 else [])
-            self.common(vendor, f"{SLUG_PREFIX}vendor-{k:05d}")
+            self.common(vendor, f"{SLUG_PREFIX}vendor-{k:05d}", early=True)
             self.vendors.append(vendor)
         self.write(self.vendors)
         self.cite(self.vendors, lambda record: ["name", "uei"])
@@ -385,7 +395,7 @@ class Generator:
         if self.rng.random() < 0.5:
             obligated = self.amount(4, 9)
             agreement.obligated = Money(min(obligated, ceiling) if ceiling else obligated)
-        self.common(agreement, f"{SLUG_PREFIX}agreement-{index:06d}")
+        self.common(agreement, f"{SLUG_PREFIX}agreement-{index:06d}", after=parent.published_at if parent else None)
         return agreement, vendor_index
 
     def amounts(self, index, agreement):
@@ -425,7 +435,7 @@ class Generator:
         agreement.terms_disclosure = ("partial" if self.rng.random() < 0.8 else "full_text") if clauses else (
             self.pick((("summary", 3), ("partial", 1))) if current else self.pick((("none", 3), ("summary", 1))))
         for term in rows:
-            self.common(term, f"{SLUG_PREFIX}term-{self.term_count:07d}")
+            self.common(term, f"{SLUG_PREFIX}term-{self.term_count:07d}", after=agreement.published_at)
             self.term_count += 1
         return rows
 
@@ -438,7 +448,8 @@ class Generator:
             classification=self.pick((("unknown", 5), ("secret", 2), ("top_secret", 1), ("cui", 1), ("ts_sci", 1))),
             described_subject="Deployment details not made public.")
         marker.known = self.partial(2019, 2026)
-        return self.common(marker, f"{SLUG_PREFIX}marker-{agreement.slug.removeprefix(SLUG_PREFIX + 'agreement-')}")
+        return self.common(marker, f"{SLUG_PREFIX}marker-{agreement.slug.removeprefix(SLUG_PREFIX + 'agreement-')}",
+                           after=agreement.published_at)
 
     def testing_disclosures(self, agreements):
         disclosures, links = [], []
@@ -457,7 +468,8 @@ class Generator:
                 disclosure.disclosed = self.partial(year + 1, 2026)
                 disclosure.channel = self.pick((("press_report", 4), ("official_release", 2), ("vendor_statement", 1),
                                                 ("testimony", 1), ("foia_release", 1), ("leak", 1)))
-            self.common(disclosure, f"{SLUG_PREFIX}testing-{agreement.slug.removeprefix(SLUG_PREFIX + 'agreement-')}")
+            self.common(disclosure, f"{SLUG_PREFIX}testing-{agreement.slug.removeprefix(SLUG_PREFIX + 'agreement-')}",
+                        after=agreement.published_at)
             disclosures.append(disclosure)
             links.append(TestingDisclosureVendor(disclosure=disclosure, vendor=vendor))
             if self.rng.random() < 0.8:  # testing outside any agreement is what must be visible too
@@ -499,14 +511,15 @@ class Generator:
                 designation.effective = self.partial(year, year)
                 if designation.status == "rescinded":
                     designation.ended = self.partial(year + 1, 2026)
-            self.common(designation, f"{SLUG_PREFIX}designation-{number:04d}")
+            self.common(designation, f"{SLUG_PREFIX}designation-{number:04d}",
+                        after=max((agreements[pk].published_at for pk in pks), default=None))
             designations.append(designation)
             affected.extend(DesignationAgreement(designation=designation, agreement=agreements[pk]) for pk in pks)
             for step, event_kind in enumerate(("statement", "lawsuit", "court_order")):
                 event = Event(title=f"{event_kind.replace('_', ' ').capitalize()} on {designation.title}",
                               kind=event_kind, court="U.S. District Court (synthetic)" if step else "")
                 event.occurred = self.partial(year + step, year + step)
-                self.common(event, f"{SLUG_PREFIX}event-{number:04d}-{step}")
+                self.common(event, f"{SLUG_PREFIX}event-{number:04d}-{step}", after=designation.published_at)
                 events.append(event)
                 links.append(EventLink(event=event, role="subject", designation=designation))
                 links.append(EventLink(event=event, role="actor", vendor=vendor))
@@ -564,6 +577,7 @@ class Generator:
         with change_set(user=None, reason=f"{self.reason}: retractions"):
             for model, chosen in ((Agreement, slugs), (TestingDisclosure, testing)):
                 for record in model.objects.filter(slug__in=chosen).order_by("slug"):
-                    at = max(record.published_at, EPOCH) + datetime.timedelta(days=self.rng.randint(30, 400))
+                    at = min(record.published_at + datetime.timedelta(days=self.rng.randint(30, 400)), LATEST)
+                    at = max(at, record.published_at + datetime.timedelta(seconds=1))
                     retract(record, user=None, reason="Synthetic retraction: the sources did not hold up.", at=at)
                     self.totals.retracted += 1

@@ -1,12 +1,13 @@
 """generate_synthetic: a deterministic synthetic registry, in proportion, through the bulk write path."""
 
+import datetime
 import io
 from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 
 from contracts.models import Agency, Agreement, AgreementAmount, AmountKind, ClassifiedAddendumMarker, PublicTerm, Vendor
 from disclosures.models import Designation, Event, TestingDisclosure
@@ -65,6 +66,18 @@ def test_it_writes_history_and_change_rows_with_later_edits():
     edited = Agreement.history.values("id").annotate(n=Count("history_id")).filter(n__gt=1)
     assert edited.exists()  # a share of agreements edited in later change sets
     assert ChangeLog.objects.filter(reason__contains="edit round").exists()
+
+
+def test_records_are_published_after_what_they_refer_to_and_never_in_the_future():
+    generate()
+
+    latest = datetime.datetime(2026, 11, 30, tzinfo=datetime.UTC)
+    for record_type in record_types():
+        assert not record_type.model.objects.filter(published_at__gt=latest).exists()
+        assert not record_type.model.objects.filter(retracted_at__gt=latest).exists()
+    assert not PublicTerm.objects.filter(published_at__lt=F("agreement__published_at")).exists()
+    assert not Agreement.objects.filter(published_at__lt=F("awarding_agency__published_at")).exists()
+    assert not Agreement.objects.filter(published_at__lt=F("parent__published_at")).exists()
 
 
 def test_the_same_seed_gives_the_same_registry():
