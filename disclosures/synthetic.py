@@ -559,6 +559,7 @@ class Generator:
                     apply_changes(records, validate=self.validate)
                     self.cite_again(records, round_number)
                 self.totals.edited += len(records)
+                self.progress(start + len(records), len(indexes), f"edits (round {round_number} of 3)")
 
     def cite_again(self, records, round_number):
         rows = [Citation(target=record, source=self.rng.choice(self.sources), position=3 + round_number,

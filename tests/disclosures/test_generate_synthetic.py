@@ -117,3 +117,22 @@ def test_it_refuses_to_run_twice_on_the_same_database():
 
     with pytest.raises(CommandError, match="already holds synthetic"):
         generate(agreements=20)
+
+
+def test_the_progress_bar_is_drawn_on_a_terminal_only():
+    from django.core.management.base import OutputWrapper
+
+    from disclosures.management.commands.generate_synthetic import TerminalProgress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal, log = Terminal(), io.StringIO()
+    for stream in (terminal, log):
+        progress = TerminalProgress(OutputWrapper(stream))
+        progress(250, 500, "agreements")
+        progress.close()
+
+    assert "\r[###############...............] 250/500 agreements" in terminal.getvalue()
+    assert log.getvalue() == ""

@@ -1,4 +1,3 @@
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -10,8 +9,8 @@ class TerminalProgress:
     """A one-line progress bar, drawn only when the output is a terminal (logs and pipes get the summary alone)."""
 
     def __init__(self, stream):
-        self.stream = stream
-        self.on = hasattr(stream, "isatty") and stream.isatty()
+        self.stream = stream  # the command's OutputWrapper
+        self.on = stream.isatty()
         self.started = time.monotonic()
 
     def __call__(self, done, total, label):
@@ -20,12 +19,13 @@ class TerminalProgress:
         width = 30
         filled = width * done // max(total, 1)
         elapsed = time.monotonic() - self.started
-        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} {label} ({elapsed:.0f} s)")
+        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} {label} ({elapsed:.0f} s)",
+                          ending="")
         self.stream.flush()
 
     def close(self):
         if self.on:
-            self.stream.write("\n")
+            self.stream.write("")
 
 
 class Command(BaseCommand):
@@ -50,7 +50,7 @@ class Command(BaseCommand):
             check_database(force=force)
         except SyntheticRefused as refused:
             raise CommandError(str(refused)) from None
-        progress = TerminalProgress(sys.stdout if self.stdout._out is sys.stdout else self.stdout._out)
+        progress = TerminalProgress(self.stdout)
         started = time.monotonic()
         totals = Generator(agreements, seed, validate=full_checks, progress=progress).run()
         progress.close()
