@@ -219,6 +219,8 @@ def statements(award, notes):
         found.append(Statement({"awarded": signed}, fragment("date_signed", award["date_signed"]), locator))
     dates = {name: day_of(period, key, problems) for key, name in
              (("start_date", "start"), ("end_date", "end"), ("potential_end_date", "potential_end"))}
+    if dates["start"] and dates["end"] and dates["end"] < dates["start"]:  # both YYYY-MM-DD: compared as text
+        problems.append(f"period_of_performance: end_date {dates['end']} is before start_date {dates['start']}.")
     period_values = {name: dates[name] for name in ("start", "end") if dates[name]}
     if dates["potential_end"]:
         period_values["status_note"] = POTENTIAL_END.format(dates["potential_end"])

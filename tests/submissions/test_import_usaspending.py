@@ -177,6 +177,7 @@ def test_an_award_whose_vendor_or_agency_is_unknown_is_reported_and_nothing_stor
      "generated_unique_award_id is missing"),
     (json.dumps({**AWARD, "total_obligation": "lots"}), "total_obligation"),
     (json.dumps({**AWARD, "date_signed": "14 July"}), "date_signed"),
+    (json.dumps(changed(period_of_performance={"end_date": "2025-07-31"})), "end_date 2025-07-31 is before"),
 ])
 def test_a_broken_file_gets_a_clear_error_and_nothing_is_stored(tmp_path, world, importer, content, named):
     with pytest.raises(CommandError, match=named):
