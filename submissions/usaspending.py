@@ -241,8 +241,8 @@ def title_statement(award, locator):
     if not description:
         piid = text_of(award, "piid") or award["generated_unique_award_id"]
         return Statement({"title": f"Award {piid}"[:300]}, fragment("piid", piid), locator)
-    title = description.capitalize() if description.isupper() else description
-    return Statement({"title": title[:300]}, fragment("description", award["description"]), locator)
+    # As the award writes it (often in capitals): re-casing would garble acronyms ("AI" as "Ai").
+    return Statement({"title": description[:300]}, fragment("description", award["description"]), locator)
 
 
 def offered_sources(award, chosen):

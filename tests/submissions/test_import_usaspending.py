@@ -93,7 +93,7 @@ def test_it_proposes_a_new_agreement_with_each_value_quoted_from_the_award(tmp_p
     assert (submission.kind, submission.status, submission.record_type) == ("create", "pending", "agreement")
     assert submission.submitted_by == importer
     assert submission.payload == {
-        "title": "Frontier ai prototype services", "usaspending_award_id": AWARD_ID, "piid": "HQ003425C0001",
+        "title": "FRONTIER AI PROTOTYPE SERVICES", "usaspending_award_id": AWARD_ID, "piid": "HQ003425C0001",
         "awarding_agency": "disa", "parties": [{"vendor": "frontier", "role": "prime"}],
         "obligated": {"amount": "1234567.50", "currency": "USD"},
         "ceiling": {"amount": "20000000.00", "currency": "USD"}, "awarded": "2025-07-14", "start": "2025-08-01",
