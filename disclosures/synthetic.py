@@ -5,8 +5,9 @@ does), so it has what a real registry has: history rows, change-log rows, timeli
 lives in disclosures because it builds every record type, and only disclosures may import all the apps
 (disclosures → contracts → registry). It builds model instances rather than interchange documents for the
 shared loader: the loader validates each record with its DRF serializer and reads every stored record
-before each load, which at 10,000 agreements in chunks costs many minutes; the instances pass the write
-path's own checks (``validate=True``, what the tests run) and the same close checks.
+before each load, which at 10,000 agreements in chunks costs many minutes; the instances pass every check
+of the write path (each record's model checks and the change sets' close checks), and the tests read each
+generated record back through its write serializer.
 
 Proportions (issue 13): 1 vendor per 20 agreements and 1 agency per 200 (departments, components below
 them, offices below those), skewed so that a few vendors hold most agreements; about 5 public terms per
@@ -143,7 +144,7 @@ class Totals:
 
 
 class Generator:
-    def __init__(self, agreements, seed, *, validate=False, progress=None):
+    def __init__(self, agreements, seed, *, validate=True, progress=None):
         self.plan = Plan.for_agreements(agreements)
         self.seed = seed
         self.rng = random.Random(seed)

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def generate(*args, agreements=40, seed=7):
     out = io.StringIO()
-    call_command("generate_synthetic", "--agreements", str(agreements), "--seed", str(seed), "--full-checks", *args,
+    call_command("generate_synthetic", "--agreements", str(agreements), "--seed", str(seed), *args,
                  stdout=out)
     return out.getvalue()
 

@@ -39,11 +39,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="The random seed: the same seed, the same registry.")
         parser.add_argument("--force", action="store_true",
                             help="Write even though the database holds records that are not synthetic.")
-        parser.add_argument("--full-checks", action="store_true",
-                            help="Run every model check on every record as the admin's saves do (slower); the "
-                                 "change sets' own checks (citations, drafts, terms disclosure) run always.")
 
-    def handle(self, *args, agreements, seed, force, full_checks, **options):
+    def handle(self, *args, agreements, seed, force, **options):
         if agreements < 1:
             raise CommandError("--agreements: give at least 1.")
         try:
@@ -52,7 +49,7 @@ class Command(BaseCommand):
             raise CommandError(str(refused)) from None
         progress = TerminalProgress(self.stdout)
         started = time.monotonic()
-        totals = Generator(agreements, seed, validate=full_checks, progress=progress).run()
+        totals = Generator(agreements, seed, progress=progress).run()
         progress.close()
         for name, count in sorted(totals.created.items()):
             self.stdout.write(f"{name}: {count:,}")
