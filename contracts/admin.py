@@ -53,9 +53,10 @@ class MarkerInline(NoDeleteInline):
 
 @admin.register(Agency)
 class AgencyAdmin(RecordAdmin):
-    list_display = ("name", "acronym", "kind", "parent", "confidence", "published_at", "retracted_at")
+    list_display = ("name", "acronym", "kind", "parent", "usaspending_code", "confidence", "published_at",
+                    "retracted_at")
     list_filter = ("kind", "country")
-    search_fields = ("name", "acronym", "aliases", "slug")
+    search_fields = ("name", "acronym", "aliases", "slug", "usaspending_code")
     autocomplete_fields = ("parent",)
     prepopulated_fields = {"slug": ("name",)}
     list_select_related = ("parent",)

@@ -35,7 +35,7 @@ class AgencySerializer(RecordSerializer):
     class Meta:
         model = Agency
         fields = [*RecordSerializer.common_fields, "name", "name_note", "acronym", "aliases", "kind", "parent", "country",
-                  "website", "citations"]
+                  "website", "usaspending_code", "citations"]
 
 
 class VendorSerializer(RecordSerializer):

@@ -47,7 +47,7 @@ AMOUNT_COLUMNS = tuple(amounts_of(kind) for kind in AmountKind.values)
 AGENCY_COLUMNS = Export(Agency, (
     *COMMON_HEAD, field("name"), field("acronym"), field("aliases"),
     field("kind"), slug_of("parent"), field("country"),
-    field("website"), *CITED_TAIL,
+    field("website"), field("usaspending_code"), *CITED_TAIL,
 ), select_related=("parent",), prefetch_related=CITATIONS)
 
 VENDOR_COLUMNS = Export(Vendor, (

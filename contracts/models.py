@@ -140,6 +140,11 @@ class Agency(CitedRecord):
     )
     country = models.CharField(max_length=2, default="US", help_text="ISO 3166-1 alpha-2 country code.")
     website = models.URLField(blank=True, help_text="The agency's website.")
+    usaspending_code = models.CharField(  # indexed by its unique-when-set constraint below
+        max_length=10, blank=True,
+        help_text="The agency's code in USAspending award data: a sub-tier code (e.g. '97AK') or a top-tier code "
+                  "(e.g. '097'); empty when unknown. Unique when set. import_usaspending matches awards by it.",
+    )
 
     objects = AgencyQuerySet.as_manager()
 
@@ -147,6 +152,13 @@ class Agency(CitedRecord):
         verbose_name_plural = "agencies"
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["name"], name="agency_name_idx")]
+        constraints = [
+            *BASE_CONSTRAINTS,
+            models.UniqueConstraint(
+                fields=["usaspending_code"], condition=~Q(usaspending_code=""), name="contracts_agency_usaspending_once",
+                violation_error_message="Another agency already has this USAspending agency code.",
+            ),
+        ]
 
     def clean(self):
         errors = {}
@@ -154,6 +166,8 @@ class Agency(CitedRecord):
             errors["parent"] = "An agency cannot be its own parent."
         if not isinstance(self.aliases, list) or not all(isinstance(a, str) for a in self.aliases):
             errors["aliases"] = "Aliases are a list of names."
+        if self.usaspending_code and not re.fullmatch(r"[0-9A-Z]{2,10}", self.usaspending_code):
+            errors["usaspending_code"] = "A USAspending agency code is upper-case letters and digits, e.g. 097 or 97AK."
         collect_errors(self, errors)
 
 

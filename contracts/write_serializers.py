@@ -40,7 +40,8 @@ class AgencyWriteSerializer(RecordWriteSerializer):
 
     class Meta(RecordWriteSerializer.Meta):
         model = Agency
-        fields = [*BASE_FIELDS, "name", "name_note", "acronym", "aliases", "kind", "parent", "country", "website"]
+        fields = [*BASE_FIELDS, "name", "name_note", "acronym", "aliases", "kind", "parent", "country", "website",
+                  "usaspending_code"]
 
 
 class VendorWriteSerializer(RecordWriteSerializer):

@@ -92,7 +92,7 @@ def _constraint_key(error):
     match = re.search(r"UNIQUE constraint failed: ([\w., ]+)", text)
     if match:
         columns = match.group(1).split(", ")
-        if len(columns) == 1:
+        if len(columns) == 1 and columns[0] in constraint_table():  # a unique column; else a one-column constraint
             return columns[0]
         table = columns[0].split(".")[0]
         wanted = {c.split(".")[1] for c in columns}

@@ -477,8 +477,14 @@ def _close(current):
         by_time = defaultdict(list)
         for pk, at in times.items():
             by_time[at].append(pk)
+        singles = []
         for at, pks in by_time.items():
-            model.objects.filter(pk__in=pks).update(updated_at=at)
+            if len(pks) > 1:
+                model.objects.filter(pk__in=pks).update(updated_at=at)
+            else:
+                singles.append(model(pk=pks[0], updated_at=at))
+        # A load of backdated records touches each parent at its own time: one UPDATE per batch, not per record.
+        model.objects.bulk_update(singles, ["updated_at"], batch_size=BATCH_SIZE)
     if not current.logged:
         return
     _write_change_set(current, now)
