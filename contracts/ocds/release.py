@@ -35,8 +35,6 @@ PROCUREMENT_METHOD = {
 # Vendors whose role makes them a supplier of the award; the others are parties with their registry role only.
 SUPPLIER_ROLES = ("prime", "partner")
 US_AGENCY_SCHEME, UEI_SCHEME, CAGE_SCHEME = "US-USAGOV", "US-SAM", "US-CAGE"
-# The USAspending agency code, once Agency has the field (issue 12's USAspending import adds it).
-AGENCY_CODE_FIELD = "usaspending_code"
 USASPENDING_AWARD_URL = "https://www.usaspending.gov/award/{}"
 CLASSIFICATION_SCHEME = "US-CLASSIFICATION-LEVEL"
 
@@ -99,7 +97,7 @@ def compact(mapping):
 # --- parties ---------------------------------------------------------------------------------------
 
 def agency_party(agency, roles, registry_roles):
-    code = getattr(agency, AGENCY_CODE_FIELD, "")
+    code = agency.usaspending_code  # the agency's USAspending (federal budget) code, where the registry knows it
     identifier = {"scheme": US_AGENCY_SCHEME, "id": code, "legalName": agency.name} if code \
         else {"legalName": agency.name}
     return compact({"id": f"agency-{agency.slug}", "name": agency.name, "identifier": identifier,

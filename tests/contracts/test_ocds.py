@@ -90,7 +90,7 @@ def test_parties_carry_their_identifiers_and_roles():
 
 def test_an_agency_with_a_usaspending_code_is_identified_in_the_us_government_scheme():
     coded = agency()
-    coded.usaspending_code = "097"  # the field issue 12's USAspending import adds
+    coded.usaspending_code = "097"
     party = release_of(awarding_agency=coded)["parties"][0]
 
     assert party["identifier"] == {"scheme": "US-USAGOV", "id": "097", "legalName": "Chief Digital and AI Office"}
