@@ -40,10 +40,12 @@ migrate: install
 	$(RUN_ENV) $(BIN)/python manage.py createcachetable
 
 # Loads registry/seed/seed.json when the database holds no records yet (reason: "seed data"), then rewrites the
-# timeline table from the records (a database made before the timeline existed gets its entries).
+# timeline table from the records (a database made before the timeline existed gets its entries), and writes a
+# first bulk snapshot for /data/ when EXPORT_ROOT has none (later ones: schedule export_bulk, see docs/data.md).
 seed: migrate
 	$(RUN_ENV) $(BIN)/python manage.py load_seed --if-empty
 	$(RUN_ENV) $(BIN)/python manage.py rebuild_timeline
+	$(RUN_ENV) $(BIN)/python manage.py export_bulk --if-missing
 
 run: seed
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

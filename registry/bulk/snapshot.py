@@ -20,6 +20,7 @@ from registry.api.caching import latest_change
 from registry.bulk import SCHEMA_VERSION, SNAPSHOT_NAME_FORMAT, BulkContext, bulk_files
 from registry.bulk.datapackage import descriptor
 from registry.bulk.records import exported, write_csv, write_jsonl
+from registry.bulk.snapshots import snapshots_root
 from registry.citing import SITE_NAME
 from registry.exports import Addresses
 from registry.interchange import record_types
@@ -27,10 +28,6 @@ from registry.interchange import record_types
 
 class SnapshotError(Exception):
     pass
-
-
-def default_root():
-    return Path(settings.EXPORT_ROOT) / "snapshots"
 
 
 @contextmanager
@@ -114,7 +111,7 @@ def generation_time():
 
 def write_snapshot(root=None, *, bom=False, progress=None):
     """Write a snapshot into ``root`` (default EXPORT_ROOT/snapshots); returns its folder."""
-    root = Path(root or default_root())
+    root = Path(root or snapshots_root())
     root.mkdir(parents=True, exist_ok=True)
     generated_at = generation_time()
     name = generated_at.strftime(SNAPSHOT_NAME_FORMAT)

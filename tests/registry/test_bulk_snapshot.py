@@ -127,3 +127,12 @@ def test_the_ocds_files_cost_a_fixed_number_of_queries_per_agreement(tmp_path, d
     small_world(rows)
     with django_assert_num_queries(EXPORT_QUERIES + OCDS_QUERIES + OCDS_QUERIES_PER_AGREEMENT * rows):
         export(tmp_path)
+
+
+def test_if_missing_writes_a_first_snapshot_and_then_leaves_it(tmp_path):
+    first = export(tmp_path, "--if-missing")
+    make_agreement()
+
+    again = export(tmp_path, "--if-missing")
+
+    assert again == first and [path.name for path in tmp_path.iterdir()] == [first.name]

@@ -3,7 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from registry.bulk.snapshot import Progress, SnapshotError, default_root, write_snapshot
+from registry.bulk.snapshot import Progress, SnapshotError, write_snapshot
+from registry.bulk.snapshots import latest_snapshot, snapshots_root
 
 
 class Command(BaseCommand):
@@ -16,10 +17,18 @@ class Command(BaseCommand):
                             help="Where snapshots go (default: EXPORT_ROOT/snapshots).")
         parser.add_argument("--bom", action="store_true",
                             help="Start each CSV with a UTF-8 byte order mark, for spreadsheets that need one.")
+        parser.add_argument("--if-missing", action="store_true",
+                            help="Do nothing when a complete snapshot is already there (used by `make run`, so that a "
+                                 "new local site has files on /data/).")
 
-    def handle(self, *args, outdir, bom, **options):
+    def handle(self, *args, outdir, bom, if_missing, **options):
+        root = outdir or snapshots_root()
+        existing = latest_snapshot(root) if if_missing else None
+        if existing is not None:
+            self.stdout.write(str(existing.path))
+            return
         try:
-            folder = write_snapshot(outdir or default_root(), bom=bom, progress=Progress(sys.stderr.isatty()))
+            folder = write_snapshot(root, bom=bom, progress=Progress(sys.stderr.isatty()))
         except SnapshotError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(str(folder))
