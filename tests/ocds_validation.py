@@ -1,9 +1,10 @@
-"""Offline OCDS 1.1.5 validation for the tests: the package schemas from ../shared/data/ocds-1.1.5 with the
+"""Offline OCDS 1.1.5 validation for the tests: the package schemas from tests/data/ocds-1.1.5 (a copy of
+../shared/data/ocds-1.1.5, compared by `make research-check`) with the
 withheldInformation extension and the registry's own merged into the release schema (json-merge-patch), a local
 referencing.Registry for the schema URLs (nothing is fetched), date-times checked (rfc3339-validator), and the
 closed codelists checked against the CSVs of the standard's zip.
 
-../shared sits beside the checkout (CI puts it there): without it these tests FAIL, they never skip.
+A missing file FAILS these tests; they never skip.
 """
 
 import csv
@@ -20,7 +21,7 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
 ROOT = Path(__file__).resolve().parents[1]
-OCDS_DIR = ROOT / ".." / "shared" / "data" / "ocds-1.1.5"
+OCDS_DIR = ROOT / "tests" / "data" / "ocds-1.1.5"
 OWN_EXTENSION = ROOT / "contracts" / "ocds" / "extension"
 SCHEMA_URL = "https://standard.open-contracting.org/schema/1__1__5/"
 
@@ -28,7 +29,7 @@ SCHEMA_URL = "https://standard.open-contracting.org/schema/1__1__5/"
 def ocds_file(name):
     path = OCDS_DIR / name
     if not path.exists():
-        pytest.fail(f"{path} is missing: the OCDS 1.1.5 files live in ../shared/data/ocds-1.1.5 beside the checkout")
+        pytest.fail(f"{path} is missing: tests/data/ocds-1.1.5 holds the OCDS 1.1.5 files (see tests/data/README.md)")
     return path
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from contracts.models import Agreement
 from contracts.ocds.release import build_release, date_time, ocid
 from contracts.ocds.stated import AgreementHistory, process_changes, public_agreements, stated_now
+from registry.bulk.records import streamed
 
 OCDS_VERSION = "1.1"
 PUBLISHER_NAME = "AI Defense Agreements Registry"
@@ -117,7 +118,7 @@ def has_government_party(agreement):
 def publishable_in_bulk(left_out):
     """(Stated, changes) of each agreement with a government party, one at a time (read BULK_CHUNK at a time),
     in slug order; the others are appended to ``left_out``, then the retracted ones."""
-    for agreement in public_agreements().order_by("slug").iterator(chunk_size=BULK_CHUNK):
+    for agreement in streamed(public_agreements().order_by("slug"), BULK_CHUNK):
         if not has_government_party(agreement):
             left_out.append({"slug": agreement.slug, "reason": LEFT_OUT_NO_GOVERNMENT_PARTY})
             continue
