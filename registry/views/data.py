@@ -47,20 +47,29 @@ class DataView(TemplateView):
 
 
 def described_files(snapshot):
-    """[{file, url, title, description, columns}] in manifest order, the manifest last."""
+    """[{file, url, title, description, columns}]: the record files as the other pages list their types
+    (agreements first), then the others in manifest order, the manifest last."""
     columns = csv_columns(snapshot)
     return [{"file": f, "url": reverse("data-latest", args=[f.name]),
              "title": f.title or default_title(f), "description": f.description or default_description(f),
              "columns": columns.get(f.name, []) if f.format == "csv" else []}
-            for f in snapshot.files.values()]
+            for f in sorted(snapshot.files.values(), key=page_position)]
+
+
+def page_position(snapshot_file):
+    """Where a file comes on the page: a record type's files where the pages list the type (JSON Lines before
+    CSV, as the export writes them); files of no type after them (sorted() keeps their manifest order)."""
+    record_type = record_type_of(snapshot_file)
+    return (record_type.page_order, 0) if record_type else (float("inf"), 0)
 
 
 def record_type_of(snapshot_file):
     """The record type a file holds: the manifest's, else the one whose plural names the file."""
-    try:
-        return by_name(snapshot_file.record_type) if snapshot_file.record_type else None
-    except KeyError:
-        pass
+    if snapshot_file.record_type:
+        try:
+            return by_name(snapshot_file.record_type)
+        except KeyError:
+            pass
     stem = snapshot_file.name.rsplit(".", 1)[0]
     return next((t for t in record_types() if t.plural == stem), None)
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from registry.interchange import by_name, record_types
+from registry.interchange import by_name, in_page_order, record_types
 from tests.snapshots import AGREEMENTS_CSV, AGREEMENTS_JSONL, SNAPSHOT, sha256_of, write_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +172,16 @@ def test_a_snapshot_of_an_empty_registry_names_no_change(client, export_root):
     page = client.get("/data/").content.decode()
 
     assert 'id="snapshot-files"' in page and "up to change" not in page
+
+
+def test_the_files_are_listed_as_the_pages_list_their_types_agreements_first(client, settings, tmp_path):
+    settings.EXPORT_ROOT = tmp_path
+    names = [f"{t.plural}.{ext}" for t in record_types() for ext in ("jsonl", "csv")] + ["datapackage.json"]
+    write_snapshot(tmp_path, "2026-12-06T121500Z", dict.fromkeys(names, b"x\n"))
+
+    page = client.get("/data/").content.decode()
+
+    listed = [name for name in names if f"/data/latest/{name}" in page]
+    positions = sorted(listed, key=lambda name: page.index(f"/data/latest/{name}"))
+    expected = [f"{t.plural}.{ext}" for t in in_page_order() for ext in ("jsonl", "csv")] + ["datapackage.json"]
+    assert positions == expected and positions[0] == "agreements.jsonl"
