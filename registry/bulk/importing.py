@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from registry.interchange import record_types
+from registry.interchange import by_name, record_types
 from registry.loader import LoadError, load_records
 
 READ_SIZE = 1 << 20
@@ -126,25 +126,16 @@ def import_snapshot(folder, *, skip_invalid=False, user=None):
         try:
             return load_records(data, user=user, reason=reason, locate=locate), problems
         except LoadError as error:
-            found = [problem_of(f"{by_name_plural(type_name)}.jsonl", rows[by_name_plural(type_name)][index][0], message)
-                     for type_name, index, message in error.problems]
+            found = [problem_of(f"{by_name(type_name).plural}.jsonl", rows[by_name(type_name).plural][index][0],
+                                message) for type_name, index, message in error.problems]
             attributable = len(error.problems) == len(error.errors)
             if not (skip_invalid and attributable and found):
                 others = [] if attributable else [problem_of("", None, line) for line in error.errors]
                 raise ImportRefused(problems + (found if attributable else others)) from None
             problems += found
-            wrong = {(type_name, index) for type_name, index, _ in error.problems}
-            rows = {plural: [row for index, row in enumerate(found_rows)
-                             if (singular_of(plural), index) not in wrong]
+            wrong = {(by_name(type_name).plural, index) for type_name, index, _ in error.problems}
+            rows = {plural: [row for index, row in enumerate(found_rows) if (plural, index) not in wrong]
                     for plural, found_rows in rows.items()}
-
-
-def by_name_plural(type_name):
-    return next(t.plural for t in record_types() if t.name == type_name)
-
-
-def singular_of(plural):
-    return next(t.name for t in record_types() if t.plural == plural)
 
 
 def write_report(path, problems):
