@@ -1,10 +1,14 @@
 """Full-text search with one syntax on both databases: words, "exact phrases", OR, -exclusion.
 
-PostgreSQL: one ``SearchVector(..., config="english")`` expression per type, with a GIN index over
-exactly that expression (created by a migration step that runs only on PostgreSQL), queried with
-``websearch_to_tsquery``. SQLite: an FTS5 external-content table per type (``<table>_fts``, tokenizer
-``porter unicode61``) kept in step by INSERT/UPDATE/DELETE triggers, created by a migration step that
-runs only on SQLite (``install_fts``); the query is translated to an FTS5 MATCH expression in which
+PostgreSQL: a stored generated ``tsvector`` column ``search_vector`` per type, holding exactly the
+``SearchVector(..., config="english")`` of the type's ``search_fields``, with a GIN index over it (both
+added by a migration step that runs only on PostgreSQL: ``add_stored_vector``), queried with
+``websearch_to_tsquery``. The column is not a model field (SQLite has none): ``search`` reaches it
+through ``StoredSearchVector``. Stored rather than computed, because with an expression index every row
+the index finds was read again and its ``to_tsvector`` recomputed to check it (docs/search.md).
+SQLite: an FTS5 external-content table per type (``<table>_fts``, tokenizer ``porter unicode61``)
+kept in step by INSERT/UPDATE/DELETE triggers, created by a migration step that runs only on SQLite
+(``install_fts``); the query is translated to an FTS5 MATCH expression in which
 every term is a quoted string, so no user input is ever read as FTS5 syntax. Both databases match
 whole words, with English stemming ("contracts" finds "contract"); neither matches inside a word.
 Highlights escape the text first, then mark whole matching words with <mark>.
@@ -21,15 +25,18 @@ import re
 import shlex
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db import connection
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Col, Expression, RawSQL
+from django.db.models.sql import Query
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 SEARCH_CONFIG = "english"
+SEARCH_VECTOR_COLUMN = "search_vector"  # PostgreSQL only: see add_stored_vector
 MAX_QUERY_LENGTH = 200
 # A word, as both databases' tokenizers read one: letters and digits ("§", "-", "*" and quotes are not).
 WORD = re.compile(r"[^\W_]+")
@@ -82,8 +89,9 @@ def search(queryset, text):
     if not groups:
         return queryset
     if connection.vendor == "postgresql":
-        fields = queryset.model.search_fields
-        return queryset.annotate(search_document=search_vector(fields)).filter(search_document=search_query(groups))
+        # alias(), not annotate(): the vector is matched (and may be ranked: F("search_document")), never
+        # fetched with each row.
+        return queryset.alias(search_document=StoredSearchVector()).filter(search_document=search_query(groups))
     return _search_with_fts(queryset, groups)
 
 
@@ -102,6 +110,60 @@ def search_query(groups):
             either = term_query(term) if either is None else either | term_query(term)
         combined = either if combined is None else combined & either
     return combined
+
+
+# --- PostgreSQL: the stored column ---------------------------------------------------------------
+
+
+class StoredSearchVector(Expression):
+    """The ``search_vector`` column of the query's own table (not a model field: SQLite has no such column)."""
+
+    output_field = SearchVectorField()
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        # A Col follows the table's alias when the query is relabelled (used as a subquery).
+        return Col(query.get_initial_alias(), _vector_column(query.model))
+
+
+@cache
+def _vector_column(model):
+    field = SearchVectorField()
+    field.set_attributes_from_name(SEARCH_VECTOR_COLUMN)
+    field.model = model
+    return field
+
+
+def search_vector_sql(schema_editor, model, fields):
+    """The SQL of ``search_vector(fields)`` over ``model``'s unqualified columns, parameters inlined — the
+    expression the GIN indexes of the 0003 migrations were built over, so the stored column holds the very
+    same vectors."""
+    query = Query(model, alias_cols=False)
+    compiler = query.get_compiler(connection=schema_editor.connection)
+    sql, params = compiler.compile(search_vector(fields).resolve_expression(query))
+    return sql % tuple(schema_editor.quote_value(p) for p in params)
+
+
+def add_stored_vector(schema_editor, model, fields, index_name, replaces=None):
+    """Add ``model``'s generated column, computed by PostgreSQL on every INSERT and UPDATE however the row
+    is written (save, bulk_create, bulk_update, raw SQL), and a GIN index over it; drop the expression
+    index ``replaces`` it makes useless."""
+    table, quote = model._meta.db_table, schema_editor.quote_name
+    schema_editor.execute(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(SEARCH_VECTOR_COLUMN)} tsvector "
+                          f"GENERATED ALWAYS AS ({search_vector_sql(schema_editor, model, fields)}) STORED")
+    schema_editor.execute(f"CREATE INDEX {quote(index_name)} ON {quote(table)} USING gin ({quote(SEARCH_VECTOR_COLUMN)})")
+    if replaces:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {quote(replaces)}")
+
+
+def remove_stored_vector(schema_editor, model, fields, index_name, replaces=None):
+    """The reverse of ``add_stored_vector``: the expression index back, the column (and its index) gone."""
+    from django.contrib.postgres.indexes import GinIndex
+
+    if replaces:
+        schema_editor.add_index(model, GinIndex(search_vector(fields), name=replaces))
+    quote = schema_editor.quote_name
+    schema_editor.execute(f"DROP INDEX IF EXISTS {quote(index_name)}")
+    schema_editor.execute(f"ALTER TABLE {quote(model._meta.db_table)} DROP COLUMN IF EXISTS {quote(SEARCH_VECTOR_COLUMN)}")
 
 
 # --- SQLite: FTS5 ---------------------------------------------------------------------------------

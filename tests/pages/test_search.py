@@ -180,48 +180,59 @@ def test_the_page_runs_one_query_per_type_whatever_the_number_of_matches(client,
 
 MIGRATIONS = ["registry.migrations.0003_search_index", "contracts.migrations.0003_search_index",
               "disclosures.migrations.0003_search_index"]
+# The stored column that replaced those expression indexes (tests/registry/test_search_vector.py tests it).
+VECTOR_MIGRATIONS = ["registry.migrations.0015_search_vector", "contracts.migrations.0012_search_vector",
+                     "disclosures.migrations.0011_search_vector"]
 
 
-def search_indexes():
-    """{model label: (index name, fields)} from the three migrations."""
+def search_indexes(migrations=MIGRATIONS, table="SEARCH_INDEXES"):
+    """{model label: (index name, fields, …)} from the three migrations."""
     indexes = {}
-    for path in MIGRATIONS:
+    for path in migrations:
         module = importlib.import_module(path)
         app_label = path.split(".")[0]
-        for model_name, spec in module.SEARCH_INDEXES.items():
+        for model_name, spec in getattr(module, table).items():
             indexes[f"{app_label}.{model_name}"] = spec
     return indexes
 
 
-def test_the_migrations_index_exactly_the_fields_each_model_searches():
-    indexes = search_indexes()
+@pytest.mark.parametrize("migrations, table", [(MIGRATIONS, "SEARCH_INDEXES"), (VECTOR_MIGRATIONS, "SEARCH_VECTORS")])
+def test_the_migrations_index_exactly_the_fields_each_model_searches(migrations, table):
+    indexes = search_indexes(migrations, table)
 
     assert set(indexes) == {t.model._meta.label_lower for t in record_types()}
     for record_type in record_types():
-        _, fields = indexes[record_type.model._meta.label_lower]
+        fields = indexes[record_type.model._meta.label_lower][1]
         assert tuple(fields) == tuple(record_type.model.search_fields), record_type.name
 
 
+def test_the_stored_columns_replace_exactly_the_expression_indexes():
+    indexes, vectors = search_indexes(), search_indexes(VECTOR_MIGRATIONS, "SEARCH_VECTORS")
+    assert {label: spec[2] for label, spec in vectors.items()} == {label: spec[0] for label, spec in indexes.items()}
+
+
 def test_each_type_has_a_gin_index_its_search_uses_on_postgresql_and_none_on_sqlite():
-    indexes = search_indexes()
+    vectors = search_indexes(VECTOR_MIGRATIONS, "SEARCH_VECTORS")
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            # The migrations do nothing here: SQLite searches its FTS5 tables and has no such index.
-            for record_type in record_types():
-                model = record_type.model
-                index_name, _ = indexes[model._meta.label_lower]
-                assert index_name not in connection.introspection.get_constraints(cursor, model._meta.db_table)
-            return
-        cursor.execute("SET LOCAL enable_seqscan = off")
         for record_type in record_types():
             model = record_type.model
-            index_name, _ = indexes[model._meta.label_lower]
+            index_name, _, replaced = vectors[model._meta.label_lower]
             constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
+            # The expression index is gone on PostgreSQL (the stored column's replaced it); SQLite never had
+            # either: it searches its FTS5 tables.
+            assert replaced not in constraints, replaced
+            if connection.vendor != "postgresql":
+                assert index_name not in constraints, index_name
+                continue
             assert constraints[index_name]["type"] == "gin", index_name
+            assert constraints[index_name]["columns"] == ["search_vector"], index_name
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            for record_type in record_types():
+                model = record_type.model
+                plan = search(model.objects.order_by(), "surveillance").explain()
 
-            plan = search(model.objects.order_by(), "surveillance").explain()
-
-            assert index_name in plan, plan
+                assert vectors[model._meta.label_lower][0] in plan, plan
 
 
 # --- whole words, stemming and hostile queries, on both databases -----------------------------
