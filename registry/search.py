@@ -29,7 +29,7 @@ from functools import cache
 
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Func, IntegerField, Q, Subquery
 from django.db.models.expressions import Col, Expression, RawSQL
 from django.db.models.sql import Query
 from django.utils.html import escape
@@ -93,6 +93,14 @@ def search(queryset, text):
         # fetched with each row.
         return queryset.alias(search_document=StoredSearchVector()).filter(search_document=search_query(groups))
     return _search_with_fts(queryset, groups)
+
+
+def with_total(queryset, name="total"):
+    """``queryset`` with each row carrying how many rows it holds, counted once by a scalar subquery. Cheaper
+    than ``Window(Count("pk"))``, which keeps every matching row, whole, before the first ten are taken: 2–3×
+    on a common word on both databases (docs/search.md)."""
+    count = Subquery(queryset.order_by().values(n=Func("pk", function="COUNT")), output_field=IntegerField())
+    return queryset.annotate(**{name: count})
 
 
 def search_query(groups):
