@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchRank
 from django.db import connection
-from django.db.models import Count, F, Window
+from django.db.models import F
 from django.views.generic import TemplateView
 
 from registry.interchange import in_page_order
-from registry.search import clean_query, highlight, mentions, parse_query, search, search_query
+from registry.search import clean_query, highlight, mentions, parse_query, search, search_query, with_total
 
 SEARCH_RESULTS_PER_TYPE = 10
 
@@ -83,7 +83,7 @@ class SearchView(TemplateView):
 
     def search_type(self, record_type, query, groups, words):
         """One query per type: the first ten matches, each carrying the total count."""
-        found = search(record_type.model.objects.public(), query).annotate(total=Window(Count("pk")))
+        found = with_total(search(record_type.model.objects.public(), query))
         if connection.vendor == "postgresql":
             found = found.annotate(rank=SearchRank(F("search_document"), search_query(groups)))
             found = found.order_by("-rank", "-updated_at", "id")
