@@ -187,9 +187,10 @@ else:
     }
 
 # The response cache (registry/response_cache.py): anonymous GETs of the API and the public pages, keyed by the
-# latest public change id, so a change is visible on the very next request. Off under pytest so that the query
-# counts measure the views (tests/registry/test_response_cache.py turns it on).
-RESPONSE_CACHE = env_bool("RESPONSE_CACHE", "pytest" not in sys.modules)
+# latest public change id, so a change is visible on the very next request. On by default; off by default with
+# DEBUG (a template edited under `make run` shows at once) and under pytest (the query counts measure the views;
+# tests/registry/test_response_cache.py turns it on).
+RESPONSE_CACHE = env_bool("RESPONSE_CACHE", not DEBUG and "pytest" not in sys.modules)
 RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 300)
 # How long a shared cache (a CDN) may serve an anonymous page before revalidating it (`s-maxage`); browsers
 # always revalidate. 0 makes the CDN ask on every request (a cheap 304 when nothing changed).
