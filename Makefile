@@ -9,7 +9,7 @@ TEST_ENV := SECRET_KEY=test-only-secret-key DEBUG=false
 PYTEST_ARGS ?= -n auto
 RUN_ENV  := DEBUG=true
 
-.PHONY: help install install-dev browser screenshots run serve migrate seed superuser moderator test lint openapi openapi-check api-conformance research-check ci clean
+.PHONY: help install install-dev browser screenshots run serve migrate seed superuser moderator test lint openapi openapi-check api-conformance research-check replica-test ci clean
 
 help:
 	@echo "make run        install, migrate, load the seed data if the database is empty, serve on :$(PORT)"
@@ -85,6 +85,14 @@ screenshots: install-dev browser
 
 test: install-dev
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The read-replica router against a real streaming replica: a throwaway primary (5433) and replica (5434) in a
+# temporary directory (scripts/replica-cluster; needs root and Debian's PostgreSQL), migrated, then tests/replica
+# (committed writes, waits for replay); the cluster is stopped and removed even when a test fails.
+replica-test: install-dev
+	scripts/replica-cluster run -- env $(TEST_ENV) sh -c '$(BIN)/python manage.py migrate --noinput -v0 \
+	  && $(BIN)/python manage.py createcachetable \
+	  && $(BIN)/python -m pytest -p no:xdist -q tests/replica'
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from registry import api_serializers
+from registry import api_serializers, response_cache
 from registry.api.caching import etag_for, latest_change, not_modified, with_validators
 from registry.api.filtering import ValidatedFilterBackend
 from registry.api.pagination import KeysetPagination
@@ -96,12 +96,17 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
             model = queryset.model
             rows = model.objects.filter(pk__in=queryset.values("pk")).order_by(*self.keyset_ordering.order_by())
             return csv_response(self.record_type, rows, f"{self.record_type}s.csv", request)
+        if (cached := response_cache.cached_api_response(request, self._etag)) is not None:
+            return cached
         page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return response_cache.kept_api_response(
+            request, self._etag, self.get_paginated_response(self.get_serializer(page, many=True).data))
 
     def retrieve(self, request, *args, **kwargs):
         if not_modified(request, self._etag, self._last_modified):
             return Response(status=status.HTTP_304_NOT_MODIFIED)
+        if (cached := response_cache.cached_api_response(request, self._etag)) is not None:
+            return cached
         as_of = self.parameters["as_of"]
         slug = kwargs["slug"]
         record = self.record_as_of(slug, as_of) if as_of else self.get_queryset().filter(slug=slug).first()
@@ -110,7 +115,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
                 raise Http404(f"The {self.record_type} '{slug}' was not yet recorded at that time.")
             raise Http404(f"No {self.record_type} has the slug '{slug}'"
                           + (" at that time." if as_of else "."))
-        return Response(self.get_serializer(record).data)
+        return response_cache.kept_api_response(request, self._etag, Response(self.get_serializer(record).data))
 
     def record_as_of(self, slug, moment):
         """The record as the registry stated it at ``moment``, with its parts as of then."""
@@ -170,6 +175,8 @@ class ChangeFeed(RegistryAPIView):
         etag = etag_for(request, change_id)
         if not_modified(request, etag, last_modified):
             return Response(status=status.HTTP_304_NOT_MODIFIED)
+        if (cached := response_cache.cached_api_response(request, etag)) is not None:
+            return with_validators(cached, etag, last_modified)
         changes = ChangeLog.objects.public().filter(public_id__gt=after).order_by("public_id")
         if record_type:
             changes = changes.filter(record_type=record_type)
@@ -180,7 +187,7 @@ class ChangeFeed(RegistryAPIView):
             next_url = request.build_absolute_uri(f"{request.path}?after={page[-1].public_id}&page_size={size}"
                                                   + (f"&type={record_type}" if record_type else ""))
         data = {"next": next_url, "results": ChangeSerializer(page, many=True, context={"request": request}).data}
-        return with_validators(Response(data), etag, last_modified)
+        return response_cache.kept_api_response(request, etag, with_validators(Response(data), etag, last_modified))
 
 
 class ApiRoot(RegistryAPIView):

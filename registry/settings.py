@@ -1,6 +1,7 @@
 """The registry's one settings module. Every knob is an environment variable with a safe
 local default; the README lists them all."""
 
+import copy
 import datetime
 import os
 import sys
@@ -90,6 +91,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A logged-in user's response is private (never stored by a shared cache); see accounts/middleware.py.
     "accounts.middleware.PrivateWhenLoggedInMiddleware",
+    # Anonymous GETs of public pages: the response cache, an ETag, Cache-Control for a CDN, 304s
+    # (registry/http_caching.py). After authentication, before the middleware that may set cookies.
+    "registry.http_caching.PublicPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -148,6 +152,19 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+# Streaming read replicas (docs/scaling.md): each URL becomes replica_1, replica_2… with the primary's pool and
+# statement timeout; registry/db_router.py sends reads there and writes (and a request's reads after its own
+# write, and reads inside a transaction) to the primary. Tests mirror them onto the test database.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
+for number, replica_url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    replica = dj_database_url.parse(replica_url)
+    for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "OPTIONS"):
+        if key in DATABASES["default"] and replica["ENGINE"] == DATABASES["default"]["ENGINE"]:
+            replica[key] = copy.deepcopy(DATABASES["default"][key])
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{number}"] = replica
+DATABASE_ROUTERS = ["registry.db_router.PrimaryReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- caches ---------------------------------------------------------------------------------
@@ -168,6 +185,16 @@ else:
         "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "registry_throttle",
                      "OPTIONS": {"MAX_ENTRIES": env_int("THROTTLE_CACHE_MAX_ENTRIES", 100_000)}},
     }
+
+# The response cache (registry/response_cache.py): anonymous GETs of the API and the public pages, keyed by the
+# latest public change id, so a change is visible on the very next request. On by default; off by default with
+# DEBUG (a template edited under `make run` shows at once) and under pytest (the query counts measure the views;
+# tests/registry/test_response_cache.py turns it on).
+RESPONSE_CACHE = env_bool("RESPONSE_CACHE", not DEBUG and "pytest" not in sys.modules)
+RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 300)
+# How long a shared cache (a CDN) may serve an anonymous page before revalidating it (`s-maxage`); browsers
+# always revalidate. 0 makes the CDN ask on every request (a cheap 304 when nothing changed).
+CDN_CACHE_SECONDS = env_int("CDN_CACHE_SECONDS", 60)
 
 # --- auth, i18n, static -----------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
