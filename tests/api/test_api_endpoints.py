@@ -101,19 +101,19 @@ BUILDERS = {
 
 
 # Absolute query counts of a list (?include=citations) and of a detail, the same for 2 and 20 rows.
-# Every request: throttle counter on the database cache (6: read, write, cull checks) · latest public
-# change (ETag) · the page of rows (a detail: the record); then one query per prefetch, named below.
+# Every request: the throttle's counter (one upsert) · latest public change (ETag) · the page of rows (a
+# detail: the record); then one query per prefetch, named below.
 QUERIES = {
-    # 8 + awarding agency · participating agencies · parties with vendors · citations · reported amounts (issue 9)
-    "agreements": (13, 13),
-    "terms": (10, 10),  # 8 + agreement/owner · citations
-    "addendum-markers": (10, 10),  # 8 + agreement · citations
-    "agencies": (10, 10),  # 8 + parent · citations
-    "vendors": (9, 9),  # 8 + citations
-    "designations": (12, 12),  # 8 + subject vendor · affected agreements · related designations · citations
-    "testing-disclosures": (12, 12),  # 8 + testing agency · vendors · agreements · citations
-    "events": (10, 10),  # 8 + links · citations
-    "sources": (8, 8),  # 8 + (no prefetch)
+    # 3 + awarding agency · participating agencies · parties with vendors · citations · reported amounts (issue 9)
+    "agreements": (8, 8),
+    "terms": (5, 5),  # 3 + agreement/owner · citations
+    "addendum-markers": (5, 5),  # 3 + agreement · citations
+    "agencies": (5, 5),  # 3 + parent · citations
+    "vendors": (4, 4),  # 3 + citations
+    "designations": (7, 7),  # 3 + subject vendor · affected agreements · related designations · citations
+    "testing-disclosures": (7, 7),  # 3 + testing agency · vendors · agreements · citations
+    "events": (5, 5),  # 3 + links · citations
+    "sources": (3, 3),  # 3 + (no prefetch)
 }
 
 
