@@ -2,7 +2,9 @@
 
 One atomic step per request, exact under concurrency: with REDIS_URL, INCR and EXPIRE NX in one pipeline
 (no database write at all); otherwise one ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` on the
-RateCounter table (PostgreSQL, and SQLite ≥ 3.35), outside any transaction of the request."""
+RateCounter table (PostgreSQL, and SQLite ≥ 3.35), outside any transaction of the request. A trigger on that
+table deletes old windows whenever a new one is inserted (registry/migrations/0014_rate_counter.py): still one
+statement per request, so query counts never depend on when the last pruning was."""
 
 import math
 import time
@@ -13,9 +15,6 @@ from django.db import connection
 from rest_framework.throttling import BaseThrottle
 
 from registry.models import RateCounter
-
-LONGEST_WINDOW = 86400  # "…/d": a row older than two of these can count nothing any more
-PRUNE_INTERVAL = 300  # seconds between one process's deletions of old windows
 
 TABLE = RateCounter._meta.db_table
 UPSERT = (f'INSERT INTO "{TABLE}" ("key", "window_start", "count") VALUES (%s, %s, 1) '
@@ -74,19 +73,8 @@ def redis_client(url):
     return redis.Redis.from_url(url)
 
 
-_next_prune = [time.monotonic() + PRUNE_INTERVAL]
-
-
 def count_in_database(key, window_start):
     with connection.cursor() as cursor:
         cursor.execute(UPSERT, [key, window_start])
         (used,) = cursor.fetchone()
-    if used == 1 and time.monotonic() >= _next_prune[0]:  # a new window: now and then, forget the old ones
-        _next_prune[0] = time.monotonic() + PRUNE_INTERVAL
-        prune_windows(before=int(time.time()) - 2 * LONGEST_WINDOW)
     return used
-
-
-def prune_windows(before):
-    """Delete the counters of windows that started before ``before`` (epoch seconds): one indexed DELETE."""
-    return RateCounter.objects.filter(window_start__lt=before).delete()[0]

@@ -2,17 +2,44 @@
 
 from django.db import migrations, models
 
+# Old windows go as new ones come: inserting a client's first counter of a window (never the update of a
+# counter) deletes every counter more than two days (the longest window, twice) older than it, through
+# the index on window_start. Inside the one upsert statement, so a request still makes one query.
+PRUNE_AGE = 2 * 86400
 
-def unlogged(apps, schema_editor):
-    """On PostgreSQL the counters skip the write-ahead log: a request's counter write then never waits for a
-    WAL flush (fsync), and a crash that loses the current windows' counts is harmless."""
+POSTGRESQL_PRUNE = f"""
+CREATE OR REPLACE FUNCTION registry_ratecounter_prune() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM registry_ratecounter WHERE window_start < NEW.window_start - {PRUNE_AGE};
+    RETURN NULL;
+END $$;
+CREATE TRIGGER registry_ratecounter_prune AFTER INSERT ON registry_ratecounter
+    FOR EACH ROW EXECUTE FUNCTION registry_ratecounter_prune();
+"""
+SQLITE_PRUNE = f"""
+CREATE TRIGGER registry_ratecounter_prune AFTER INSERT ON registry_ratecounter BEGIN
+    DELETE FROM registry_ratecounter WHERE window_start < NEW.window_start - {PRUNE_AGE};
+END;
+"""
+
+
+def counters_setup(apps, schema_editor):
+    """On PostgreSQL the counters also skip the write-ahead log: a request's counter write then never waits
+    for a WAL flush (fsync), and a crash that loses the current windows' counts is harmless."""
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("ALTER TABLE registry_ratecounter SET UNLOGGED")
+        schema_editor.execute(POSTGRESQL_PRUNE)
+    elif schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(SQLITE_PRUNE)
 
 
-def logged(apps, schema_editor):
+def counters_teardown(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP TRIGGER IF EXISTS registry_ratecounter_prune ON registry_ratecounter")
+        schema_editor.execute("DROP FUNCTION IF EXISTS registry_ratecounter_prune()")
         schema_editor.execute("ALTER TABLE registry_ratecounter SET LOGGED")
+    elif schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("DROP TRIGGER IF EXISTS registry_ratecounter_prune")
 
 
 class Migration(migrations.Migration):
@@ -35,5 +62,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('key', 'window_start'), name='rate_counter_once')],
             },
         ),
-        migrations.RunPython(unlogged, logged),
+        migrations.RunPython(counters_setup, counters_teardown),
     ]
