@@ -5,11 +5,18 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# gthread, not sync: its main loop tells the arbiter it is alive while a thread streams a response, so a
+# full CSV export longer than `timeout` completes instead of being killed halfway (docs/api-performance.md).
+# A request that fails mid-stream still ends the chunked body without its last chunk: the client sees an error.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
-max_requests = 2000  # recycle workers now and then, so a slow leak never grows
-max_requests_jitter = 200
+# Recycling workers is off by default: every worker reached max_requests at about the same moment and they
+# restarted together (latency spikes on the changes page). Set GUNICORN_MAX_REQUESTS to guard against a slow
+# leak; the jitter is as large as the interval, so the workers' restarts spread over the whole interval.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", max_requests))
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -21,6 +21,7 @@ from registry.api_serializers import (
     RecordSerializer,
     ReferenceField,
     ReferenceListField,
+    links_to,
     money_columns,
     partial_columns,
     reference,
@@ -129,8 +130,8 @@ class AgreementSerializer(RecordSerializer):
     requirements_map = {
         "awarding_agency": reference_requirement("awarding_agency", Agency.objects.all()),
         "parent": reference_requirement("parent", Agreement.objects.all()),
-        "participating_agencies": ([], [Prefetch("participating", queryset=AgreementAgency.objects.select_related("agency"))]),
-        "parties": ([], [Prefetch("parties", queryset=AgreementParty.objects.select_related("vendor"))]),
+        "participating_agencies": ([], [Prefetch("participating", queryset=links_to(AgreementAgency, "agency"))]),
+        "parties": ([], [Prefetch("parties", queryset=links_to(AgreementParty, "vendor", order=("role", "id")))]),
         "amounts": ([], [Prefetch("amounts", queryset=AgreementAmount.objects.order_by("position", "id"))]),
         "first_reported": partial_columns("first_reported_on"),
         "best_known": (["best_known_on", "best_known_on_precision", "best_known_kind"], []),

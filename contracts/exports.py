@@ -1,7 +1,18 @@
 """CSV columns of agencies, vendors, agreements, terms and classified-addendum markers (registered
 with their record types in contracts/apps.py; the machinery is registry/exports.py)."""
 
-from contracts.models import Agency, Agreement, AmountKind, ClassifiedAddendumMarker, PublicTerm, Vendor
+from django.db.models import Prefetch
+
+from contracts.models import (
+    Agency,
+    Agreement,
+    AgreementAgency,
+    AgreementParty,
+    AmountKind,
+    ClassifiedAddendumMarker,
+    PublicTerm,
+    Vendor,
+)
 from registry.exports import (
     CITATIONS,
     CITED_TAIL,
@@ -77,7 +88,13 @@ AGREEMENT_COLUMNS = Export(Agreement, (
     field("status_note"),
     field("terms_disclosure"), field("summary"), *CITED_TAIL,
 ), select_related=("awarding_agency", "parent"),
-   prefetch_related=("parties__vendor", "participating__agency", "amounts", *CITATIONS))
+   # the parties' and agencies' slugs only, in each agreement's own order (no join for the link's default ordering)
+   prefetch_related=(
+       Prefetch("parties", queryset=AgreementParty.objects.select_related("vendor").only(
+           "id", "agreement_id", "role", "vendor__id", "vendor__slug").order_by("role", "id")),
+       Prefetch("participating", queryset=AgreementAgency.objects.select_related("agency").only(
+           "id", "agreement_id", "agency__id", "agency__slug").order_by("id")),
+       "amounts", *CITATIONS))
 
 TERM_COLUMNS = Export(PublicTerm, (
     *COMMON_HEAD, field("title"), slug_of("agreement"), slug_of("agency"),

@@ -20,6 +20,7 @@ from registry.api_serializers import (
     RecordSerializer,
     ReferenceField,
     ReferenceListField,
+    links_to,
     partial_columns,
     reference,
     reference_requirement,
@@ -41,9 +42,9 @@ class DesignationSerializer(RecordSerializer):
     requirements_map = {
         "vendor": reference_requirement("vendor", Vendor.objects.all()),
         "issuing_agency": reference_requirement("issuing_agency", Agency.objects.all()),
-        "affected_agreements": ([], [Prefetch("affected", queryset=DesignationAgreement.objects.select_related("agreement"))]),
+        "affected_agreements": ([], [Prefetch("affected", queryset=links_to(DesignationAgreement, "agreement"))]),
         "related_designations": ([], [Prefetch("related_links",
-                                               queryset=DesignationRelation.objects.select_related("related"))]),
+                                               queryset=links_to(DesignationRelation, "related"))]),
         **{name: partial_columns(f"{name}_on") for name in ("announced", "determined", "noticed", "effective", "ended")},
     }
     history_parts = {"affected": (DesignationAgreement, "designation_id"),
@@ -103,9 +104,9 @@ class TestingDisclosureSerializer(RecordSerializer):
     requirements_map = {
         "lag": (["tested_from", "tested_from_precision", "disclosed_on", "lag_min_days", "lag_max_days"], []),
         "agency": reference_requirement("agency", Agency.objects.all()),
-        "vendors": ([], [Prefetch("vendor_links", queryset=TestingDisclosureVendor.objects.select_related("vendor"))]),
+        "vendors": ([], [Prefetch("vendor_links", queryset=links_to(TestingDisclosureVendor, "vendor"))]),
         "agreements": ([], [Prefetch("agreement_links",
-                                     queryset=TestingDisclosureAgreement.objects.select_related("agreement"))]),
+                                     queryset=links_to(TestingDisclosureAgreement, "agreement"))]),
         "tested_from": partial_columns("tested_from"), "tested_to": partial_columns("tested_to"),
         "disclosed": partial_columns("disclosed_on"),
     }

@@ -5,15 +5,48 @@ types are in <app>/api_serializers.py; what the interchange files accept is writ
 """
 
 from django.db.models import Prefetch
+from django.urls import reverse as page_reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from registry.models import Citation, Confidence, Source
 
+# Addresses differ from record to record only by the slug: each request reverses a type's address once,
+# with this in place of the slug, and every row is then two string concatenations (reverse() and
+# build_absolute_uri per row were most of a list's Python time). Slugs are [-a-zA-Z0-9_]: never escaped.
+SLUG_MARK = "0slug0"
+
+
+def address_parts(request, kind, record_type):
+    """(head, tail) of a record type's absolute API (``kind="api"``) or page address, once per request."""
+    cache = request.__dict__.setdefault("_address_parts", {})
+    parts = cache.get((kind, record_type))
+    if parts is None:
+        if kind == "api":
+            address = reverse(f"api:{record_type}-detail", kwargs={"slug": SLUG_MARK}, request=request)
+        else:
+            address = request.build_absolute_uri(page_reverse(f"{record_type}-detail", kwargs={"slug": SLUG_MARK}))
+        parts = cache[(kind, record_type)] = tuple(address.split(SLUG_MARK, 1))
+    return parts
+
+
+def api_url_of(record_type, slug, request):
+    if request is None:
+        return reverse(f"api:{record_type}-detail", kwargs={"slug": slug})
+    head, tail = address_parts(request, "api", record_type)
+    return head + slug + tail
+
+
+def page_url_of(record_type, slug, request):
+    if request is None:
+        return page_reverse(f"{record_type}-detail", kwargs={"slug": slug})
+    head, tail = address_parts(request, "page", record_type)
+    return head + slug + tail
+
 
 def api_url(record, request):
-    return reverse(f"api:{record.record_type}-detail", kwargs={"slug": record.slug}, request=request)
+    return api_url_of(record.record_type, record.slug, request)
 
 
 def record_name(record):
@@ -153,13 +186,15 @@ class RecordSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "format": "uri"})
     def get_html_url(self, record):
-        request = self.context.get("request")
-        path = record.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
+        return page_url_of(record.record_type, record.slug, self.context.get("request"))
 
     @classmethod
     def all_field_names(cls):
-        return list(cls().fields)
+        """Every field's name; the same for every request, so worked out once per class."""
+        names = cls.__dict__.get("_all_field_names")
+        if names is None:
+            names = cls._all_field_names = tuple(cls().fields)
+        return list(names)
 
     @classmethod
     def requirements(cls, field_names):
@@ -175,7 +210,9 @@ class RecordSerializer(serializers.ModelSerializer):
             elif name in concrete:
                 columns.add(concrete[name])
         if "citations" in field_names:
-            prefetches.append(Prefetch("citations", queryset=Citation.objects.select_related("source")))
+            prefetches.append(Prefetch("citations", queryset=Citation.objects.select_related("source").only(
+                "id", "target_type_id", "target_id", "quote", "locator", "claims", "position",
+                "source__id", "source__slug", "source__published_at", "source__title")))
         return sorted(columns), prefetches
 
 
@@ -189,12 +226,26 @@ def money_columns(field):
 
 def reference_requirement(field, queryset):
     """A foreign key read with one prefetch query of just what a reference shows."""
-    return ([f"{field}_id"], [Prefetch(field, queryset=queryset.only("id", "slug", "published_at", *name_columns(queryset)))])
+    return ([f"{field}_id"], [Prefetch(field, queryset=queryset.only(*reference_columns(queryset.model)))])
 
 
 def name_columns(queryset):
-    names = {f.name for f in queryset.model._meta.concrete_fields}
-    return [n for n in ("name", "title") if n in names]
+    return [n for n in reference_columns(queryset.model) if n in ("name", "title")]
+
+
+def reference_columns(model, prefix=""):
+    """The columns a reference to a record of ``model`` reads (``prefix`` = "vendor__" through a link)."""
+    names = {f.name for f in model._meta.concrete_fields}
+    return [prefix + n for n in ("id", "slug", "published_at", "name", "title") if n in names]
+
+
+def links_to(link_model, target, *, order=("id",)):
+    """A link model's rows with just their target's reference columns, in one query: no other column of the
+    target, and no join for the link model's default ordering (which sorts by its parent's own order)."""
+    target_model = link_model._meta.get_field(target).related_model
+    link_columns = [f.name for f in link_model._meta.concrete_fields]
+    return (link_model.objects.select_related(target)
+            .only(*link_columns, *reference_columns(target_model, f"{target}__")).order_by(*order))
 
 
 class SourceSerializer(RecordSerializer):

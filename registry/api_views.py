@@ -22,6 +22,7 @@ from registry.api.parameters import (
     parse_record,
 )
 from registry.api_docs import ERRORS, document_resource
+from registry.api_serializers import api_url_of
 from registry.exports import csv_response
 from registry.filters import SourceFilterSet
 from registry.history import record_as_of
@@ -139,8 +140,7 @@ class ChangeSerializer(serializers.ModelSerializer):
         fields = ["id", "at", "type", "slug", "action", "url"]
 
     def get_url(self, change) -> str:
-        return reverse(f"api:{change.record_type}-detail", kwargs={"slug": change.slug},
-                       request=self.context.get("request"))
+        return api_url_of(change.record_type, change.slug, self.context.get("request"))
 
 
 class RegistryAPIView(APIView):

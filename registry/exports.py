@@ -30,7 +30,7 @@ from django.utils.text import slugify
 
 from registry.fields import MoneyAccessor, PartialDateAccessor
 from registry.interchange import by_name
-from registry.models import Confidence, Source
+from registry.models import Citation, Confidence, Source
 
 CHUNK_SIZE = 500
 API_VERSION = settings.REST_FRAMEWORK["DEFAULT_VERSION"]  # the API addresses in the CSV: /api/v1/…
@@ -199,19 +199,30 @@ def resolved(column, model):
 class Addresses:
     """The absolute addresses of records: from the request for the page and API CSVs, from SITE_URL for the bulk."""
 
+    SLUG_MARK = "0slug0"  # reversed once per type in place of the slug: a row's address is then two concatenations
+
     def __init__(self, base):
         self.base = base.rstrip("/")
+        self.parts = {}
 
     @classmethod
     def of_request(cls, request):
         return cls(request.build_absolute_uri("/"))
 
     def api(self, record):
-        return self.base + reverse(f"api:{record.record_type}-detail",
-                                   kwargs={"version": API_VERSION, "slug": record.slug})
+        return self.address("api", record)
 
     def page(self, record):
-        return self.base + record.get_absolute_url()
+        return self.address("page", record)
+
+    def address(self, kind, record):
+        parts = self.parts.get((kind, record.record_type))
+        if parts is None:
+            name, kwargs = f"{record.record_type}-detail", {"slug": self.SLUG_MARK}
+            path = reverse(f"api:{name}", kwargs={"version": API_VERSION, **kwargs}) if kind == "api" \
+                else reverse(name, kwargs=kwargs)
+            parts = self.parts[(kind, record.record_type)] = tuple((self.base + path).split(self.SLUG_MARK, 1))
+        return parts[0] + record.slug + parts[1]
 
 
 @dataclass(frozen=True, eq=False)
@@ -263,7 +274,9 @@ CITED_TAIL = (Column("source_urls", source_urls, type="string",
                      description="The web addresses of the record's sources, once each, in citation order, "
                                  "\"; \" between them."),
               *COMMON_TAIL)
-CITATIONS = ("citations__source",)
+# A record's citations with just their source's address (what source_urls reads), in citation order.
+CITATIONS = (models.Prefetch("citations", queryset=Citation.objects.select_related("source").only(
+    "id", "target_type_id", "target_id", "position", "source__id", "source__url").order_by("position", "id")),)
 
 
 def export_for(record_type):

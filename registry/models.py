@@ -926,3 +926,20 @@ class TimelineSubject(models.Model):
 
     def __str__(self):
         return f"{self.record_type} {self.record_id}"
+
+
+class RateCounter(models.Model):
+    """The API's request count of one client in one fixed window: raised by one atomic upsert per
+    request (registry.api.throttling), so it is exact under concurrency with one write and no read.
+    Used when Redis is not configured; old windows are deleted now and then."""
+
+    key = models.CharField(max_length=200, help_text="The client: its scope and its token or address.")
+    window_start = models.BigIntegerField(help_text="The window's start, in whole seconds since the epoch.")
+    count = models.PositiveIntegerField(default=0, help_text="Requests counted in the window so far.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="rate_counter_once")]
+        indexes = [models.Index(fields=["window_start"], name="rate_counter_window_idx")]
+
+    def __str__(self):
+        return f"{self.key} @ {self.window_start}: {self.count}"

@@ -169,21 +169,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- caches ---------------------------------------------------------------------------------
 # Nothing another app server needs lives in process memory: the database cache by default,
-# Redis when REDIS_URL is set. Throttles have a cache of their own.
+# Redis when REDIS_URL is set. Throttles count in Redis or in their own table (registry.api.throttling).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                     "KEY_PREFIX": "registry"},
-        "throttle": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                     "KEY_PREFIX": "throttle"},
     }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "registry_cache",
                     "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 100_000)}},
-        "throttle": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "registry_throttle",
-                     "OPTIONS": {"MAX_ENTRIES": env_int("THROTTLE_CACHE_MAX_ENTRIES", 100_000)}},
     }
 
 # The response cache (registry/response_cache.py): anonymous GETs of the API and the public pages, keyed by the

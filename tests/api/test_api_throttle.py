@@ -1,17 +1,26 @@
-"""Throttling: per-client limits in the shared throttle cache, 429 with Retry-After and RateLimit-* headers."""
+"""Throttling: per-client limits counted in one shared place (the RateCounter table, or Redis), 429 with
+Retry-After and RateLimit-* headers; one atomic counter write per API request, exact under concurrency."""
 
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from registry.api import throttling
+from registry.models import RateCounter
 
 ROOT = Path(__file__).resolve().parents[2]
+WRITES = ("INSERT", "UPDATE", "DELETE", "SAVEPOINT", "BEGIN", "COMMIT", "RELEASE")
 
 
 @pytest.mark.django_db
@@ -82,12 +91,74 @@ def test_two_server_processes_share_one_limit(tmp_path):
 
 @pytest.mark.django_db
 def test_the_throttle_works_on_redis_too(client, settings):
-    # REDIS_URL switches both caches to Redis; the machine and CI run one on 127.0.0.1:6379.
-    settings.CACHES = {**settings.CACHES, "throttle": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15",
-        "KEY_PREFIX": f"throttle-test-{time.time_ns()}"}}
+    # REDIS_URL moves the counters to Redis; the machine and CI run one on 127.0.0.1:6379.
+    settings.REDIS_URL = "redis://127.0.0.1:6379/15"
     settings.API_RATES = {**settings.API_RATES, "anonymous": "2/hour"}
+    address = f"10.{time.time_ns() % 250}.{os.getpid() % 250}.7"  # a client no earlier run has counted
 
-    statuses = [client.get("/api/v1/agencies/").status_code for _ in range(3)]
+    statuses = [client.get("/api/v1/agencies/", REMOTE_ADDR=address).status_code for _ in range(3)]
 
     assert statuses == [200, 200, 429]
+    assert not RateCounter.objects.exists()
+
+
+def written(queries):
+    return [query["sql"] for query in queries if query["sql"].lstrip().upper().startswith(WRITES)]
+
+
+@pytest.mark.django_db
+def test_an_api_request_writes_one_counter_row_and_nothing_else(client):
+    client.get("/api/v1/agencies/")  # the window's first request (an insert) is the same one statement
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get("/api/v1/agencies/").status_code == 200
+
+    (write,) = written(context.captured_queries)
+    assert "ON CONFLICT" in write and RateCounter._meta.db_table in write
+    assert RateCounter.objects.get().count == 2
+
+
+@pytest.mark.django_db
+def test_with_redis_an_api_request_writes_nothing_to_the_database(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:6379/15"
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get("/api/v1/agencies/", REMOTE_ADDR="10.9.9.9").status_code == 200
+
+    assert written(context.captured_queries) == []
+
+
+@pytest.mark.django_db
+def test_a_new_window_deletes_the_counters_of_windows_two_days_old():
+    now = int(time.time())
+    RateCounter.objects.create(key="anonymous:1.2.3.4", window_start=now - 3 * 86400, count=9)
+    RateCounter.objects.create(key="anonymous:1.2.3.4", window_start=now - 3600, count=3)
+
+    assert throttling.count_in_database("anonymous:5.6.7.8", now) == 1
+    assert throttling.count_in_database("anonymous:5.6.7.8", now) == 2
+
+    assert sorted(RateCounter.objects.values_list("count", flat=True)) == [2, 3]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_against_a_tiny_limit_get_exactly_the_limit(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's test database serialises writers: the race is PostgreSQL's")
+    settings.API_RATES = {**settings.API_RATES, "anonymous": "5/hour"}
+    clients, start, statuses = 16, threading.Barrier(16), []
+
+    def request():
+        try:
+            start.wait()
+            statuses.append(Client().get("/api/v1/agencies/", REMOTE_ADDR="10.7.7.7").status_code)
+        finally:
+            connection.close()  # each thread has its own connection
+
+    threads = [threading.Thread(target=request) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(statuses) == [200] * 5 + [429] * (clients - 5)
+    assert RateCounter.objects.get(key="anonymous:10.7.7.7").count == clients

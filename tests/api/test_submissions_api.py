@@ -15,9 +15,9 @@ from tests.queries import two_world_sizes
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/submissions/"
-# The token with its user (1); the rate limit window on the database cache (read, count, savepoint, read, update,
-# release: 6); the page with its organisations (1); the membership behind public credit, once per organisation (1).
-EXPECTED_LIST_QUERIES = 9
+# The token with its user (1); the rate limit window's counter (one upsert); the page with its organisations (1);
+# the membership behind public credit, once per organisation (1).
+EXPECTED_LIST_QUERIES = 4
 
 
 @pytest.fixture

@@ -319,13 +319,13 @@ def test_the_ocds_packages_run_the_same_queries_for_any_number_of_parts_and_chan
     release = queries_of(client, f"/api/v1/agreements/{agreement.slug}/ocds/")
     record = queries_of(client, f"/api/v1/agreements/{agreement.slug}/ocds/?package=record")
 
-    # throttle (6: its window counter, in a savepoint) · latest change · the agreement with its awarding agency ·
+    # throttle (its window counter: one upsert) · latest change · the agreement with its awarding agency ·
     # participating · parties · amounts · citations · terms · their citations · markers · testing under it (the
     # milestones) · the changes that touched it
-    assert len(release) == 17, "\n".join(release)
-    # the same (16), then the history of the agreement · participating · parties · amounts · terms · markers ·
+    assert len(release) == 12, "\n".join(release)
+    # the same (11), then the history of the agreement · participating · parties · amounts · terms · markers ·
     # citations, and the agencies · vendors · sources they name
-    assert len(record) == 27, "\n".join(record)
+    assert len(record) == 22, "\n".join(record)
 
 
 # --- the bulk writers -----------------------------------------------------------------------------------

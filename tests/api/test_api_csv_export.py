@@ -1,0 +1,77 @@
+"""The full CSV export: every row, streamed in chunks, whatever the size and however long it takes; and a
+stream that cannot finish fails visibly (an incomplete chunked body), never a clean, short 200."""
+
+import csv
+import http.client
+import io
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.api.test_api_throttle import fetch, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def read_all(port, path):
+    """(status, body, error): the whole body, or the error that cut it short."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    try:
+        return response.status, response.read(), None
+    except (http.client.IncompleteRead, ConnectionError) as error:
+        return response.status, b"", error
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def seeded_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("csv") / "site.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "csv-test", "DEBUG": "false",
+           "REDIS_URL": ""}
+    for command in (["migrate", "--noinput", "-v0"], ["load_seed"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=600,
+                       stdout=subprocess.DEVNULL)
+    with sqlite3.connect(path) as db:
+        (public,) = db.execute("SELECT count(*) FROM contracts_agreement "
+                               "WHERE published_at IS NOT NULL AND retracted_at IS NULL").fetchone()
+    return path, env, public
+
+
+@pytest.mark.parametrize("worker_class", ["default", "sync"])
+def test_a_csv_export_longer_than_the_worker_timeout_completes_or_fails_visibly(seeded_file, worker_class):
+    path, env, public = seeded_file
+    delay = 4.0 / public  # the whole export takes about 4 s; the worker timeout is 2 s
+    port = free_port()
+    env = {**env, "GUNICORN_TIMEOUT": "2", "GUNICORN_WORKERS": "1", "GUNICORN_BIND": f"127.0.0.1:{port}",
+           "CSV_ROW_DELAY": str(delay), "API_RATE_ANONYMOUS": "1000/min"}
+    if worker_class != "default":
+        env["GUNICORN_WORKER_CLASS"] = worker_class
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "tests.api.slow_csv_wsgi"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while fetch(f"http://127.0.0.1:{port}/healthz")[0] != 200:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.3)
+        started = time.monotonic()
+        status, body, error = read_all(port, "/api/v1/agreements/?format=csv")
+        took = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    assert status == 200 and took > 2
+    if worker_class == "default":  # gthread: the worker heartbeats while it streams, the export completes
+        assert error is None
+        rows = list(csv.reader(io.StringIO(body.decode())))
+        assert len(rows) == public + 1 and rows[0][0] == "slug"
+    else:  # sync: killed at the timeout, and the client knows the body is incomplete
+        assert error is not None, f"a clean 200 with {len(body.splitlines())} of {public + 1} lines"
