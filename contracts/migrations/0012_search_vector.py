@@ -8,11 +8,10 @@ copied from the model's ``search_fields`` (tests/pages/test_search.py checks tha
 change of them needs a new step that drops and adds the column again. On SQLite this does nothing: search
 uses the FTS5 tables of 0004.
 
-It also adds a btree index in the API's default order of agreements (newest first, NULLs last, then id), so
-that a search for a common word ("cloud": a quarter of the rows) walks the newest agreements and stops at the
-page size instead of fetching and sorting every match; a rare word still goes through the GIN index (the
-planner picks, from the column's statistics). PostgreSQL only, like the rest of this step, and not in the
-model's Meta, so the lead can fold it into an index of the same order if another change adds one.
+A search for a common word ("cloud": a quarter of the rows) walks 0010's index in the API's default order of
+public agreements (newest first, NULLs last, then id) and stops at the page size instead of fetching and
+sorting every match; a rare word still goes through the GIN index (the planner picks, from the column's
+statistics).
 """
 
 from django.db import migrations
@@ -31,7 +30,6 @@ SEARCH_VECTORS = {
                                  "marker_search_idx"),
 }
 APP = "contracts"
-DATE_ORDER_INDEX = "agreement_date_order_idx"
 
 
 def add_vectors(apps, schema_editor):
@@ -39,18 +37,15 @@ def add_vectors(apps, schema_editor):
         return
     for model_name, (index_name, fields, replaces) in SEARCH_VECTORS.items():
         add_stored_vector(schema_editor, apps.get_model(APP, model_name), fields, index_name, replaces)
-    schema_editor.execute(f'CREATE INDEX "{DATE_ORDER_INDEX}" ON "contracts_agreement" '
-                          '("best_known_on" DESC NULLS LAST, "id" DESC)')
 
 
 def remove_vectors(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(f'DROP INDEX IF EXISTS "{DATE_ORDER_INDEX}"')
     for model_name, (index_name, fields, replaces) in SEARCH_VECTORS.items():
         remove_stored_vector(schema_editor, apps.get_model(APP, model_name), fields, index_name, replaces)
 
 
 class Migration(migrations.Migration):
-    dependencies = [("contracts", "0009_agency_usaspending_code")]
+    dependencies = [("contracts", "0010_list_indexes")]
     operations = [migrations.RunPython(add_vectors, remove_vectors)]

@@ -40,5 +40,5 @@ def remove_vectors(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("disclosures", "0008_field_confidence")]
+    dependencies = [("disclosures", "0009_list_indexes")]
     operations = [migrations.RunPython(add_vectors, remove_vectors)]

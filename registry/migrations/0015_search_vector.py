@@ -36,5 +36,5 @@ def remove_vectors(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0013_timeline")]
+    dependencies = [("registry", "0014_rate_counter")]
     operations = [migrations.RunPython(add_vectors, remove_vectors)]
