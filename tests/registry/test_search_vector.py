@@ -121,9 +121,9 @@ def test_sqlite_has_no_stored_column():
             assert "search_vector" not in columns, table
 
 
-# throttle window counter (6: read, count, savepoint, read, write, release) · latest change (ETag) · the page of
-# matching agreements · agencies · agreement agencies · parties · amounts
-API_SEARCH_QUERIES = 12
+# throttle window counter (one upsert) · latest change (ETag) · the page of matching agreements · agencies ·
+# agreement agencies · parties · amounts
+API_SEARCH_QUERIES = 7
 
 
 @two_world_sizes
