@@ -28,7 +28,7 @@ FOLD_AFTER = 6
 # A group counts its values only when the results it counts over (those of the other filters) are at most this
 # many: counting by value reads every one of them, and must not grow with the registry. Past it, the page lists
 # the values without counts (a vendor or agency facet: the most frequent among this many of the first results).
-SCAN = 2000
+SCAN = CAP
 
 
 def count_label(count):

@@ -9,6 +9,7 @@ retracted record keeps its URL, with a notice.
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, F, Window
 from django.db.models.functions import Lag, RowNumber
 from django.http import Http404, HttpResponseRedirect, QueryDict
@@ -112,6 +113,14 @@ class Total(int):
     @property
     def words(self):
         return f"{int(self):,}+" if self.more else f"{int(self):,}"
+
+
+def as_of_latest_change(name, compute):
+    """``compute()`` once per public change: kept in the cache under the latest public change id, so that a count
+    over every record (which grows with the registry) runs once per change, not per request, and a change shows
+    on the very next request. Two queries on a hit (the latest id, the cache)."""
+    latest = ChangeLog.objects.public().order_by("-public_id").values_list("public_id", flat=True).first()
+    return cache.get_or_set(f"{name}:{latest or 0}", compute, timeout=None)
 
 
 def capped_count(queryset, limit=COUNT_LIMIT):
