@@ -342,8 +342,9 @@ def rows_of_terms(rows):
     # own policies · latest change (footer)
     ("/terms/matrix/", 9),
     # … and the chosen vendor and agency, each read once by the filter (the summary names them from that read) ·
-    # for each, how many results its facet counts over (capped) · the headline
-    ("/terms/matrix/?vendor=q-lab&agency=q-dept&term_category=domestic_surveillance&term_effect=prohibits", 14),
+    # for each, how many results its facet counts over (capped) · the headline (the agreements it counts · their
+    # terms in the category)
+    ("/terms/matrix/?vendor=q-lab&agency=q-dept&term_category=domestic_surveillance&term_effect=prohibits", 15),
     # … and how many results the status facet counts over (capped)
     ("/terms/matrix/?page_size=1&ordering=title&status=unknown&date_before=2100", 10),
 ])
