@@ -43,6 +43,9 @@ AGREEMENT_FACETS = (
     "confidence",
 )
 
+# The term matrix takes the agreement filters (the same meaning), of which these are facets.
+MATRIX_FACETS = tuple(facet for facet in AGREEMENT_FACETS if getattr(facet, "name", facet) in ("agency", "vendor", "status"))
+
 TERM_FACETS = (
     Facet("agreement", links=own(PublicTerm, "agreement"), model=Agreement, label_fields=("title",)),
     Facet("vendor", links=through_agreement(PublicTerm, "vendor", "agreement__parties__vendor"), model=Vendor),

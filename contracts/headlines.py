@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q
 
 from contracts.models import Agreement, PublicTerm
+from registry.pages import as_of_latest_change
 
 RESTRICTING = (PublicTerm.Effect.PROHIBITS, PublicTerm.Effect.RESTRICTS)
 HEADLINE_CATEGORIES = (PublicTerm.Category.DOMESTIC_SURVEILLANCE, PublicTerm.Category.AUTONOMOUS_WEAPONS)
@@ -23,6 +24,12 @@ def agreements_url(category, effects=()):
 
 
 def term_headlines(categories=HEADLINE_CATEGORIES):
+    """``counted_term_headlines`` as of the latest public change (counted once per change, not per request: the
+    home page's counts read every term). Two queries on a hit: the latest change id and the cache."""
+    return as_of_latest_change(f"term-headlines:{','.join(categories)}", lambda: counted_term_headlines(categories))
+
+
+def counted_term_headlines(categories=HEADLINE_CATEGORIES):
     """[{category, label, restricting, other_effects, none_known, total, urls}] for each category: two queries.
 
     Counted over the terms (distinct agreements of the current public terms, by category), not as an EXISTS per

@@ -11,7 +11,7 @@ state ("N of M agreements restrict or prohibit domestic surveillance; K say noth
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 
 from contracts.models import Agency, Agreement, PublicTerm
 from registry.exports import neutralise
@@ -157,19 +157,22 @@ def headline(category, agreements=None):
     restriction is "none known"); agencies' and vendors' own policies are never agreement terms.
     """
     label = PublicTerm.Category(category).label
-    queryset = Agreement.objects.public() if agreements is None else agreements
-    terms = PublicTerm.objects.public().filter(agreement=OuterRef("pk"), category=category)
-    restricting = Exists(terms.filter(status=Status.IN_FORCE, effect__in=RESTRICTING))
-    disputed = Exists(terms.filter(status=Status.DISPUTED, effect__in=RESTRICTING))
-    current = Exists(terms.filter(status__in=PublicTerm.CURRENT_STATUSES))
-    counts = queryset.filter(parent__isnull=True).order_by().aggregate(
-        agreements=Count("pk"),
-        restricting=Count("pk", filter=Q(restricting)),
-        disputed=Count("pk", filter=Q(disputed) & ~Q(restricting)),
-        none_known=Count("pk", filter=~Q(current)),
-    )
-    counts["other_effects"] = counts["agreements"] - counts["restricting"] - counts["disputed"] - counts["none_known"]
-    return {"category": category, "label": label, **counts}
+    queryset = (Agreement.objects.public() if agreements is None else agreements).filter(parent__isnull=True).order_by()
+    # Counted over the category's terms (distinct agreements), not an EXISTS per agreement in an aggregate (a
+    # subplan per row: seconds at 100,000 agreements). Two queries: the agreements, then their terms.
+    total = queryset.count()
+    restricting_in_force = Q(status=Status.IN_FORCE, effect__in=RESTRICTING)
+    counts = (PublicTerm.objects.public().filter(category=category, agreement__in=queryset.values("pk")).order_by()
+              .aggregate(restricting=Count("agreement", distinct=True, filter=restricting_in_force),
+                         restricting_or_disputed=Count("agreement", distinct=True, filter=Q(
+                             status__in=(Status.IN_FORCE, Status.DISPUTED), effect__in=RESTRICTING)),
+                         current=Count("agreement", distinct=True, filter=Q(status__in=PublicTerm.CURRENT_STATUSES))))
+    restricting = counts["restricting"]
+    disputed = counts["restricting_or_disputed"] - restricting  # a disputed restriction and none in force
+    none_known = total - counts["current"]
+    return {"category": category, "label": label, "agreements": total, "restricting": restricting,
+            "disputed": disputed, "none_known": none_known,
+            "other_effects": total - restricting - disputed - none_known}
 
 
 # --- CSV -------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ to their timelines through registry/timeline.py; this module knows only its own 
 import copy
 import csv
 
-from django.db.models import F, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -26,10 +26,20 @@ from contracts.models import (
     PublicTerm,
     amount_totals,
 )
+from registry import facets as registry_facets
 from registry.claims import claims_in_words
 from registry.exports import CHUNK_SIZE, Addresses, Echo
 from registry.models import Citation
-from registry.pages import PAGE_SIZE, RecordCsvView, RecordDetailView, RecordListView, filtered_page, numbered_citations
+from registry.pages import (
+    PAGE_SIZE,
+    RecordCsvView,
+    RecordDetailView,
+    RecordListView,
+    filter_fields,
+    filtered_page,
+    numbered_citations,
+    typed_records,
+)
 
 CITATIONS = "citations__source"
 # The citations of an agreement's terms, for the footnotes of their verbatim words on its page.
@@ -50,13 +60,21 @@ class AgreementList(RecordListView):
     select_related = ("awarding_agency",)
     prefetch_related = (
         Prefetch("parties", queryset=AgreementParty.objects.select_related("vendor").order_by("role", "id")),
-        Prefetch("terms", queryset=public(PublicTerm), to_attr="public_terms"),
-        Prefetch("addendum_markers", queryset=public(ClassifiedAddendumMarker), to_attr="public_markers"),
         "amounts",
     )
 
-
     def extra_context(self, page):
+        # The table prints how many public terms an agreement has and whether a marker exists: one GROUP BY each
+        # over the page's agreements, not every term and marker row read (nor a subquery per filtered row).
+        items = page.items if page else []
+        ids = [agreement.pk for agreement in items]
+        counts = dict(PublicTerm.objects.public().filter(agreement__in=ids).order_by().values("agreement")
+                      .annotate(count=Count("pk")).values_list("agreement", "count")) if ids else {}
+        marked = set(ClassifiedAddendumMarker.objects.public().filter(agreement__in=ids)
+                     .values_list("agreement", flat=True)) if ids else set()
+        for agreement in items:
+            agreement.public_term_count = counts.get(agreement.pk, 0)
+            agreement.has_public_marker = agreement.pk in marked
         # ?compare=<slug> (the "compare with…" link of an agreement's page): that agreement is pre-checked,
         # or carried in a hidden field when it is not on this page of the list
         chosen = list(dict.fromkeys(slug for slug in self.request.GET.getlist("compare") if slug))[:compare.MAX]
@@ -292,8 +310,13 @@ class TermMatrix(View):
         return filters.TermMatrixFilterSet(request.GET, queryset=self.get_queryset(), request=request)
 
     def get(self, request):
+        text_errors, redirect = typed_records(request, facets.MATRIX_FACETS, filters.TermMatrixFilterSet)
+        if redirect:
+            return redirect
         filterset = self.get_filterset(request)
-        page, count, errors = filtered_page(filterset, request, PAGE_SIZE)
+        page, count, errors = filtered_page(filterset, request, PAGE_SIZE, blocked=bool(text_errors))
+        groups = registry_facets.groups(facets.MATRIX_FACETS, filterset, text_errors, counted=count is not None,
+                                        total=count)
         headline = None
         policies, scoped, narrowed = [], False, False
         if page is not None:
@@ -311,6 +334,7 @@ class TermMatrix(View):
             others.pop(key, None)
         context = {
             "filterset": filterset, "page": page, "count": count, "errors": errors, "query": query.urlencode(),
+            "filter_fields": filter_fields(filterset, groups), "text_errors": text_errors,
             "headline_query": others.urlencode() + "&" if others else "",
             "summary": filterset.describe(), "rows": matrix.rows(page.items) if page else [],
             "policies_scoped": scoped, "headline_narrowed": narrowed,
@@ -319,7 +343,7 @@ class TermMatrix(View):
             "questions": [(PublicTerm.Category.DOMESTIC_SURVEILLANCE, "domestic surveillance"),
                           (PublicTerm.Category.AUTONOMOUS_WEAPONS, "autonomous weapons")],
         }
-        return render(request, self.template_name, context, status=200 if page is not None else 400)
+        return render(request, self.template_name, context, status=200 if page is not None and not text_errors else 400)
 
 
 class TermMatrixCsv(TermMatrix):

@@ -19,10 +19,16 @@ from dataclasses import dataclass, field
 from django.db import connections
 from django.db.models import Count, F, Q
 
+from registry.filters import is_records
+
 # Counts above this are shown as "1,000+": past a thousand the exact number says nothing a reader needs.
 CAP = 1000
 # A group with more values than this is folded in a <details> (open when one of its values is chosen).
 FOLD_AFTER = 6
+# A group counts its values only when the results it counts over (those of the other filters) are at most this
+# many: counting by value reads every one of them, and must not grow with the registry. Past it, the page lists
+# the values without counts (a vendor or agency facet: the most frequent among this many of the first results).
+SCAN = CAP
 
 
 def count_label(count):
@@ -196,37 +202,55 @@ def record_label(values):
 
 # --- groups for the page -----------------------------------------------------------------------
 
-def groups(declared, filterset, text_errors=None, *, counted=True):
+def groups(declared, filterset, text_errors=None, *, counted=True, total=None):
     """The template's groups, one per declared facet, in the form's field order. ``counted``: the
-    FilterSet is valid, so counts can be computed (otherwise the values are listed without counts)."""
+    FilterSet is valid, so counts can be computed (otherwise the values are listed without counts).
+    ``total``: how many results the page has (a registry.pages.Total, or a number), so that a group whose own
+    filter is not in use knows its base without counting it again."""
     text_errors = text_errors or {}
     data = filterset.data if filterset.data is not None else {}
     result = {}
     for facet in map(as_facet, declared):
         field_ = filterset.form.fields[facet.name]
         selected = [value for value in data.getlist(facet.name) if value] if hasattr(data, "getlist") else []
-        options = options_of(facet, filterset, selected) if counted else uncounted_options(facet, field_, selected)
+        exact = counted and small_base(filterset, facet, total)
+        if exact or (counted and facet.model is not None):
+            options = options_of(facet, filterset, selected, exact=exact)
+        else:
+            options = uncounted_options(facet, field_, selected, chosen_records(filterset, facet.name))
         for number, option in enumerate(options):
             option.id = f"id_{facet.name}_{number}"
         bound = filterset.form[facet.name] if filterset.form.is_bound else None
         result[facet.name] = Group(
             facet=facet, label=field_.label or facet.name, help_text=field_.help_text, options=options,
-            errors=list(bound.errors) if bound is not None else [], counted=counted,
+            errors=list(bound.errors) if bound is not None else [], counted=exact,
             text_value=data.get(facet.text_name, "") if facet.text_name and hasattr(data, "get") else "",
             text_errors=text_errors.get(facet.text_name, []))
     return result
 
 
-def options_of(facet, filterset, selected):
-    ids = without(filterset, facet.name).values("pk")
+def small_base(filterset, facet, total):
+    """Whether the results a group counts over (every filter but its own) are at most SCAN: the page's own
+    total when its filter is not in use, else a count of at most SCAN + 1 ids."""
+    if total is not None and not filterset.form.cleaned_data.get(facet.name):
+        return not getattr(total, "more", False) and total <= SCAN
+    return without(filterset, facet.name).order_by().values("pk")[: SCAN + 1].count() <= SCAN
+
+
+def options_of(facet, filterset, selected, *, exact=True):
+    """The group's values with their counts; not ``exact``: a model facet's most frequent values among the
+    first SCAN results in the page's order, listed without counts."""
+    base = without(filterset, facet.name)
+    ids = base.order_by().values("pk") if exact else base.order_by(*filterset.keyset_ordering.order_by()).values("pk")[:SCAN]
     field_ = filterset.form.fields[facet.name]
     if facet.model is not None:
         chosen = {record.slug: str(record) for record in filterset.form.cleaned_data.get(facet.name) or ()}
         rows = linked_counts(facet, ids, list(chosen), filterset.queryset.db)
-        options = [Option(slug, label, count, slug in chosen) for slug, label, count in rows]
+        options = [Option(slug, label, count if exact else None, slug in chosen) for slug, label, count in rows]
         listed = {option.value for option in options}
         # A chosen value with no result under the other filters is still listed, to be unticked.
-        options += [Option(slug, label, 0, True) for slug, label in chosen.items() if slug not in listed]
+        options += [Option(slug, label, 0 if exact else None, True) for slug, label in chosen.items()
+                    if slug not in listed]
         return options
     if facet.links is None:
         counts = column_counts(filterset, facet, ids)
@@ -237,12 +261,37 @@ def options_of(facet, filterset, selected):
             and (counts.get(str(value)) or str(value) in selected)]
 
 
-def uncounted_options(facet, field_, selected):
-    """The values of a group when the filters cannot be read (no counts): every choice, or the chosen slugs."""
+def chosen_records(filterset, name):
+    """{slug: label} of the records a filter chose, from the form's own validation (no query); {} when unread."""
+    records = getattr(filterset.form, "cleaned_data", {}).get(name) or ()
+    return {record.slug: str(record) for record in records} if is_records(records) else {}
+
+
+def uncounted_options(facet, field_, selected, chosen=None):
+    """The values of a group without counts (the filters cannot be read, or the page does not count): every
+    choice, or only the chosen records (named when the form could read them) — never every vendor."""
     if facet.model is not None:
-        return [Option(slug, slug, None, True) for slug in selected]
+        chosen = chosen or {}
+        return [Option(slug, chosen.get(slug, slug), None, True) for slug in selected]
     return [Option(str(value), str(label), None, str(value) in selected)
             for value, label in field_.choices if value not in (None, "")]
+
+
+def record_facets(filterset_class):
+    """A model facet (chosen values and a text field; no counts, no list of every record) for each visible
+    record filter of a FilterSet that has no facets of its own (the timeline, whose vendor, agency and
+    designation filters other apps add)."""
+    declared = []
+    for name, filter_ in filterset_class.base_filters.items():
+        queryset = getattr(filter_, "queryset", None)
+        widget = filter_.extra.get("widget")
+        if queryset is None or getattr(widget, "input_type", None) == "hidden":
+            continue
+        model = queryset.model
+        names = {field_.name for field_ in model._meta.fields}
+        label_fields = tuple(name for name in ("name", "title", "acronym") if name in names)
+        declared.append(Facet(name, model=model, label_fields=label_fields or ("slug",)))
+    return tuple(declared)
 
 
 # --- the text fields: any vendor or agency, by name or slug ---------------------------------------

@@ -12,6 +12,7 @@
 
 import django_filters
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
 
@@ -142,6 +143,12 @@ class RegistryFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(self.expand_in_aliases(data), *args, **kwargs)
+        for filter_ in self.filters.values():
+            if getattr(filter_, "distinct", False) and not spans_many(self._meta.model, filter_):
+                # django-filter's multiple-choice filters add SELECT DISTINCT (over every column, and a COUNT over
+                # it) by default; a filter on the record's own columns, or by Exists / IN (every method here),
+                # cannot repeat a row.
+                filter_.distinct = False
         if self.ordering_fields:
             ordering = django_filters.OrderingFilter(
                 fields=[(column, public) for public, column in self.ordering_fields.items()],
@@ -222,6 +229,24 @@ class RegistryFilterSet(django_filters.FilterSet):
         if isinstance(value, (list, tuple)):
             return " or ".join(str(choices.get(v, v)) for v in value)
         return f"“{value}”" if name == "q" else str(choices.get(value, value))
+
+
+def spans_many(model, filter_):
+    """Whether a filter without a method follows a to-many relation (``agreement__parties__vendor``), the one case
+    in which its rows may repeat and DISTINCT is needed."""
+    if getattr(filter_, "method", None) is not None or not filter_.field_name:
+        return False
+    for part in filter_.field_name.split("__"):
+        try:
+            field_ = model._meta.get_field(part)
+        except FieldDoesNotExist:  # a lookup (``__in``), not a field: the path ends here
+            return False
+        if field_.many_to_many or field_.one_to_many:
+            return True
+        if not field_.is_relation:
+            return False
+        model = field_.related_model
+    return False
 
 
 def is_records(value):

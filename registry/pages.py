@@ -9,6 +9,7 @@ retracted record keeps its URL, with a notice.
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Count, F, Window
 from django.db.models.functions import Lag, RowNumber
 from django.http import Http404, HttpResponseRedirect, QueryDict
@@ -49,21 +50,20 @@ class RecordListView(View):
         return self.filterset_class(request.GET, queryset=self.get_queryset(), request=request)
 
     def get(self, request):
-        text_errors, resolved = facets.resolve_texts(self.facets, request.GET)
-        if resolved is not None and not text_errors:
-            # A vendor or agency typed by name: the same list with its slug, at an address worth sharing.
-            query = canonical_query(resolved, self.filterset_class).urlencode()
-            return HttpResponseRedirect(f"{request.path}?{query}" if query else request.path)
+        text_errors, redirect = typed_records(request, self.facets, self.filterset_class)
+        if redirect:
+            return redirect
         filterset = self.get_filterset(request)
         page, count, errors = filtered_page(filterset, request, blocked=bool(text_errors))
         query = canonical_query(request.GET, self.filterset_class)
-        groups = facets.groups(self.facets, filterset, text_errors, counted=count is not None)
+        groups = facets.groups(self.facets, filterset, text_errors, counted=count is not None, total=count)
         context = {
             "filterset": filterset, "page": page, "count": count, "errors": errors,
             "summary": filterset.describe(), "record_type": by_name(self.record_type),
             "query": query.urlencode(), "records": page.items if page else [],
             "filter_fields": filter_fields(filterset, groups),
-            "chips": chips(filterset, query), "text_errors": text_errors,
+            "chips": chips(filterset, query), "text_errors": text_errors, "facet_scan": facets.SCAN,
+            "facets_counted": all(group.counted for group in groups.values()),
             "columns": sections.columns(self.record_type), **self.extra_context(page),
         }
         status = 400 if (errors or text_errors or not filterset.is_valid()) else 200
@@ -73,10 +73,21 @@ class RecordListView(View):
         return {}
 
 
+def typed_records(request, declared, filterset_class):
+    """({text field: [errors]}, redirect or None) for the facets' text fields (a vendor or an agency typed by
+    name or slug): with no error, a redirect to the same page with the slugs, at an address worth sharing."""
+    text_errors, resolved = facets.resolve_texts(declared, request.GET)
+    if resolved is None or text_errors:
+        return text_errors, None
+    query = canonical_query(resolved, filterset_class).urlencode()
+    return {}, HttpResponseRedirect(f"{request.path}?{query}" if query else request.path)
+
+
 def filtered_page(filterset, request, default_size=PAGE_SIZE, *, blocked=False):
     """(page, count, errors): one keyset page of the filterset's rows (``cursor`` and ``page_size`` from the
     query string) and how many rows match in all; no page when the filters are invalid or ``blocked`` (the
-    caller has other errors), and a bad page size or cursor is an error message, not an exception."""
+    caller has other errors), and a bad page size or cursor is an error message, not an exception.
+    The count is over the filtered ids, capped (capped_count): no DISTINCT, no join, no ordering."""
     try:
         page_size = parse_page_size(request.GET.get("page_size"), default_size)
     except ValueError as error:
@@ -87,7 +98,38 @@ def filtered_page(filterset, request, default_size=PAGE_SIZE, *, blocked=False):
         page = paginate(filterset.qs, filterset.keyset_ordering, cursor=request.GET.get("cursor"), page_size=page_size)
     except InvalidCursor as error:
         return None, None, [str(error)]
-    return page, filterset.qs.count(), []
+    return page, capped_count(filterset.qs), []
+
+
+# How far a page counts its results: past this it says "10,000+" (an exact COUNT grows with the registry).
+COUNT_LIMIT = 10_000
+
+
+class Total(int):
+    """A page's number of results, counted up to COUNT_LIMIT: ``words`` is "1,234", or "10,000+" past it."""
+
+    more = False
+
+    @property
+    def words(self):
+        return f"{int(self):,}+" if self.more else f"{int(self):,}"
+
+
+def as_of_latest_change(name, compute):
+    """``compute()`` once per public change: kept in the cache under the latest public change id, so that a count
+    over every record (which grows with the registry) runs once per change, not per request, and a change shows
+    on the very next request. Two queries on a hit (the latest id, the cache)."""
+    latest = ChangeLog.objects.public().order_by("-public_id").values_list("public_id", flat=True).first()
+    return cache.get_or_set(f"{name}:{latest or 0}", compute, timeout=None)
+
+
+def capped_count(queryset, limit=COUNT_LIMIT):
+    """How many rows ``queryset`` selects, counting at most ``limit`` + 1 of their ids (no DISTINCT, no join,
+    no ordering): a Total, ``more`` when there are more than ``limit``."""
+    counted = queryset.order_by().values("pk")[: limit + 1].count()
+    total = Total(min(counted, limit))
+    total.more = counted > limit
+    return total
 
 
 def filter_fields(filterset, groups):

@@ -9,6 +9,7 @@ from registry.feeds import records_of
 from registry.freshness import research_cutoff
 from registry.interchange import in_page_order
 from registry.models import ChangeLog, ChangeSet
+from registry.pages import as_of_latest_change
 
 LATEST_CHANGE_SETS = 10
 
@@ -18,7 +19,8 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["counts"] = [(t, t.model.objects.public().count()) for t in in_page_order()]
+        counts = as_of_latest_change("home-counts", lambda: [t.model.objects.public().count() for t in in_page_order()])
+        context["counts"] = list(zip(in_page_order(), counts, strict=True))
         context["latest_changes"] = latest_change_sets()
         context["cutoff"] = research_cutoff()
         context["sections"] = sections.parts(sections.HOME)  # e.g. disclosures' designations in effect today

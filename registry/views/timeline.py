@@ -15,11 +15,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
+from registry import facets
 from registry.feeds import SITE_NAME, BadFeedQuery, ChangeFeed, Selection
 from registry.fields import DatePrecision
 from registry.filters import TimelineFilterSet
 from registry.models import TimelineEntry
-from registry.pages import filtered_page
+from registry.pages import filter_fields, filtered_page, typed_records
 from registry.pagination import Ordering
 
 PAGE_SIZE = 100
@@ -73,8 +74,15 @@ class TimelineView(View):
     template_name = "registry/timeline.html"
 
     def get(self, request):
+        # The vendor, agency and designation filters as the chosen values and a text field taking any other by
+        # name or slug: never a list of every vendor and agency.
+        declared = facets.record_facets(TimelineFilterSet)
+        text_errors, redirect = typed_records(request, declared, TimelineFilterSet)
+        if redirect:
+            return redirect
         filterset = timeline_filterset(request)
-        page, count, errors = filtered_page(filterset, request, PAGE_SIZE)
+        page, count, errors = filtered_page(filterset, request, PAGE_SIZE, blocked=bool(text_errors))
+        groups = facets.groups(declared, filterset, text_errors, counted=False)
         query = request.GET.copy()
         query.pop("cursor", None)
         newest_first = filterset.keyset_ordering.descending if filterset.is_valid() else False
@@ -82,8 +90,10 @@ class TimelineView(View):
         context = {"filterset": filterset, "page": page, "count": count, "errors": errors,
                    "summary": filterset.describe(), "query": query.urlencode(), "newest_first": newest_first,
                    "by_date": by_date, "years": by_year_and_month(page.items) if page and by_date else [],
-                   "entries": page.items if page else []}
-        status = 400 if (errors or not filterset.is_valid()) else 200
+                   "entries": page.items if page else [], "text_errors": text_errors,
+                   "filter_fields": [field for field in filter_fields(filterset, groups)
+                                     if getattr(field, "is_facet", False) or not field.is_hidden]}
+        status = 400 if (errors or text_errors or not filterset.is_valid()) else 200
         return render(request, self.template_name, context, status=status)
 
 

@@ -254,13 +254,15 @@ class TestQueryCounts:
         assert response.status_code == 200
 
     @pytest.mark.parametrize(("url", "queries"), [
-        # agreements · parties+vendors · public terms · public markers · reported amounts · count · latest
+        # agreements · parties+vendors · public terms (a count per agreement of the page) · public markers (which
+        # agreements of the page have one) · reported amounts · count (capped) · latest
         # change (footer) · one GROUP BY per facet group (issue 11: they replace the form's choice lists): agency,
         # awarding agency, vendor, vehicle, status, terms disclosure, federal data, amount kind, confidence
         ("/agreements/", 16),
         # … the same, plus the chosen agency and vendor (their slugs checked, one query each; the summary and
-        # the chips reuse them; the agency tree is a subquery: Agency.objects.and_below, no query of its own)
-        ("/agreements/?vendor=hub-vendor&agency=department&term_category=autonomous_weapons", 18),
+        # the chips reuse them; the agency tree is a subquery: Agency.objects.and_below, no query of its own) ·
+        # for the agency and vendor facets (their filters in use), how many results each counts over (capped)
+        ("/agreements/?vendor=hub-vendor&agency=department&term_category=autonomous_weapons", 20),
         ("/agreements/?page_size=2&ordering=-ceiling", 16),
         # terms (with agreement, agency, vendor) · count · latest change · facets: agreement, vendor, agency,
         # category, effect, binding-ness, status, confidence

@@ -244,7 +244,8 @@ def test_a_filtered_sorted_second_page_runs_no_more_queries_than_the_first(clien
         build()
     _, links = read_page(client, f"{url}?ordering=-updated&page_size=2&confidence=medium")
 
-    count_queries(client, django_assert_num_queries, url + links["next"], expected)
+    # … and one: the confidence facet, its filter in use, counts the results it counts over (capped)
+    count_queries(client, django_assert_num_queries, url + links["next"], expected + 1)
 
 
 def vendor_with_linked_records(size):

@@ -126,7 +126,9 @@ def test_a_list_runs_one_group_by_per_facet_group(client, world):
         view = resolve(f"/{record_type.path}/").func.view_class
         sql = queries_of(client, f"/{record_type.path}/")
 
-        assert sum("GROUP BY" in query for query in sql) == len(view.facets), record_type.path
+        # (the agreements page's own term counts are a GROUP BY too, over its rows: not a facet's)
+        facet_queries = [query for query in sql if "GROUP BY" in query and "facet_" in query]
+        assert len(facet_queries) == len(view.facets), record_type.path
 
 
 def test_no_list_renders_a_multiple_select(client, world):
@@ -272,7 +274,7 @@ def test_a_bad_parameter_lists_the_groups_without_counts(client, world):
 
     assert response.status_code == 400
     assert ("status", "active", False, "Active", "") in options(html, "status")
-    assert ("vendor", "alpha", True, "alpha", "") in options(html, "vendor")
+    assert ("vendor", "alpha", True, "Alpha Labs", "") in options(html, "vendor")  # named: the form read it
     assert not any("GROUP BY" in query for query in queries_of(client, "/agreements/?status=x", status=400))
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.http import QueryDict
 
 from contracts.filters import AgreementFilterSet
-from contracts.headlines import term_headline, term_headlines
+from contracts.headlines import counted_term_headlines, term_headline
 from contracts.models import Agreement
 from tests.builders import make_agreement, make_designation, make_term, make_testing_disclosure, make_vendor
 from tests.queries import two_world_sizes
@@ -76,7 +76,7 @@ def test_each_number_links_to_the_list_of_exactly_those_agreements(terms):
 
 def test_the_headlines_of_every_category_are_two_queries(terms, django_assert_num_queries):
     with django_assert_num_queries(2):  # the public agreements · their current terms by category
-        headlines = term_headlines()
+        headlines = counted_term_headlines()
 
     assert [h["category"] for h in headlines] == [SURVEILLANCE, "autonomous_weapons"]
     assert headlines[1]["restricting"] == 1
@@ -153,9 +153,9 @@ def test_the_home_page_runs_the_same_queries_whatever_the_number_of_records(clie
         make_designation(status="enjoined")
         make_testing_disclosure(tested_from=datetime.date(2025, 1, 1), tested_from_precision="year")
     client.get("/")
-    # 9 counts · latest change sets · (no one-record set: each builder's set holds a citation too, so no record
-    # query) · newest source · days sources were checked · the terms headline (the public agreements, their
-    # current terms by category) · designations in effect · designations by status · their vendors · latest
-    # testing disclosures · latest change (footer)
-    with django_assert_num_queries(19):
+    # the 9 counts, as of the latest public change (its id · the cache) · latest change sets · (no one-record set:
+    # each builder's set holds a citation too, so no record query) · newest source · days sources were checked ·
+    # the terms headline, as of the latest change (its id · the cache) · designations in effect · designations by
+    # status · their vendors · latest testing disclosures · latest change (footer)
+    with django_assert_num_queries(12):
         assert client.get("/").status_code == 200
