@@ -938,7 +938,8 @@ class RateCounter(models.Model):
     count = models.PositiveIntegerField(default=0, help_text="Requests counted in the window so far.")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="rate_counter_once")]
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="rate_counter_once",
+                                               violation_error_message="A client has one counter per window.")]
         indexes = [models.Index(fields=["window_start"], name="rate_counter_window_idx")]
 
     def __str__(self):

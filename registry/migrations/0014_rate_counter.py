@@ -59,7 +59,9 @@ class Migration(migrations.Migration):
             ],
             options={
                 'indexes': [models.Index(fields=['window_start'], name='rate_counter_window_idx')],
-                'constraints': [models.UniqueConstraint(fields=('key', 'window_start'), name='rate_counter_once')],
+                'constraints': [models.UniqueConstraint(
+                    fields=('key', 'window_start'), name='rate_counter_once',
+                    violation_error_message='A client has one counter per window.')],
             },
         ),
         migrations.RunPython(counters_setup, counters_teardown),
