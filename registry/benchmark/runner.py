@@ -161,6 +161,9 @@ class Benchmark:
 
     def load_scenario(self, scenario, mode, running):
         options = self.options
+        if not self.url_sets[scenario.name].paths:
+            self.say(f"  {scenario.name}: skipped, no URLs ({self.url_sets[scenario.name].note})")
+            return
         script = self.work / f"{scenario.name}.lua"
         script.write_text(wrk.lua_script(self.url_sets[scenario.name].paths), encoding="utf-8")
         if options.warmup_s:

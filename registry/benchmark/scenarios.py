@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Min
 
 from registry.pagination import DEFAULT_PAGE_SIZE
 
@@ -139,8 +139,9 @@ def latest_public_change():
 
 # --- the URL sets ------------------------------------------------------------------------------
 
-def build_url_sets(scenarios, seed, count=URLS_PER_SCENARIO):
-    """{scenario name: UrlSet} for the load scenarios among ``scenarios``, drawn with ``seed``."""
+def build_url_sets(scenarios, seed, count=URLS_PER_SCENARIO, page=DEFAULT_PAGE_SIZE):
+    """{scenario name: UrlSet} for the load scenarios among ``scenarios``, drawn with ``seed``; lists are drawn
+    to fill a ``page`` of rows (the API's and the pages' page size)."""
     from contracts.models import Agreement
 
     cache = {}
@@ -159,52 +160,63 @@ def build_url_sets(scenarios, seed, count=URLS_PER_SCENARIO):
         if name in ("api-list", "agreements", "term-matrix"):
             base = {"api-list": "/api/v1/agreements/", "agreements": "/agreements/",
                     "term-matrix": "/terms/matrix/"}[name]
-            sets[name] = pair_urls(base, once("pairs", vendor_status_pairs), rng, count)
+            sets[name] = pair_urls(base, once("pairs", lambda: vendor_status_pairs(page)), rng, count, page)
         elif name in ("api-search", "search"):
             base = "/api/v1/agreements/" if name == "api-search" else "/search/"
-            sets[name] = word_urls(base, once("words", search_words), rng, count)
+            sets[name] = word_urls(base, once("words", lambda: search_words(page)), rng, count, page)
         elif name in ("api-detail", "agreement"):
             base = "/api/v1/agreements/{}/" if name == "api-detail" else "/agreements/{}/"
             slugs = once("slugs", lambda: public_slugs(Agreement))
             sets[name] = UrlSet([base.format(slug) for slug in draw(slugs, rng, count)], result_size=1)
-        elif name in ("api-changes", "changes"):
-            sets[name] = change_urls(name, once("latest", latest_public_change), rng, count)
+        elif name == "api-changes":
+            sets[name] = change_urls(once("latest", latest_public_change), rng, count, page)
+        elif name == "changes":
+            sets[name] = change_set_urls(change_set_firsts(), once("latest", latest_public_change), rng, count, page)
         else:
             sets[name] = UrlSet([{"home": "/", "timeline": "/timeline/"}[name]])
     return sets
 
 
-def pair_urls(base, pairs, rng, count):
+def pair_urls(base, pairs, rng, count, page=DEFAULT_PAGE_SIZE):
     picked = draw([(vendor, status) for vendor, status, _ in pairs], rng, count)
     sizes = {(vendor, status): n for vendor, status, n in pairs}
     used = sorted(set(picked))
-    result_size = min([min(sizes[pair], DEFAULT_PAGE_SIZE) for pair in used], default=0)
-    note = "" if result_size >= DEFAULT_PAGE_SIZE else f"no vendor has {DEFAULT_PAGE_SIZE} agreements of one status"
+    result_size = min([min(sizes[pair], page) for pair in used], default=0)
+    note = "" if result_size >= page else f"fewer than {page} agreements for some vendor + status: partial pages"
     return UrlSet([with_query(base, vendor=vendor, status=status) for vendor, status in picked],
                   result_size=result_size, note=note, values=[f"{v}+{s}" for v, s in used])
 
 
-def word_urls(base, words, rng, count):
+def word_urls(base, words, rng, count, page=DEFAULT_PAGE_SIZE):
     picked = draw([word for word, _ in words], rng, count)
     sizes = dict(words)
-    result_size = min([min(sizes[word], DEFAULT_PAGE_SIZE) for word in set(picked)], default=0)
-    note = "" if picked else f"no common word matches {DEFAULT_PAGE_SIZE} agreements"
+    result_size = min([min(sizes[word], page) for word in set(picked)], default=0)
+    note = "" if picked else f"no common word matches {page} agreements: the scenario is skipped"
     return UrlSet([with_query(base, q=word) for word in picked], result_size=result_size, note=note,
                   values=sorted(set(picked)))
 
 
-def change_urls(name, latest, rng, count):
-    """Change ids with a full page on the side the list reads: ``after`` (API, oldest first) from the older
-    half, ``before`` (the page, newest first) from the newer half."""
-    page = DEFAULT_PAGE_SIZE
-    if latest <= 2 * page:
-        ids = [0] if name == "api-changes" else [latest + 1]
-        size = min(latest, page)
-    else:
-        middle = latest // 2
-        ids = range(0, middle) if name == "api-changes" else range(middle + 1, latest + 2)
-        size = page
-    key = "after" if name == "api-changes" else "before"
-    base = "/api/v1/changes/" if name == "api-changes" else "/changes/"
+def change_urls(latest, rng, count, page=DEFAULT_PAGE_SIZE):
+    """The API's change feed (oldest first) ``after`` a change id with at least a page of changes after it."""
+    ids = range(0, latest - page + 1) if latest > page else [0]
     picked = [rng.choice(ids) for _ in range(count)]
-    return UrlSet([with_query(base, **{key: change_id}) for change_id in picked], result_size=size)
+    return UrlSet([with_query("/api/v1/changes/", after=after) for after in picked], result_size=min(latest, page))
+
+
+def change_set_firsts():
+    """Each public change set's first public change id, oldest first (/changes/ lists change sets)."""
+    from registry.models import ChangeLog
+
+    return sorted(ChangeLog.objects.public().values("change_set_id").annotate(first=Min("public_id"))
+                  .values_list("first", flat=True))
+
+
+def change_set_urls(firsts, latest, rng, count, page=DEFAULT_PAGE_SIZE):
+    """/changes/ ``before`` a change id with a full page of change sets before it (``before=B`` lists the sets
+    whose first change is older than B); with fewer sets than a page, all of them."""
+    if not firsts:
+        return UrlSet(["/changes/"], result_size=0)
+    lowest = firsts[min(page, len(firsts)) - 1] + 1
+    picked = [rng.randint(lowest, latest + 1) for _ in range(count)]
+    return UrlSet([with_query("/changes/", before=before) for before in picked], result_size=min(page, len(firsts)),
+                  note="" if len(firsts) >= page else f"only {len(firsts)} change sets")
