@@ -136,6 +136,9 @@ def render(result):
              f"{meta['workers']} gunicorn workers, {meta['connections']} connections, {meta['duration_s']} s x "
              f"{meta['runs']} runs per scenario (medians), seed {meta['seed']}; load average at start "
              f"{meta['load_at_start']:.2f}.", ""]
+    if busy(meta):
+        lines[-1:-1] = [f"WARNING: the machine was busy (load {meta['load_at_start']:.1f} on {meta['cpus']} cores): other "
+                        "work shared the cores, so these figures are not comparable with a quiet run."]
     rows = load_rows(result)
     if rows:
         lines += [format_table(LOAD_HEADERS, rows), ""]
@@ -152,6 +155,11 @@ def render(result):
     if floor:
         lines.append(floor_text(floor))
     return "\n".join(lines).rstrip() + "\n"
+
+
+def busy(meta):
+    """Something else held more than half of the cores when the run started."""
+    return bool(meta.get("cpus")) and meta["load_at_start"] > meta["cpus"] / 2
 
 
 def floor_text(floor):

@@ -69,7 +69,7 @@ class Benchmark:
                 "agreements": Agreement.objects.public().count(), "seed": options.seed,
                 "duration_s": options.duration_s, "runs": options.runs, "connections": options.connections,
                 "workers": server.gunicorn_setting("workers", {**base_env, **self.worker_env()}),
-                "cache_modes": list(options.cache_modes), "load_at_start": os.getloadavg()[0],
+                "cache_modes": list(options.cache_modes), "load_at_start": os.getloadavg()[0], "cpus": os.cpu_count(),
                 "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
                 "commit": git_commit(),
             },

@@ -308,3 +308,12 @@ def test_it_reads_pgbench_rate_latency_and_failures():
                                                   ("/tmp/bench_10k.sqlite3", 10_000), ("i13_bench_dev", None)])
 def test_the_size_to_generate_is_read_from_the_databases_name(name, agreements):
     assert prepare.agreements_from_name(name) == agreements
+
+
+def test_a_run_on_a_busy_machine_says_its_figures_are_not_comparable():
+    run = saved_run(10_000, p95=40)
+    run["meta"].update(load_at_start=3.5, cpus=2)
+
+    assert "WARNING: the machine was busy (load 3.5 on 2 cores)" in report.render(run)
+    run["meta"]["load_at_start"] = 0.4
+    assert "WARNING" not in report.render(run)
