@@ -2,14 +2,18 @@
 wrk's output read, the report's maths, the check that refuses a truncated CSV, the floor's SQL. The benchmark
 itself is a command, not a timed test."""
 
+import http.server
 import json
+import os
 import random
+import subprocess
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from registry.benchmark import floor, oneshot, prepare, queries, report, scenarios, wrk
+from registry.benchmark import floor, oneshot, prepare, queries, report, scenarios, server, wrk
 from registry.benchmark.scenarios import BY_NAME, SCENARIOS, build_url_sets
 from tests.builders import make_agreement, make_vendor
 
@@ -317,3 +321,63 @@ def test_a_run_on_a_busy_machine_says_its_figures_are_not_comparable():
     assert "WARNING: the machine was busy (load 3.5 on 2 cores)" in report.render(run)
     run["meta"]["load_at_start"] = 0.4
     assert "WARNING" not in report.render(run)
+
+
+class CutOffCsv(http.server.BaseHTTPRequestHandler):
+    """A 200 whose chunked body stops mid-stream, as when gunicorn's timeout kills the worker streaming it."""
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        rows = b"slug,title\r\na,One\r\nb,Two\r\n"
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(rows), rows))
+        self.wfile.flush()
+        self.close_connection = True  # no terminating zero-length chunk
+
+    def log_message(self, *args):
+        pass
+
+
+class NoMemory:
+    growth = peak_total = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        pass
+
+
+def test_a_csv_cut_off_by_the_server_is_reported_truncated_not_complete():
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), CutOffCsv) as cut_off:
+        threading.Thread(target=cut_off.handle_request, daemon=True).start()
+
+        result = oneshot.fetch_csv(cut_off.server_port, "/agreements/csv/", 1000, NoMemory)
+
+    assert (result.status, result.rows, result.stream_complete) == (200, 2, False)
+    assert result.as_dict()["outcome"] == "TRUNCATED: the body was cut off after 2 of 1,000 rows"
+    assert not result.as_dict()["ok"]
+
+
+def test_the_server_runs_with_debug_off_the_cache_switch_and_a_rate_it_never_reaches(tmp_path):
+    env = server.server_environment({"DATABASE_URL": "postgres://db/x", "DEBUG": "true"}, static_root=tmp_path,
+                                    port=8123, response_cache=True)
+
+    assert env["DATABASE_URL"] == "postgres://db/x"
+    assert (env["DEBUG"], env["RESPONSE_CACHE"], env["GUNICORN_BIND"]) == ("false", "true", "127.0.0.1:8123")
+    assert env["API_RATE_ANONYMOUS"] == "1000000/min"
+    assert env["SECRET_KEY"]
+
+
+def test_the_memory_of_a_process_and_its_children_is_read_from_proc():
+    child = subprocess.Popen(["sleep", "5"])
+    try:
+        assert child.pid in server.children_of(os.getpid())
+        with server.MemorySampler(lambda: [os.getpid(), child.pid]) as memory:
+            pass
+        assert memory.peak_total > memory.peak_process > 0
+    finally:
+        child.kill()
+        child.wait()
