@@ -54,10 +54,13 @@ class Command(BaseCommand):
             except prepare.PrepareError as error:
                 raise CommandError(str(error)) from None
         modes = ("off", "on") if options["cache"] == "both" else (options["cache"],)
-        result = Benchmark(Options(
+        benchmark = Benchmark(Options(
             duration_s=options["duration"], connections=options["connections"], runs=options["runs"],
             warmup_s=options["warmup"], seed=options["seed"], scenario_names=options["scenarios"],
-            workers=options["workers"], cache_modes=modes), say=say).run()
+            workers=options["workers"], cache_modes=modes), say=say)
+        if benchmark.missing_tools():
+            raise CommandError(f"Not installed: {'; '.join(benchmark.missing_tools())}.")
+        result = benchmark.run()
         if options["json"]:
             report.write_json(result, options["json"])
         self.stdout.write("")
