@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Max, Min
 
 from registry.pagination import DEFAULT_PAGE_SIZE
+from registry.views.search import SEARCH_RESULTS_PER_TYPE
 
 URLS_PER_SCENARIO = 200  # the wrk script cycles through them; more than a run's distinct requests at 4 clients
 SEARCH_SAMPLE = 2000  # agreements whose titles and summaries propose the search words
@@ -164,6 +165,8 @@ def build_url_sets(scenarios, seed, count=URLS_PER_SCENARIO, page=DEFAULT_PAGE_S
         elif name in ("api-search", "search"):
             base = "/api/v1/agreements/" if name == "api-search" else "/search/"
             sets[name] = word_urls(base, once("words", lambda: search_words(page)), rng, count, page)
+            if name == "search":  # the page shows the first few of each type
+                sets[name].result_size = min(sets[name].result_size, SEARCH_RESULTS_PER_TYPE)
         elif name in ("api-detail", "agreement"):
             base = "/api/v1/agreements/{}/" if name == "api-detail" else "/agreements/{}/"
             slugs = once("slugs", lambda: public_slugs(Agreement))
