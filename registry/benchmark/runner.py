@@ -126,6 +126,9 @@ class Benchmark:
             entry = self.result["load"][scenario.name]
             entry["queries"] = [request.queries for request in counted]
             entry["query_statuses"] = [request.status for request in counted]
+            for request in counted:
+                if request.status != 200:  # wrk will count these as errors too: say which URL, early
+                    self.say(f"  {scenario.name}: {request.path} answered {request.status} in-process")
 
     def floor_scripts(self, static_root):
         """pgbench script files for the API list's page queries (PostgreSQL only), or the reason for none."""
