@@ -9,7 +9,7 @@ TEST_ENV := SECRET_KEY=test-only-secret-key DEBUG=false
 PYTEST_ARGS ?= -n auto
 RUN_ENV  := DEBUG=true
 
-.PHONY: help install install-dev browser screenshots run serve migrate seed superuser moderator test lint openapi openapi-check api-conformance research-check replica-test ci clean
+.PHONY: help install install-dev browser screenshots run serve migrate seed superuser moderator test lint openapi openapi-check api-conformance research-check replica-test bench ci clean
 
 help:
 	@echo "make run        install, migrate, load the seed data if the database is empty, serve on :$(PORT)"
@@ -19,6 +19,7 @@ help:
 	@echo "make moderator  create a moderator: reviews submissions, verifies organisations (not staff)"
 	@echo "make lint       ruff check"
 	@echo "make research-check  the shipped research files are the shared ones (../shared/data)"
+	@echo "make bench      benchmark 10k and 100k synthetic agreements on PostgreSQL (docs/benchmark.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -112,6 +113,27 @@ api-conformance: install-dev
 # The shipped research copies are the shared files (../shared/data or SHARED_DATA_DIR), when present.
 research-check:
 	scripts/check-research-copy
+
+# The benchmark (docs/benchmark.md): each database of BENCH_DATABASES is created when missing, migrated, and
+# filled by generate_synthetic when it holds no records (as many agreements as its name says: bench_10k); the same
+# mix then runs against each (gunicorn, wrk, response cache off then on, the pgbench floor), each run is saved as
+# JSON in BENCH_DIR, and the tables and the p95 growth from one size to the next are printed. Debian's wrk.
+BENCH_DATABASES ?= postgres://postgres@127.0.0.1:5432/bench_10k postgres://postgres@127.0.0.1:5432/bench_100k
+BENCH_DIR ?= $(VENV)/bench
+BENCH_ARGS ?=
+BENCH_ENV := SECRET_KEY=$${SECRET_KEY:-bench-only-secret-key} DEBUG=false
+bench: install
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) \
+	  || (echo "could not install wrk: run 'sudo apt-get install wrk'" && exit 1)
+	@mkdir -p $(BENCH_DIR)
+	@status=0; saved=""; for url in $(BENCH_DATABASES); do \
+	  name=$${url##*/}; name=$${name%%\?*}; echo "== $$name"; rm -f $(BENCH_DIR)/$$name.json; \
+	  $(BENCH_ENV) DATABASE_URL=$$url $(BIN)/python manage.py bench --prepare --json $(BENCH_DIR)/$$name.json \
+	    $(BENCH_ARGS) || status=1; \
+	  if [ -f $(BENCH_DIR)/$$name.json ]; then saved="$$saved $(BENCH_DIR)/$$name.json"; fi; \
+	done; \
+	if [ -n "$$saved" ]; then echo "== all sizes"; $(BENCH_ENV) $(BIN)/python manage.py bench --compare $$saved || status=1; fi; \
+	exit $$status
 
 ci:
 	bash .ci/run
