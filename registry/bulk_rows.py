@@ -12,6 +12,7 @@ making a model instance per row.
 """
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import models as fields_
 from django.db.models import Field
 from django.db.models.fields import AutoFieldMixin
 from simple_history.utils import get_change_reason_from_object
@@ -65,31 +66,62 @@ def _custom_pre_save(field):
     return type(field).pre_save is not Field.pre_save
 
 
+# Fields whose stored value is the Python value itself when it has this exact type (or is None): their
+# get_db_prep_save, a chain of calls per value, is skipped for those.
+PLAIN = {fields_.CharField: str, fields_.TextField: str, fields_.SlugField: str, fields_.URLField: str,
+         fields_.EmailField: str, fields_.IntegerField: int, fields_.BigIntegerField: int,
+         fields_.SmallIntegerField: int, fields_.PositiveIntegerField: int, fields_.PositiveSmallIntegerField: int,
+         fields_.PositiveBigIntegerField: int, fields_.AutoField: int, fields_.BigAutoField: int,
+         fields_.BooleanField: bool}
+
+
+def _preparer(field, connection):
+    """value -> what the database gets, as ``field.get_db_prep_save`` gives it."""
+    plain = PLAIN.get(type(field))
+    if plain is None and type(field) in (fields_.ForeignKey, fields_.OneToOneField):
+        plain = PLAIN.get(type(field.target_field))
+
+    def prepare(value):
+        return field.get_db_prep_save(value, connection)
+
+    if plain is None:
+        return prepare
+    return lambda value: value if value is None or type(value) is plain else prepare(value)
+
+
+def _prepared_rows(objs, fields, connection, *, add, operation_name):
+    """Each object's values for ``fields``, ready for the database, as {attname: value}."""
+    preparers = [(f.attname, _preparer(f, connection), f if _custom_pre_save(f) else None) for f in fields]
+    rows = []
+    checked = fields if operation_name == "bulk_update" else None  # as bulk_create and bulk_update check them
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name=operation_name, fields=checked)
+        rows.append({attname: prepare(field.pre_save(obj, add) if field is not None else getattr(obj, attname))
+                     for attname, prepare, field in preparers})
+    return rows
+
+
 def insert(model, objs):
-    """INSERT ``objs`` (new instances of ``model``), giving each its id as bulk_create does."""
+    """INSERT ``objs`` (new instances of ``model``), giving each its id as bulk_create does. Returns the values
+    written, {attname: value} per object (their history rows reuse them)."""
     connection = _connection()
     if not objs:
-        return objs
+        return []
     fields = _insertable(model)
-    pre_saved = {f for f in fields if _custom_pre_save(f)}
     missing = [obj for obj in objs if obj.pk is None]
     for obj, pk in zip(missing, take_ids(model, len(missing)) if missing else [], strict=True):
         obj.pk = pk
-    rows = []
-    for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")
-        rows.append([f.get_db_prep_save(f.pre_save(obj, True) if f in pre_saved else getattr(obj, f.attname),
-                                        connection) for f in fields])
-    _insert_rows(model, [f.column for f in fields], rows)
+    rows = _prepared_rows(objs, fields, connection, add=True, operation_name="bulk_create")
+    _insert_rows(model, [f.column for f in fields], [list(row.values()) for row in rows])
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
-    return objs
+    return rows
 
 
-def insert_history(model, objs, *, update, default_user, default_change_reason, default_date):
-    """The history rows of ``objs`` (just written), as ``model.history.bulk_history_create`` makes them.
-    Returns their history ids, in the order of ``objs``."""
+def insert_history(model, objs, *, update, default_user, default_change_reason, default_date, written=None):
+    """The history rows of ``objs`` (just written, ``written`` their values as ``insert``/``update`` return
+    them), as ``model.history.bulk_history_create`` makes them. Returns their history ids, in order."""
     connection = _connection()
     history = model.history.model
     fields = _insertable(history)
@@ -105,7 +137,8 @@ def insert_history(model, objs, *, update, default_user, default_change_reason, 
     ids = take_ids(history, len(objs))
     fallback_user = None
     rows = []
-    for obj, history_id in zip(objs, ids, strict=True):
+    preparers = [(f.attname, _preparer(f, connection)) for f in fields]
+    for number, (obj, history_id) in enumerate(zip(objs, ids, strict=True)):
         if hasattr(obj, "_history_user"):
             user = obj._history_user
         elif default_user:
@@ -119,8 +152,10 @@ def insert_history(model, objs, *, update, default_user, default_change_reason, 
                   "history_change_reason": get_change_reason_from_object(obj) or default_change_reason,
                   "history_type": history_type,
                   "history_user_id": getattr(user, "pk", user)}
-        rows.append([f.get_db_prep_save(values[f.attname] if f.attname in values else getattr(obj, f.attname),
-                                        connection) for f in fields])
+        stored = written[number] if written else {}
+        rows.append([stored[attname] if attname in stored and attname not in values
+                     else prepare(values[attname] if attname in values else getattr(obj, attname))
+                     for attname, prepare in preparers])
     _insert_rows(history, [f.column for f in fields], rows)
     return ids
 
@@ -130,21 +165,17 @@ def update(model, objs, field_names):
     every row (bulk_update's CASE per column is slow at scale)."""
     connection = _connection()
     if not objs:
-        return objs
+        return []
     fields = [model._meta.get_field(name) for name in field_names]
-    pre_saved = {f for f in fields if _custom_pre_save(f)}
     quote = connection.ops.quote_name
     sql = (f"UPDATE {quote(model._meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
            f"WHERE {quote(model._meta.pk.column)} = %s")
-    rows = []
-    for obj in objs:
-        obj._prepare_related_fields_for_save(operation_name="bulk_update", fields=fields)
-        rows.append([f.get_db_prep_save(f.pre_save(obj, False) if f in pre_saved else getattr(obj, f.attname),
-                                        connection) for f in fields] + [obj.pk])
+    rows = _prepared_rows(objs, fields, connection, add=False, operation_name="bulk_update")
     with connection.cursor() as cursor:
         for start in range(0, len(rows), SQLITE_ROWS):
-            cursor.executemany(sql, rows[start:start + SQLITE_ROWS])
-    return objs
+            cursor.executemany(sql, [[*row.values(), obj.pk] for row, obj in
+                                     zip(rows[start:start + SQLITE_ROWS], objs[start:start + SQLITE_ROWS], strict=True)])
+    return rows
 
 
 def _insert_rows(model, columns, rows):

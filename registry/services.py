@@ -330,16 +330,17 @@ def write_records(model, records, *, became_public=None):
             record.derive_fields()  # bulk writes skip save(): stored derived columns kept in step here
         if isinstance(record, registry_models.Source):
             record.url = normalize_url(record.url)
+    written = {}  # True/False (created or not) -> the values bulk_rows wrote, which the history rows reuse
     with _named_refusals():  # large batches written without Django's per-value compiling (bulk_rows)
         if new:
             if bulk_rows.supports(model, len(new)):
-                bulk_rows.insert(model, new)
+                written[True] = bulk_rows.insert(model, new)
             else:
                 model.objects.bulk_create(new, batch_size=BATCH_SIZE)
         if old:
             columns = [f.name for f in model._meta.concrete_fields if not f.primary_key]
             if bulk_rows.supports(model, len(old)):
-                bulk_rows.update(model, old, columns)
+                written[False] = bulk_rows.update(model, old, columns)
             else:
                 model.objects.bulk_update(old, columns, batch_size=BATCH_SIZE)
     for created, group in ((True, new), (False, old)):
@@ -350,7 +351,8 @@ def write_records(model, records, *, became_public=None):
                 record._history_date = backdated[id(record)]
         try:
             history_ids = bulk_rows.insert_history(model, group, update=not created, default_user=_user(current),
-                                                   default_change_reason=current.reason, default_date=now)
+                                                   default_change_reason=current.reason, default_date=now,
+                                                   written=written.get(created))
         finally:
             for record in group:
                 record.__dict__.pop("_history_date", None)
