@@ -3,9 +3,10 @@
 Django's ``bulk_create``/``bulk_update`` compile every value of every row through the query compiler (and
 ``bulk_update`` writes a CASE per column); at a few hundred thousand rows that is most of a load's time. Here
 each row's values go through the same field methods (``pre_save``, ``get_db_prep_save``) into one statement per
-model, run with ``executemany`` (SQLite) or as multi-row VALUES (PostgreSQL). Ids are taken beforehand — from the
-sequence on PostgreSQL, above the largest id ever given on SQLite (the caller's transaction holds SQLite's write
-lock) — so no RETURNING is needed and history rows and change rows can name them.
+model, run with ``executemany`` (SQLite) or as multi-row VALUES (PostgreSQL). New ids: PostgreSQL returns them
+(RETURNING, in the rows' order, as bulk_create reads them); on SQLite they are taken first, above the largest id
+ever given (the caller's transaction holds SQLite's write lock). Below ``FAST_FROM`` rows Django's own bulk
+methods are used (fewer queries for a small write).
 
 History rows are built the way ``simple_history``'s ``bulk_history_create`` builds them, as plain rows, without
 making a model instance per row.
@@ -109,10 +110,18 @@ def insert(model, objs):
         return []
     fields = _insertable(model)
     missing = [obj for obj in objs if obj.pk is None]
-    for obj, pk in zip(missing, take_ids(model, len(missing)) if missing else [], strict=True):
-        obj.pk = pk
-    rows = _prepared_rows(objs, fields, connection, add=True, operation_name="bulk_create")
-    _insert_rows(model, [f.column for f in fields], [list(row.values()) for row in rows])
+    if _returning(connection) and len(missing) == len(objs):  # PostgreSQL gives the ids back, in order
+        fields = [f for f in fields if not f.primary_key]
+        rows = _prepared_rows(objs, fields, connection, add=True, operation_name="bulk_create")
+        ids = _insert_rows(model, [f.column for f in fields], [list(row.values()) for row in rows],
+                           returning=model._meta.pk.column)
+        for obj, pk in zip(objs, ids, strict=True):
+            obj.pk = pk
+    else:
+        for obj, pk in zip(missing, take_ids(model, len(missing)) if missing else [], strict=True):
+            obj.pk = pk
+        rows = _prepared_rows(objs, fields, connection, add=True, operation_name="bulk_create")
+        _insert_rows(model, [f.column for f in fields], [list(row.values()) for row in rows])
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
@@ -134,7 +143,12 @@ def insert_history(model, objs, *, update, default_user, default_change_reason, 
                                                  default_date=default_date)
         return [row.history_id for row in rows]
     history_type = "~" if update else "+"
-    ids = take_ids(history, len(objs))
+    returning = _returning(connection)
+    if returning:  # PostgreSQL gives the ids back
+        fields = [f for f in fields if not f.primary_key]
+        ids = [None] * len(objs)
+    else:
+        ids = take_ids(history, len(objs))
     fallback_user = None
     rows = []
     preparers = [(f.attname, _preparer(f, connection)) for f in fields]
@@ -156,8 +170,9 @@ def insert_history(model, objs, *, update, default_user, default_change_reason, 
         rows.append([stored[attname] if attname in stored and attname not in values
                      else prepare(values[attname] if attname in values else getattr(obj, attname))
                      for attname, prepare in preparers])
-    _insert_rows(history, [f.column for f in fields], rows)
-    return ids
+    written_ids = _insert_rows(history, [f.column for f in fields], rows,
+                               returning=history._meta.pk.column if returning else None)
+    return written_ids if returning else ids
 
 
 def update(model, objs, field_names):
@@ -178,17 +193,28 @@ def update(model, objs, field_names):
     return rows
 
 
-def _insert_rows(model, columns, rows):
+def _returning(connection):
+    return connection.vendor == "postgresql"
+
+
+def _insert_rows(model, columns, rows, *, returning=None):
+    """INSERT the rows; with ``returning`` (PostgreSQL), the values of that column, in the rows' order (as
+    Django's bulk_create reads them)."""
     connection = _connection()
     quote = connection.ops.quote_name
     head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    tail = f" RETURNING {quote(returning)}" if returning else ""
+    returned = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             per_statement = max(1, POSTGRES_VALUES // max(1, len(columns)))
             for start in range(0, len(rows), per_statement):
                 batch = rows[start:start + per_statement]
-                cursor.execute(head + ", ".join([one] * len(batch)), [value for row in batch for value in row])
+                cursor.execute(head + ", ".join([one] * len(batch)) + tail, [value for row in batch for value in row])
+                if returning:
+                    returned.extend(row[0] for row in cursor.fetchall())
         else:
             for start in range(0, len(rows), SQLITE_ROWS):
                 cursor.executemany(head + one, rows[start:start + SQLITE_ROWS])
+    return returned
