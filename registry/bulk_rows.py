@@ -27,6 +27,7 @@ def _connection():
 
 # Values per PostgreSQL statement (well under its 65,535 parameters), rows per SQLite executemany call.
 POSTGRES_VALUES = 20_000
+UNNEST_ROWS = 2_000
 SQLITE_ROWS = 2_000
 
 
@@ -113,7 +114,7 @@ def insert(model, objs):
     if _returning(connection) and len(missing) == len(objs):  # PostgreSQL gives the ids back, in order
         fields = [f for f in fields if not f.primary_key]
         rows = _prepared_rows(objs, fields, connection, add=True, operation_name="bulk_create")
-        ids = _insert_rows(model, [f.column for f in fields], [list(row.values()) for row in rows],
+        ids = _insert_rows(model, fields, [list(row.values()) for row in rows],
                            returning=model._meta.pk.column)
         for obj, pk in zip(objs, ids, strict=True):
             obj.pk = pk
@@ -121,7 +122,7 @@ def insert(model, objs):
         for obj, pk in zip(missing, take_ids(model, len(missing)) if missing else [], strict=True):
             obj.pk = pk
         rows = _prepared_rows(objs, fields, connection, add=True, operation_name="bulk_create")
-        _insert_rows(model, [f.column for f in fields], [list(row.values()) for row in rows])
+        _insert_rows(model, fields, [list(row.values()) for row in rows])
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
@@ -140,7 +141,7 @@ def insert_history(model, objs, *, update, default_user, default_change_reason, 
     if not supports(history, len(objs)) or any(f.attname not in known for f in fields):
         rows = model.history.bulk_history_create(objs, update=update, default_user=default_user,
                                                  default_change_reason=default_change_reason,
-                                                 default_date=default_date)
+                                                 default_date=default_date, batch_size=500)
         return [row.history_id for row in rows]
     history_type = "~" if update else "+"
     returning = _returning(connection)
@@ -170,7 +171,7 @@ def insert_history(model, objs, *, update, default_user, default_change_reason, 
         rows.append([stored[attname] if attname in stored and attname not in values
                      else prepare(values[attname] if attname in values else getattr(obj, attname))
                      for attname, prepare in preparers])
-    written_ids = _insert_rows(history, [f.column for f in fields], rows,
+    written_ids = _insert_rows(history, fields, rows,
                                returning=history._meta.pk.column if returning else None)
     return written_ids if returning else ids
 
@@ -197,24 +198,33 @@ def _returning(connection):
     return connection.vendor == "postgresql"
 
 
-def _insert_rows(model, columns, rows, *, returning=None):
-    """INSERT the rows; with ``returning`` (PostgreSQL), the values of that column, in the rows' order (as
-    Django's bulk_create reads them)."""
+def _insert_rows(model, fields, rows, *, returning=None):
+    """INSERT the rows (values of ``fields``); with ``returning`` (PostgreSQL), the values of that column, in the
+    rows' order (as Django's bulk_create reads them)."""
     connection = _connection()
     quote = connection.ops.quote_name
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) VALUES "
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
     tail = f" RETURNING {quote(returning)}" if returning else ""
     returned = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            per_statement = max(1, POSTGRES_VALUES // max(1, len(columns)))
+            # One array per column (a short statement, parsed once): psycopg parses a long VALUES list's
+            # placeholders again for every statement, which was a third of a load's time.
+            types = [f.db_type(connection) for f in fields]
+            unnest = not any(t is None or t.endswith("]") for t in types)
+            sql = (head + f"SELECT * FROM unnest({', '.join(f'%s::{t}[]' for t in types)})" + tail) if unnest else None
+            per_statement = UNNEST_ROWS if unnest else max(1, POSTGRES_VALUES // max(1, len(fields)))
             for start in range(0, len(rows), per_statement):
                 batch = rows[start:start + per_statement]
-                cursor.execute(head + ", ".join([one] * len(batch)) + tail, [value for row in batch for value in row])
+                if unnest:
+                    cursor.execute(sql, [list(column) for column in zip(*batch, strict=True)])
+                else:
+                    cursor.execute(head + "VALUES " + ", ".join([one] * len(batch)) + tail,
+                                   [value for row in batch for value in row])
                 if returning:
                     returned.extend(row[0] for row in cursor.fetchall())
         else:
             for start in range(0, len(rows), SQLITE_ROWS):
-                cursor.executemany(head + one, rows[start:start + SQLITE_ROWS])
+                cursor.executemany(head + "VALUES " + one, rows[start:start + SQLITE_ROWS])
     return returned
