@@ -26,8 +26,11 @@ import functools
 import math
 import random
 import string
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from django.db import connection
 
 from contracts.models import (
     Agency,
@@ -49,9 +52,11 @@ from disclosures.models import (
     TestingDisclosureAgreement,
     TestingDisclosureVendor,
 )
+from registry.bulk.snapshot import Progress
 from registry.fields import Money
 from registry.interchange import record_types
 from registry.models import Citation, Source
+from registry.search import fts_table, install_fts
 from registry.services import apply_changes, change_set, retract
 
 SLUG_PREFIX = "syn-"
@@ -123,6 +128,45 @@ def check_database(*, force=False):
                                    "invented records into a real registry. Use an empty database, or --force.")
 
 
+@contextmanager
+def search_indexes_set_aside():
+    """Search indexes dropped for the load and built again once, over every row, at the end (also after a
+    failure): maintaining them row by row is much slower than building them. PostgreSQL: the record tables'
+    GIN indexes; SQLite: the FTS5 tables' triggers (the FTS tables are refilled from their records)."""
+    models = [record_type.model for record_type in record_types()]
+    if connection.vendor == "postgresql":
+        tables = [model._meta.db_table for model in models]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                           "AND tablename = ANY(%s) AND indexdef ILIKE %s ORDER BY indexname", [tables, "% USING gin %"])
+            indexes = cursor.fetchall()
+            for name, _ in indexes:
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                if connection.in_atomic_block and indexes:  # (a test's transaction) deferred checks first
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                for _, definition in indexes:
+                    cursor.execute(definition)
+                cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(t) for t in tables)}")
+    elif connection.vendor == "sqlite":
+        existing = set(connection.introspection.table_names())
+        searched = [model for model in models if fts_table(model) in existing]
+        with connection.cursor() as cursor:
+            for model in searched:
+                for trigger in ("insert", "delete", "update"):
+                    cursor.execute(f'DROP TRIGGER IF EXISTS "{fts_table(model)}_{trigger}"')
+        try:
+            yield
+        finally:
+            for model in searched:
+                install_fts(connection, model, model.search_fields)
+    else:
+        yield
+
+
 @functools.cache
 def weighted(pairs):
     values, weights = zip(*pairs, strict=True)
@@ -149,7 +193,7 @@ class Generator:
         self.seed = seed
         self.rng = random.Random(seed)
         self.validate = validate
-        self.progress = progress or (lambda done, total, label: None)
+        self.progress = progress or Progress(False)
         self.reason = REASON.format(seed=seed)
         self.totals = Totals()
         self.vendor_skew = list(self._cumulative([1 / (rank + 1) ** 1.2 for rank in range(self.plan.vendors)]))
@@ -248,21 +292,27 @@ class Generator:
     # --- the registry ------------------------------------------------------------------------
 
     def run(self):
+        with search_indexes_set_aside():
+            self.generate()
+        return self.totals
+
+    def generate(self):
         plan = self.plan
         with change_set(user=None, reason=self.reason):
             self.make_sources()
             self.make_agencies()
             self.make_vendors()
         self.designated = {index: [] for index in self.rng.sample(range(plan.vendors), plan.designations)}
-        for start in range(0, plan.agreements, CHUNK):
-            with change_set(user=None, reason=self.reason):
-                self.make_agreements(start, min(plan.agreements, start + CHUNK))
-            self.progress(min(plan.agreements, start + CHUNK), plan.agreements, "agreements")
+        with self.progress.bar("agreements", lambda: plan.agreements) as bar:
+            for start in range(0, plan.agreements, CHUNK):
+                end = min(plan.agreements, start + CHUNK)
+                with change_set(user=None, reason=self.reason):
+                    self.make_agreements(start, end)
+                bar.update(end - start)
         with change_set(user=None, reason=self.reason):
             self.make_designations()
         self.edit()
         self.retract()
-        return self.totals
 
     def make_sources(self):
         self.sources = []
@@ -545,22 +595,26 @@ class Generator:
         rounds = {index: self.rng.randint(1, 3) for index in chosen}
         for round_number in range(1, 4):
             indexes = [index for index in chosen if rounds[index] >= round_number]
-            for start in range(0, len(indexes), CHUNK):
-                slugs = [f"{SLUG_PREFIX}agreement-{index:06d}" for index in indexes[start:start + CHUNK]]
-                records = list(Agreement.objects.filter(slug__in=slugs).select_related("awarding_agency", "parent")
-                               .order_by("slug"))
-                with change_set(user=None, reason=f"{self.reason}: edit round {round_number}"):
-                    for agreement in records:
-                        grown = (agreement.obligated_amount or Decimal(0)) + self.amount(3, 7)
-                        if agreement.ceiling_amount is not None:
-                            grown = min(grown, agreement.ceiling_amount)
-                        agreement.obligated = Money(grown)
-                        agreement.status = self.pick((("active", 3), ("completed", 2), ("terminated", 1)))
-                        agreement.status_note = f"Updated in edit round {round_number}."
-                    apply_changes(records, validate=self.validate)
-                    self.cite_again(records, round_number)
-                self.totals.edited += len(records)
-                self.progress(start + len(records), len(indexes), f"edits (round {round_number} of 3)")
+            with self.progress.bar(f"edits (round {round_number} of 3)", functools.partial(len, indexes)) as bar:
+                self.edit_round(round_number, indexes, bar)
+
+    def edit_round(self, round_number, indexes, bar):
+        for start in range(0, len(indexes), CHUNK):
+            slugs = [f"{SLUG_PREFIX}agreement-{index:06d}" for index in indexes[start:start + CHUNK]]
+            records = list(Agreement.objects.filter(slug__in=slugs).select_related("awarding_agency", "parent")
+                           .order_by("slug"))
+            with change_set(user=None, reason=f"{self.reason}: edit round {round_number}"):
+                for agreement in records:
+                    grown = (agreement.obligated_amount or Decimal(0)) + self.amount(3, 7)
+                    if agreement.ceiling_amount is not None:
+                        grown = min(grown, agreement.ceiling_amount)
+                    agreement.obligated = Money(grown)
+                    agreement.status = self.pick((("active", 3), ("completed", 2), ("terminated", 1)))
+                    agreement.status_note = f"Updated in edit round {round_number}."
+                apply_changes(records, validate=self.validate)
+                self.cite_again(records, round_number)
+            self.totals.edited += len(records)
+            bar.update(len(records))
 
     def cite_again(self, records, round_number):
         rows = [Citation(target=record, source=self.rng.choice(self.sources), position=3 + round_number,

@@ -27,8 +27,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from simple_history.signals import post_create_historical_record
 
+from registry import bulk_rows, timeline
 from registry import models as registry_models
-from registry import timeline
 from registry.constraints import as_validation_error
 from registry.models import ChangeCounter, ChangeLog, Citation
 from registry.normalize import normalize_url
@@ -330,12 +330,19 @@ def write_records(model, records, *, became_public=None):
             record.derive_fields()  # bulk writes skip save(): stored derived columns kept in step here
         if isinstance(record, registry_models.Source):
             record.url = normalize_url(record.url)
-    with _named_refusals():
+    written = {}  # True/False (created or not) -> the values bulk_rows wrote, which the history rows reuse
+    with _named_refusals():  # large batches written without Django's per-value compiling (bulk_rows)
         if new:
-            model.objects.bulk_create(new, batch_size=BATCH_SIZE)
+            if bulk_rows.supports(model, len(new)):
+                written[True] = bulk_rows.insert(model, new)
+            else:
+                model.objects.bulk_create(new, batch_size=BATCH_SIZE)
         if old:
             columns = [f.name for f in model._meta.concrete_fields if not f.primary_key]
-            model.objects.bulk_update(old, columns, batch_size=BATCH_SIZE)
+            if bulk_rows.supports(model, len(old)):
+                written[False] = bulk_rows.update(model, old, columns)
+            else:
+                model.objects.bulk_update(old, columns, batch_size=BATCH_SIZE)
     for created, group in ((True, new), (False, old)):
         if not group:
             continue
@@ -343,14 +350,14 @@ def write_records(model, records, *, became_public=None):
             if id(record) in backdated:
                 record._history_date = backdated[id(record)]
         try:
-            rows = model.history.bulk_history_create(group, batch_size=BATCH_SIZE, update=not created,
-                                                     default_user=_user(current),
-                                                     default_change_reason=current.reason, default_date=now)
+            history_ids = bulk_rows.insert_history(model, group, update=not created, default_user=_user(current),
+                                                   default_change_reason=current.reason, default_date=now,
+                                                   written=written.get(created))
         finally:
             for record in group:
                 record.__dict__.pop("_history_date", None)
-        for record, row in zip(group, rows, strict=True):
-            current.history[model, record.pk] = row.history_id
+        for record, history_id in zip(group, history_ids, strict=True):
+            current.history[model, record.pk] = history_id
             record._state.adding = False
             _after_write(current, record, became_public.get(id(record), False),
                          ChangeLog.Action.CREATED if created else ChangeLog.Action.UPDATED,
@@ -483,8 +490,11 @@ def _close(current):
                 model.objects.filter(pk__in=pks).update(updated_at=at)
             else:
                 singles.append(model(pk=pks[0], updated_at=at))
-        # A load of backdated records touches each parent at its own time: one UPDATE per batch, not per record.
-        model.objects.bulk_update(singles, ["updated_at"], batch_size=BATCH_SIZE)
+        # A load of backdated records touches each parent at its own time: one statement run per record.
+        if bulk_rows.supports(model, len(singles)):
+            bulk_rows.update(model, singles, ["updated_at"])
+        else:
+            model.objects.bulk_update(singles, ["updated_at"], batch_size=BATCH_SIZE)
     if not current.logged:
         return
     _write_change_set(current, now)
@@ -514,7 +524,10 @@ def _write_change_set(current, now):
                               record_type=entry.record.record_type, slug=entry.record.slug, action=entry.action,
                               history_id=entry.history_id, reason=current.reason, public=entry.public,
                               credited_to=current.credited_to, user=user))
-    ChangeLog.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    if bulk_rows.supports(ChangeLog, len(rows)):
+        bulk_rows.insert(ChangeLog, rows)  # ids given: no query to take them
+    else:
+        ChangeLog.objects.bulk_create(rows, batch_size=BATCH_SIZE)
 
 
 def _take_change_ids(count, public):

@@ -11,6 +11,7 @@ from django.db.models import Count, F
 
 from contracts.models import Agency, Agreement, AgreementAmount, AmountKind, ClassifiedAddendumMarker, PublicTerm, Vendor
 from disclosures.models import Designation, Event, TestingDisclosure
+from disclosures.synthetic import Generator, Plan
 from registry.fields import DatePrecision
 from registry.interchange import record_types
 from registry.models import ChangeLog, Citation, Source
@@ -32,6 +33,21 @@ def registry_as_interchange():
             for t in record_types()}
 
 
+def test_the_plan_keeps_the_proportions_at_any_size():
+    plan = Plan.for_agreements(100_000)
+
+    assert (plan.vendors, plan.agencies, plan.designations) == (5_000, 500, 100)  # 1/20, 1/200, 1 per 50 vendors
+    assert Plan.for_agreements(10_000).sources == 1_000  # the pool of sources: 1 per 10 agreements
+
+
+def test_a_few_vendors_hold_most_agreements():
+    generator = Generator(10_000, seed=3)
+    held = Counter(generator.vendor_index() for _ in range(10_000))
+
+    top_tenth = sum(count for _, count in held.most_common(generator.plan.vendors // 10))
+    assert top_tenth > 5_000
+
+
 def test_it_builds_every_record_type_in_proportion():
     generate()
 
@@ -44,6 +60,8 @@ def test_it_builds_every_record_type_in_proportion():
     assert 3 <= PublicTerm.objects.filter(agreement__isnull=False).count() / 40 <= 7  # about 5 per agreement
     cited = Counter(Citation.objects.values_list("target_type", "target_id"))
     assert min(cited.values()) >= 3
+    citable = sum(t.model.objects.count() for t in record_types() if getattr(t.model, "requires_citation", False))
+    assert len(cited) == citable  # every record cited, 3 times or more
     assert all(record.slug.startswith("syn-") for t in record_types() for record in t.model.objects.all())
 
 
@@ -65,6 +83,7 @@ def test_it_writes_history_and_change_rows_with_later_edits():
     assert actions == {"created", "updated", "retracted"}
     edited = Agreement.history.values("id").annotate(n=Count("history_id")).filter(n__gt=1)
     assert edited.exists()  # a share of agreements edited in later change sets
+    assert edited.filter(n__gte=3).exists()  # some of them several times
     assert ChangeLog.objects.filter(reason__contains="edit round").exists()
 
 
@@ -80,16 +99,21 @@ def test_records_are_published_after_what_they_refer_to_and_never_in_the_future(
     assert not Agreement.objects.filter(published_at__lt=F("parent__published_at")).exists()
 
 
+def agreement_history():
+    return list(Agreement.history.order_by("slug", "history_date").values_list("slug", "history_type", "status"))
+
+
 def test_the_same_seed_gives_the_same_registry():
     with transaction.atomic():
         generate(seed=11)
-        first = registry_as_interchange()
+        first, first_history = registry_as_interchange(), agreement_history()
         transaction.set_rollback(True)
 
     generate(seed=11)
 
     assert registry_as_interchange() == first
     assert first["agreements"] and first["terms"]
+    assert agreement_history() == first_history and len(first_history) > 40  # the same edits too
 
 
 def test_every_record_reads_back_through_its_write_serializer():
@@ -119,20 +143,19 @@ def test_it_refuses_to_run_twice_on_the_same_database():
         generate(agreements=20)
 
 
-def test_the_progress_bar_is_drawn_on_a_terminal_only():
-    from django.core.management.base import OutputWrapper
-
-    from disclosures.management.commands.generate_synthetic import TerminalProgress
-
+def test_the_progress_bar_is_drawn_on_a_terminal_only(monkeypatch):
     class Terminal(io.StringIO):
         def isatty(self):
             return True
 
-    terminal, log = Terminal(), io.StringIO()
-    for stream in (terminal, log):
-        progress = TerminalProgress(OutputWrapper(stream))
-        progress(250, 500, "agreements")
-        progress.close()
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    generate(agreements=20)
 
-    assert "\r[###############...............] 250/500 agreements" in terminal.getvalue()
-    assert log.getvalue() == ""
+    assert "agreements" in terminal.getvalue() and "20/20" in terminal.getvalue()  # tqdm's bar, as export_bulk's
+
+
+def test_no_progress_bar_off_a_terminal(capsys):
+    generate(agreements=20)
+
+    assert capsys.readouterr().err == ""

@@ -1,31 +1,10 @@
+import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from disclosures.synthetic import Generator, SyntheticRefused, check_database
-
-
-class TerminalProgress:
-    """A one-line progress bar, drawn only when the output is a terminal (logs and pipes get the summary alone)."""
-
-    def __init__(self, stream):
-        self.stream = stream  # the command's OutputWrapper
-        self.on = stream.isatty()
-        self.started = time.monotonic()
-
-    def __call__(self, done, total, label):
-        if not self.on:
-            return
-        width = 30
-        filled = width * done // max(total, 1)
-        elapsed = time.monotonic() - self.started
-        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} {label} ({elapsed:.0f} s)",
-                          ending="")
-        self.stream.flush()
-
-    def close(self):
-        if self.on:
-            self.stream.write("")
+from registry.bulk.snapshot import Progress
 
 
 class Command(BaseCommand):
@@ -47,10 +26,9 @@ class Command(BaseCommand):
             check_database(force=force)
         except SyntheticRefused as refused:
             raise CommandError(str(refused)) from None
-        progress = TerminalProgress(self.stdout)
         started = time.monotonic()
-        totals = Generator(agreements, seed, progress=progress).run()
-        progress.close()
+        # Progress bars as export_bulk draws them: tqdm on stderr, only when stderr is a terminal.
+        totals = Generator(agreements, seed, progress=Progress(sys.stderr.isatty())).run()
         for name, count in sorted(totals.created.items()):
             self.stdout.write(f"{name}: {count:,}")
         self.stdout.write(f"Edited {totals.edited:,} agreements in later change sets; retracted {totals.retracted:,} "
