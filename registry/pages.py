@@ -9,7 +9,8 @@ retracted record keeps its URL, with a notice.
 import datetime
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Count, F, Window
 from django.db.models.functions import Lag, RowNumber
 from django.http import Http404, HttpResponseRedirect, QueryDict
@@ -120,7 +121,7 @@ def as_of_latest_change(name, compute):
     over every record (which grows with the registry) runs once per change, not per request, and a change shows
     on the very next request. Two queries on a hit (the latest id, the cache)."""
     latest = ChangeLog.objects.public().order_by("-public_id").values_list("public_id", flat=True).first()
-    return cache.get_or_set(f"{name}:{latest or 0}", compute, timeout=None)
+    return caches["responses"].get_or_set(f"{name}:{latest or 0}", compute, timeout=settings.RESPONSE_CACHE_SECONDS)
 
 
 def capped_count(queryset, limit=COUNT_LIMIT):

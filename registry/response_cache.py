@@ -5,8 +5,8 @@ A key holds the latest public change id, the scheme and host (responses carry ab
 path with its query and, for the API, the negotiated media type (the ETag already hashes the change id,
 the path and the format). Any public change moves every key on, so a change is visible on the very next
 request and nothing is ever purged: old entries are simply never asked for again and expire after
-``RESPONSE_CACHE_SECONDS``. The entries live in the ``default`` cache (the database cache, or Redis with
-``REDIS_URL``), shared by every app server.
+``RESPONSE_CACHE_SECONDS``. The entries live in the ``responses`` cache: Redis with ``REDIS_URL`` (shared by
+every app server), else each worker's memory (never a database write on a read; settings.py says why).
 
 Only what is the same for every anonymous reader is kept: never a logged-in (or token) request, a streamed
 response, a status other than 200, or a response that sets a cookie. The API looks entries up inside the
@@ -39,7 +39,7 @@ def page_key(request, change_id):
 
 def fetch(key):
     """The kept response for ``key`` as a new HttpResponse, or None."""
-    entry = caches["default"].get(key)
+    entry = caches["responses"].get(key)
     if entry is None:
         return None
     content, headers = entry
@@ -51,7 +51,7 @@ def fetch(key):
 
 def keep(key, response):
     headers = [(header, value) for header, value in response.items() if header.lower() not in NOT_KEPT_HEADERS]
-    caches["default"].set(key, (response.content, headers), timeout=settings.RESPONSE_CACHE_SECONDS)
+    caches["responses"].set(key, (response.content, headers), timeout=settings.RESPONSE_CACHE_SECONDS)
 
 
 def keepable(response):
@@ -87,7 +87,7 @@ def kept_api_response(request, etag, response):
 
         def keep_rendered(rendered):
             if keepable(rendered):
-                caches["default"].set(key, (rendered.content, [("Content-Type", rendered["Content-Type"])]),
+                caches["responses"].set(key, (rendered.content, [("Content-Type", rendered["Content-Type"])]),
                                        timeout=settings.RESPONSE_CACHE_SECONDS)
 
         response.add_post_render_callback(keep_rendered)

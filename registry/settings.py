@@ -170,16 +170,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- caches ---------------------------------------------------------------------------------
 # Nothing another app server needs lives in process memory: the database cache by default,
 # Redis when REDIS_URL is set. Throttles count in Redis or in their own table (registry.api.throttling).
+# The "responses" cache (the response cache, and counts kept per public change) holds only what any server
+# could compute again and is keyed by the latest public change id, so a per-process copy is never wrong: in
+# Redis when there is one (shared by every server), else in each worker's memory, which keeps a read request
+# from writing to the database (a database-cache miss would be an INSERT on every new page).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                     "KEY_PREFIX": "registry"},
+        "responses": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                      "KEY_PREFIX": "responses"},
     }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "registry_cache",
                     "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 100_000)}},
+        "responses": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "registry-responses",
+                      "OPTIONS": {"MAX_ENTRIES": env_int("RESPONSE_CACHE_MAX_ENTRIES", 500)}},
     }
 
 # The response cache (registry/response_cache.py): anonymous GETs of the API and the public pages, keyed by the

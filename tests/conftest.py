@@ -116,3 +116,14 @@ def seeded(django_db_setup, django_db_blocker):
 def generous_api_rates(settings):
     """Tests make many requests from one address; the throttle tests set their own limits."""
     settings.API_RATES = {"anonymous": "100000/min", "standard": "100000/min", "partner": "100000/min"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_response_cache():
+    """The responses cache lives in process memory and its keys are change ids, which every test's rolled-back
+    database hands out again: start each test with it empty."""
+    from django.core.cache import caches
+
+    caches["responses"].clear()
+    yield
+    caches["responses"].clear()
