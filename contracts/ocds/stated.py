@@ -1,5 +1,6 @@
 """What ``release.build_release`` reads: an agreement as stated now (prefetched, many at once) or at each public
-change that touched it (rebuilt from history in a fixed number of queries, however many changes)."""
+change that touched it (rebuilt from history in a fixed number of queries, however many changes; for the bulk
+export, however many agreements in a chunk: ``process_changes_of_many``, ``ChunkHistory``)."""
 
 from dataclasses import dataclass
 
@@ -88,17 +89,13 @@ def process_changes(agreement, milestones=()):
     touched = (Q(record_type=Agreement.record_type, slug=agreement.slug)
                | Q(record_type=PublicTerm.record_type, slug__in=terms)
                | Q(record_type=ClassifiedAddendumMarker.record_type, slug__in=markers))
-    for record_type, slugs in milestone_slugs(milestones).items():
-        touched |= Q(record_type=record_type, slug__in=slugs)
-    return changes_of(ChangeLog.objects.public().filter(touched)
-                      .order_by("public_id").values_list("public_id", "change_set_id", "at"))
-
-
-def milestone_slugs(milestones):
     by_type = {}
     for milestone in milestones:
         by_type.setdefault(milestone.record_type, []).append(milestone.slug)
-    return by_type
+    for record_type, slugs in by_type.items():
+        touched |= Q(record_type=record_type, slug__in=slugs)
+    return changes_of(ChangeLog.objects.public().filter(touched)
+                      .order_by("public_id").values_list("public_id", "change_set_id", "at"))
 
 
 def process_changes_of_many(agreements, milestones):
@@ -112,15 +109,16 @@ def process_changes_of_many(agreements, milestones):
     touched = Q(record_type=Agreement.record_type, slug__in=[agreement.slug for agreement in agreements])
     for model in (PublicTerm, ClassifiedAddendumMarker):
         ever = model.history.filter(agreement_id__in=pks)
-        for slug, pk in ever.values_list("slug", "agreement_id").distinct():
+        for slug, pk in ever.order_by().values_list("slug", "agreement_id").distinct():
             owners.setdefault((model.record_type, slug), set()).add(pk)
         touched |= Q(record_type=model.record_type, slug__in=ever.values("slug"))
-    mixed = [milestone for pk in pks for milestone in milestones.get(pk, ())]
+    by_type = {}
     for pk in pks:
         for milestone in milestones.get(pk, ()):
             owners.setdefault((milestone.record_type, milestone.slug), set()).add(pk)
-    for record_type, slugs in milestone_slugs(mixed).items():
-        touched |= Q(record_type=record_type, slug__in=sorted(set(slugs)))
+            by_type.setdefault(milestone.record_type, set()).add(milestone.slug)
+    for record_type, slugs in by_type.items():
+        touched |= Q(record_type=record_type, slug__in=sorted(slugs))
     rows = {pk: [] for pk in pks}
     for public_id, change_set, at, record_type, slug in (
             ChangeLog.objects.public().filter(touched).order_by("public_id")
