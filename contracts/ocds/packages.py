@@ -76,7 +76,8 @@ def record(stated, changes, history=None):
     """The OCDS record of an agreement: a release per public change that touched it, as stated then (changes
     made while it had no government party or was not public give none), and the compiled release. ``history``
     is its ``AgreementHistory`` when already read (with others, by the bulk writer)."""
-    history = history or AgreementHistory.read(stated.agreement, stated.milestones)
+    if history is None:
+        history = AgreementHistory.read(stated.agreement, stated.milestones)
     process = ocid(stated.agreement)
     releases = []
     for change in changes:
