@@ -32,7 +32,7 @@ class DisclosuresConfig(AppConfig):
         add_filter(VendorFilterSet, "has_designation", filters.vendor_has_designation())
 
         # Testing under an agreement in the agreement's OCDS contract (contracts/ocds).
-        register_milestones(ocds.testing_milestones)
+        register_milestones(ocds.testing_milestones, many=ocds.testing_milestones_of_many)
 
         # The dated facts of designations, testing and events on the timeline, and its designation filter.
         timeline.register()

@@ -2,7 +2,7 @@
 
 from contracts.ocds.milestones import Milestone
 from contracts.ocds.release import compact, day_time
-from disclosures.models import TestingDisclosure
+from disclosures.models import TestingDisclosure, TestingDisclosureAgreement
 
 
 def testing_milestone(disclosure):
@@ -22,3 +22,20 @@ def testing_milestones(agreement):
     disclosures = TestingDisclosure.objects.public().filter(agreement_links__agreement=agreement).distinct()
     return [Milestone(TestingDisclosure.record_type, disclosure.slug, disclosure.published_at,
                       testing_milestone(disclosure)) for disclosure in disclosures]
+
+
+def testing_milestones_of_many(agreements):
+    """``testing_milestones`` of many agreements: {agreement pk: [Milestone]}, in two queries however many."""
+    links = TestingDisclosureAgreement.objects.filter(agreement__in=[agreement.pk for agreement in agreements])
+    disclosures_of = {}
+    for agreement_id, disclosure_id in links.values_list("agreement_id", "disclosure_id"):
+        disclosures_of.setdefault(agreement_id, set()).add(disclosure_id)
+    ids = set().union(*disclosures_of.values())
+    found = {agreement.pk: [] for agreement in agreements}
+    for disclosure in TestingDisclosure.objects.public().filter(pk__in=ids) if ids else ():
+        milestone = Milestone(TestingDisclosure.record_type, disclosure.slug, disclosure.published_at,
+                              testing_milestone(disclosure))
+        for agreement_id, disclosure_ids in disclosures_of.items():
+            if disclosure.pk in disclosure_ids:
+                found[agreement_id].append(milestone)
+    return found

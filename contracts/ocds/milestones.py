@@ -14,11 +14,23 @@ class Milestone:
     data: dict  # the OCDS milestone
 
 
-def register_milestones(provider):
-    """``provider(agreement)`` -> [Milestone] of the public records it supplies for that agreement (one query)."""
-    _PROVIDERS.append(provider)
+def register_milestones(provider, *, many=None):
+    """``provider(agreement)`` -> [Milestone] of the public records it supplies for that agreement (one query);
+    ``many(agreements)`` -> {agreement pk: [Milestone]}, the same for many agreements in a fixed number of queries
+    (the bulk export's; without it, the provider is asked once per agreement)."""
+    _PROVIDERS.append((provider, many))
     return provider
 
 
 def milestones_of(agreement):
-    return [milestone for provider in _PROVIDERS for milestone in provider(agreement)]
+    return [milestone for provider, _ in _PROVIDERS for milestone in provider(agreement)]
+
+
+def milestones_of_many(agreements):
+    """{agreement pk: [Milestone]}, as ``milestones_of`` gives them one agreement at a time."""
+    found = {agreement.pk: [] for agreement in agreements}
+    for provider, many in _PROVIDERS:
+        supplied = many(agreements) if many is not None else {a.pk: provider(a) for a in agreements}
+        for pk, milestones in found.items():
+            milestones.extend(supplied.get(pk, ()))
+    return found

@@ -7,13 +7,22 @@ package each agreement's record: one release per public change (rebuilt from his
 and retracted ones are left out: OCDS describes public contracting processes.
 """
 
+import itertools
 import json
 
 from django.conf import settings
 
 from contracts.models import Agreement
+from contracts.ocds.milestones import milestones_of_many
 from contracts.ocds.release import build_release, date_time, ocid
-from contracts.ocds.stated import AgreementHistory, process_changes, public_agreements, stated_now
+from contracts.ocds.stated import (
+    AgreementHistory,
+    ChunkHistory,
+    process_changes,
+    process_changes_of_many,
+    public_agreements,
+    stated_now,
+)
 from registry.bulk.records import streamed
 
 OCDS_VERSION = "1.1"
@@ -63,10 +72,12 @@ def current_release(stated, changes):
                          tag=tags(stated, first=True))
 
 
-def record(stated, changes):
+def record(stated, changes, history=None):
     """The OCDS record of an agreement: a release per public change that touched it, as stated then (changes
-    made while it had no government party or was not public give none), and the compiled release."""
-    history = AgreementHistory(stated.agreement, stated.milestones)
+    made while it had no government party or was not public give none), and the compiled release. ``history``
+    is its ``AgreementHistory`` when already read (with others, by the bulk writer)."""
+    if history is None:
+        history = AgreementHistory.read(stated.agreement, stated.milestones)
     process = ocid(stated.agreement)
     releases = []
     for change in changes:
@@ -115,15 +126,29 @@ def has_government_party(agreement):
                                                                 for link in agreement.participating.all())
 
 
-def publishable_in_bulk(left_out):
-    """(Stated, changes) of each agreement with a government party, one at a time (read BULK_CHUNK at a time),
-    in slug order; the others are appended to ``left_out``, then the retracted ones."""
-    for agreement in streamed(public_agreements().order_by("slug"), BULK_CHUNK):
-        if not has_government_party(agreement):
-            left_out.append({"slug": agreement.slug, "reason": LEFT_OUT_NO_GOVERNMENT_PARTY})
-            continue
-        stated = stated_now(agreement)
-        yield stated, process_changes(agreement, stated.milestones)
+def publishable_in_bulk(left_out, *, histories=False):
+    """(Stated, changes, AgreementHistory or None) of each agreement with a government party, one at a time, in
+    slug order; the others are appended to ``left_out``, then the retracted ones. Read BULK_CHUNK agreements at a
+    time, and for each chunk at once their milestones, changes and (with ``histories``) history: a fixed number
+    of queries per chunk, none per agreement."""
+    agreements = streamed(public_agreements().order_by("slug"), BULK_CHUNK)
+    while chunk := list(itertools.islice(agreements, BULK_CHUNK)):
+        kept = []
+        for agreement in chunk:
+            if has_government_party(agreement):
+                kept.append(agreement)
+            else:
+                left_out.append({"slug": agreement.slug, "reason": LEFT_OUT_NO_GOVERNMENT_PARTY})
+        if kept:
+            milestones = milestones_of_many(kept)
+            changes = process_changes_of_many(kept, milestones)
+            history = ChunkHistory(kept) if histories else None
+            for agreement in kept:
+                yield (stated_now(agreement, milestones[agreement.pk]), changes[agreement.pk],
+                       history.of(agreement, milestones[agreement.pk]) if history else None)
+        # the chunk is garbage before the next is read, so that streamed() collects it (flat memory)
+        del chunk, kept
+        milestones = changes = history = agreement = None
     for slug in Agreement.objects.retracted().filter(published_at__isnull=False).order_by("slug") \
             .values_list("slug", flat=True):
         left_out.append({"slug": slug, "reason": LEFT_OUT_RETRACTED})
@@ -154,7 +179,7 @@ def write_release_package(stream, *, published_date, uri=None):
     metadata = package_metadata(uri or default_uri("ocds-release-package.json"), published_date)
     left_out = []
     rows = write_package(stream, metadata, "releases",
-                         (current_release(stated, changes) for stated, changes in publishable_in_bulk(left_out)))
+                         (current_release(stated, changes) for stated, changes, _ in publishable_in_bulk(left_out)))
     return {"rows": rows, "left_out": sorted(left_out, key=lambda row: row["slug"])}
 
 
@@ -162,7 +187,8 @@ def write_record_package(stream, *, published_date, uri=None):
     """Every agreement's record, as a record package written like ``write_release_package``: {"rows": records}."""
     metadata = package_metadata(uri or default_uri("ocds-record-package.json"), published_date)
     return {"rows": write_package(stream, metadata, "records",
-                                  (record(stated, changes) for stated, changes in publishable_in_bulk([])))}
+                                  (record(stated, changes, history)
+                                   for stated, changes, history in publishable_in_bulk([], histories=True)))}
 
 
 def register_bulk_files():

@@ -360,6 +360,38 @@ def test_the_bulk_writers_leave_out_agreements_without_a_government_party_and_re
     assert releases["uri"].endswith("/data/latest/ocds-release-package.json")
 
 
+@pytest.mark.django_db
+def test_the_bulk_writers_read_a_chunk_at_a_time_and_write_what_the_api_serves(client, monkeypatch):
+    monkeypatch.setattr("contracts.ocds.packages.BULK_CHUNK", 2)  # chunks split the world, shared records too
+    agreements = [make_agreement(slug=f"a-{n}", vendors=[make_vendor()]) for n in range(5)]
+    make_agreement(slug="a-2-partnership", awarding_agency=None)  # left out in the middle of a chunk
+    for agreement in agreements[1:4]:
+        make_citation(make_term(agreement=agreement))
+        make_marker(agreement=agreement)
+    retract(make_term(agreement=agreements[3]), user=builder_user(), reason="misread")
+    make_testing_disclosure(agreements=[agreements[0], agreements[3]], tested_from=datetime.date(2025, 3, 1),
+                            tested_from_precision="day", tested_to=datetime.date(2025, 3, 4), tested_to_precision="day")
+    with change_set(user=builder_user(), reason="the ceiling is reported"):
+        agreements[2].ceiling_amount = "9000000.00"
+        apply_change(agreements[2])
+    make_amount(agreements[4])
+
+    _, releases = written(write_release_package)
+    _, records = written(write_record_package)
+
+    assert [r["ocid"] for r in records["records"]] == [ocid_of(a) for a in agreements]
+    for agreement, release, record in zip(agreements, releases["releases"], records["records"], strict=True):
+        assert [release] == package(client, agreement.slug)["releases"]
+        assert [record] == package(client, agreement.slug, record=True)["records"]
+    assert len(records["records"][2]["releases"]) > 2  # history, not only the current state
+    assert all("milestones" in records["records"][n]["compiledRelease"]["contracts"][0]["implementation"]
+               for n in (0, 3))
+
+
+def ocid_of(agreement):
+    return f"{settings.OCDS_OCID_PREFIX}-{agreement.slug}"
+
+
 # --- the seed ----------------------------------------------------------------------------------------------
 
 @pytest.mark.django_db
