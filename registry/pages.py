@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views import View
 
 from registry import facets, sections, timeline
+from registry.api.caching import latest_change
 from registry.claims import claim_label, claims_in_words
 from registry.exports import csv_filename, csv_response
 from registry.interchange import by_name
@@ -119,9 +120,9 @@ class Total(int):
 def as_of_latest_change(name, compute):
     """``compute()`` once per public change: kept in the cache under the latest public change id, so that a count
     over every record (which grows with the registry) runs once per change, not per request, and a change shows
-    on the very next request. Two queries on a hit (the latest id, the cache)."""
-    latest = ChangeLog.objects.public().order_by("-public_id").values_list("public_id", flat=True).first()
-    return caches["responses"].get_or_set(f"{name}:{latest or 0}", compute, timeout=settings.RESPONSE_CACHE_SECONDS)
+    on the very next request. One query on a hit (the latest id; the responses cache is Redis or memory)."""
+    latest, _ = latest_change()
+    return caches["responses"].get_or_set(f"{name}:{latest}", compute, timeout=settings.RESPONSE_CACHE_SECONDS)
 
 
 def capped_count(queryset, limit=COUNT_LIMIT):
