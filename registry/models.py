@@ -709,6 +709,14 @@ class ChangeSet(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         help_text="Who made the change (staff only; never shown publicly).",
     )
+    # What the public sees of the set, written once with its ChangeLog rows (which never change after), so
+    # /changes/ and the home page list the latest sets by an index instead of counting every change.
+    first_public_id = models.PositiveBigIntegerField(
+        null=True, blank=True, unique=True,
+        help_text="The set's first public change id: its address, /changes/<id>/ (empty when nothing public).")
+    public_records = models.PositiveIntegerField(default=0, help_text="Public changes in the set.")
+    public_created = models.PositiveIntegerField(default=0, help_text="Of them, records created.")
+    public_retracted = models.PositiveIntegerField(default=0, help_text="Of them, records retracted.")
 
     class Meta:
         ordering = ["id"]

@@ -512,9 +512,12 @@ def _write_change_set(current, now):
     first_id, first_public_id = last_id - len(entries) + 1, last_public_id - public + 1
     user = _user(current)
     # A change set of backdated records (a load of records published earlier) is dated by its latest.
-    current.row = registry_models.ChangeSet.objects.create(at=max(entry.at or now for entry in entries),
-                                                           reason=current.reason,
-                                                           credited_to=current.credited_to, user=user)
+    public_entries = [entry for entry in entries if entry.public]
+    current.row = registry_models.ChangeSet.objects.create(
+        at=max(entry.at or now for entry in entries), reason=current.reason, credited_to=current.credited_to,
+        user=user, first_public_id=first_public_id if public else None, public_records=public,
+        public_created=sum(1 for entry in public_entries if entry.action == ChangeLog.Action.CREATED),
+        public_retracted=sum(1 for entry in public_entries if entry.action == ChangeLog.Action.RETRACTED))
     rows, next_public = [], first_public_id
     for offset, entry in enumerate(entries):
         public_id = None

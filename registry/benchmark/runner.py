@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from registry.benchmark import floor, oneshot, queries, report, scenarios, server, wrk
+from registry.benchmark import floor, oneshot, profile, queries, report, scenarios, server, wrk
 
 MODES = {"off": False, "on": True}
 
@@ -93,6 +93,19 @@ class Benchmark:
             self.say("export_bulk…")
             self.result["command"]["export-bulk"] = oneshot.run_export_bulk().as_dict()
         return self.result
+
+    def profile(self, per_scenario):
+        """No server, no load: ``per_scenario`` distinct URLs of each chosen load scenario profiled in this
+        process (registry/benchmark/profile.py), as text."""
+        self.result = {"load": {}}
+        with tempfile.TemporaryDirectory(prefix="bench-") as work:
+            static_root = Path(work) / "static"
+            server.collect_static(static_root, dict(os.environ))
+            self.draw_urls()
+            return "\n".join(
+                profile.render(scenario.name,
+                               profile.profile(distinct(self.url_sets[scenario.name].paths, per_scenario), static_root))
+                for scenario in self.load)
 
     def missing_tools(self):
         """The programs this run needs that are not installed, in words."""

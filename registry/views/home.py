@@ -1,7 +1,7 @@
 """The home page: what the registry holds, the latest changes, and the sections other apps add
 (registry/sections.py: e.g. the designations in effect today)."""
 
-from django.db.models import Count, Min, Q
+from django.db.models import F
 from django.views.generic import TemplateView
 
 from registry import sections
@@ -38,20 +38,18 @@ def changes_with_titles(changes):
 
 def latest_change_sets(limit=LATEST_CHANGE_SETS, before=None):
     """The latest public change sets, one line each: a change set of one record names it; a larger one
-    is folded into one line ("399 records loaded: seed data"). One query for the sets, one for the
-    changes of the one-record sets, one per record type among those. ``before``: only the sets made
-    before the public change of that id (the next page of /changes/). Each set's ``public_id`` is its
-    first public change id: its address, /changes/<public_id>/."""
-    public = Q(changes__public=True)
-    sets = ChangeSet.objects.filter(public)
-    if before is not None:  # public ids and change sets are taken in the same order (services._close)
-        sets = sets.filter(pk__in=ChangeLog.objects.public().filter(public_id__lt=before).values("change_set_id"))
+    is folded into one line ("399 records loaded: seed data"). One query for the sets (their public counts
+    are kept on each set when it is written, so this reads ``limit`` rows of an index whatever the size of the
+    registry), one for the changes of the one-record sets, one per record type among those. ``before``: only
+    the sets made before the public change of that id (the next page of /changes/). Each set's ``public_id``
+    is its first public change id: its address, /changes/<public_id>/."""
+    sets = ChangeSet.objects.filter(first_public_id__isnull=False)
+    if before is not None:  # a set's public ids are consecutive (services._write_change_set)
+        sets = sets.filter(first_public_id__lt=before)
     change_sets = list(sets.annotate(
-        public_id=Min("changes__public_id", filter=public),
-        records=Count("changes", filter=public),
-        created=Count("changes", filter=public & Q(changes__action=ChangeLog.Action.CREATED)),
-        retracted=Count("changes", filter=public & Q(changes__action=ChangeLog.Action.RETRACTED)),
-    ).order_by("-id")[:limit])
+        public_id=F("first_public_id"), records=F("public_records"), created=F("public_created"),
+        retracted=F("public_retracted"),
+    ).order_by("-first_public_id")[:limit])
     single = {change.change_set_id: change for change in changes_with_titles(
         ChangeLog.objects.public().filter(change_set__in=[s.pk for s in change_sets if s.records == 1]))}
     for change_set in change_sets:

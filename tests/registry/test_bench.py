@@ -381,3 +381,30 @@ def test_the_memory_of_a_process_and_its_children_is_read_from_proc():
     finally:
         child.kill()
         child.wait()
+
+
+# --- --profile: where a scenario's time goes ---------------------------------------------------------
+
+def test_profile_shows_each_urls_time_its_slowest_statements_and_a_python_profile(small_registry, tmp_path):
+    from registry.benchmark import profile
+
+    [result] = profile.profile(["/agreements/?vendor=acme&status=active"], tmp_path)
+    assert result.status == 200
+    assert result.statements and result.total_ms >= result.sql_ms > 0
+    assert "contracts_agreement" in " ".join(statement.sql for statement in result.statements)
+    text = profile.render("agreements", [result])
+    assert text.startswith("--- agreements: /agreements/?vendor=acme&status=active → 200:")
+    assert "Python (cProfile, cumulative):" in text and "registry/pages.py" in text
+    if connection.vendor == "postgresql":
+        assert "Execution Time" in result.explain
+    else:
+        assert result.explain == ""
+
+
+def test_bench_profile_runs_no_server_and_prints_every_chosen_scenario(small_registry, capsys):
+    call_command("bench", "--profile", "1", "--scenarios", "agreements,api-list")
+    printed = capsys.readouterr().out
+    assert "--- agreements: /agreements/?vendor=" in printed
+    assert "--- api-list: /api/v1/agreements/?vendor=" in printed
+    assert printed.index("--- api-list") < printed.index("--- agreements")  # the mix's order
+    assert "--- changes" not in printed

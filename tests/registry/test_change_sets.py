@@ -93,3 +93,30 @@ def test_the_loader_refuses_a_reserved_slug_naming_the_record_and_field():
 
     with pytest.raises(LoadError, match=r"vendors\[0\] \(compare\): slug: “compare” is reserved"):
         load_records(document)
+
+
+def test_each_change_set_keeps_its_public_summary_as_its_changes_count_it(staff, client):
+    """/changes/ and the home page read a set's first public id and counts from the set itself (no count over
+    its changes): what is kept must equal what its ChangeLog rows say, for loads, edits, drafts and retractions."""
+    load_records(small_document())
+    make_agreement(published=False)
+    make_agreement(retracted=True)
+    edited = make_agreement()
+    edited.title = "Edited once"
+    apply_change(edited, user=staff, reason="an edit")
+
+    for change_set_row in ChangeSet.objects.all():
+        public = ChangeLog.objects.public().filter(change_set=change_set_row)
+        first = public.order_by("public_id").values_list("public_id", flat=True).first()
+        assert (change_set_row.first_public_id, change_set_row.public_records, change_set_row.public_created,
+                change_set_row.public_retracted) == (
+            first, public.count(), public.filter(action=ChangeLog.Action.CREATED).count(),
+            public.filter(action=ChangeLog.Action.RETRACTED).count()), change_set_row.reason
+    drafts_only = ChangeSet.objects.filter(first_public_id__isnull=True)
+    assert drafts_only.exists() and not drafts_only.filter(public_records__gt=0).exists()
+    assert ChangeSet.objects.filter(public_retracted=1).exists()
+
+    page = client.get("/changes/").content.decode()
+    assert "13 records loaded" in page
+    shown = ChangeSet.objects.filter(first_public_id__isnull=False).count()
+    assert page.count('href="/changes/') >= shown

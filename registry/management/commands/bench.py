@@ -39,6 +39,9 @@ class Command(BaseCommand):
         parser.add_argument("--agreements", type=int, default=None,
                             help="With --prepare: how many synthetic agreements (default: from the database's name, "
                                  "e.g. bench_10k).")
+        parser.add_argument("--profile", type=int, default=0, metavar="N",
+                            help="Benchmark nothing: answer N distinct URLs of each chosen scenario in this process and "
+                                 "print its time, its slowest SQL with EXPLAIN ANALYZE, and a Python profile.")
         parser.add_argument("--compare", nargs="+", metavar="FILE",
                             help="Benchmark nothing: print the saved runs (--json files) and the p95 growth between them.")
 
@@ -53,6 +56,10 @@ class Command(BaseCommand):
                 prepare.prepare(options["agreements"], say=say)
             except prepare.PrepareError as error:
                 raise CommandError(str(error)) from None
+        if options["profile"] > 0:
+            self.stdout.write(Benchmark(Options(seed=options["seed"], scenario_names=options["scenarios"]),
+                                        say=say).profile(options["profile"]))
+            return
         modes = ("off", "on") if options["cache"] == "both" else (options["cache"],)
         benchmark = Benchmark(Options(
             duration_s=options["duration"], connections=options["connections"], runs=options["runs"],
