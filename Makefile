@@ -121,6 +121,9 @@ research-check:
 BENCH_DATABASES ?= postgres://postgres@127.0.0.1:5432/bench_10k postgres://postgres@127.0.0.1:5432/bench_100k
 BENCH_DIR ?= $(VENV)/bench
 BENCH_ARGS ?=
+# The cached run keeps the response cache (and the throttle's counts) in Redis, shared by the workers as in a
+# deployment; this database index is emptied before it. Empty: each worker's memory.
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/15
 BENCH_ENV := SECRET_KEY=$${SECRET_KEY:-bench-only-secret-key} DEBUG=false
 bench: install
 	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) \
@@ -129,7 +132,7 @@ bench: install
 	@status=0; saved=""; for url in $(BENCH_DATABASES); do \
 	  name=$${url##*/}; name=$${name%%\?*}; echo "== $$name"; rm -f $(BENCH_DIR)/$$name.json; \
 	  $(BENCH_ENV) DATABASE_URL=$$url $(BIN)/python manage.py bench --prepare --json $(BENCH_DIR)/$$name.json \
-	    $(BENCH_ARGS) || status=1; \
+	    $(if $(BENCH_REDIS_URL),--cache-redis $(BENCH_REDIS_URL)) $(BENCH_ARGS) || status=1; \
 	  if [ -f $(BENCH_DIR)/$$name.json ]; then saved="$$saved $(BENCH_DIR)/$$name.json"; fi; \
 	done; \
 	if [ -n "$$saved" ]; then echo "== all sizes"; $(BENCH_ENV) $(BIN)/python manage.py bench --compare $$saved || status=1; fi; \

@@ -8,6 +8,7 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,7 @@ class Options:
     scenario_names: tuple = ()
     workers: int | None = None
     cache_modes: tuple = ("off", "on")
+    cache_redis_url: str = ""  # with the response cache on: keep it (and the throttle's counts) in this Redis
     queried_urls: int = 2  # URLs of each set whose queries are counted in-process
     floor_statements: int = 4  # distinct API list URLs whose page query the floor runs
 
@@ -46,6 +48,15 @@ def git_commit():
                               text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return ""
+
+
+def priming_passes(env):
+    """How many times each URL is requested before a cached run: once when the cache is shared (Redis); else
+    each gunicorn worker keeps its own copy and takes connections as it can, so 3 passes per worker make it
+    unlikely that a worker has not kept a URL (each pass opens a new connection per request)."""
+    if env.get("REDIS_URL"):
+        return 1
+    return 3 * int(server.gunicorn_setting("workers", env))
 
 
 def distinct(paths, count):
@@ -70,7 +81,8 @@ class Benchmark:
                 "agreements": Agreement.objects.public().count(), "seed": options.seed,
                 "duration_s": options.duration_s, "runs": options.runs, "connections": options.connections,
                 "workers": server.gunicorn_setting("workers", {**base_env, **self.worker_env()}),
-                "cache_modes": list(options.cache_modes), "load_at_start": os.getloadavg()[0], "cpus": os.cpu_count(),
+                "cache_modes": list(options.cache_modes), "cached_in": "redis" if options.cache_redis_url else "worker memory",
+                "load_at_start": os.getloadavg()[0], "cpus": os.cpu_count(),
                 "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
                 "commit": git_commit(),
             },
@@ -170,6 +182,10 @@ class Benchmark:
     def serve_and_load(self, mode, base_env, static_root):
         env = server.server_environment({**base_env, **self.worker_env()}, static_root=static_root,
                                         port=server.free_port(), response_cache=MODES[mode])
+        if MODES[mode] and self.options.cache_redis_url:
+            server.empty_redis(self.options.cache_redis_url)
+            env["REDIS_URL"] = self.options.cache_redis_url
+        self.priming_passes = priming_passes(env) if MODES[mode] else 0
         log = self.work / f"gunicorn-{mode}.log"
         self.say(f"Starting gunicorn, response cache {mode}…")
         try:
@@ -190,6 +206,12 @@ class Benchmark:
             return
         script = self.work / f"{scenario.name}.lua"
         script.write_text(wrk.lua_script(self.url_sets[scenario.name].paths), encoding="utf-8")
+        if self.priming_passes:  # the cached run measures a warm cache: every URL once answered and kept
+            started = time.monotonic()
+            server.prime(running.base_url, distinct(self.url_sets[scenario.name].paths, scenarios.URLS_PER_SCENARIO),
+                         self.priming_passes)
+            self.say(f"  {scenario.name}: cache primed ({self.priming_passes} pass(es) over its URLs, "
+                     f"{time.monotonic() - started:.0f} s)")
         if options.warmup_s:
             wrk.run_wrk(running.base_url, script, connections=options.connections, duration_s=options.warmup_s)
         runs = []

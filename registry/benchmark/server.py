@@ -1,6 +1,7 @@
 """The site under gunicorn as ``make serve`` runs it (gunicorn.conf.py, DEBUG off, whitenoise over collected
 static files), on a free port of 127.0.0.1, and the memory its processes hold."""
 
+import http.client
 import os
 import runpy
 import secrets
@@ -45,6 +46,27 @@ def server_environment(base, *, static_root, port, response_cache, workers=None)
     if workers:
         env["GUNICORN_WORKERS"] = str(workers)
     return env
+
+
+def empty_redis(url):
+    """Empty the Redis database the cached run is given, so that it starts cold and counts from zero."""
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+
+
+def prime(base_url, paths, passes):
+    """Each path requested ``passes`` times, one new connection per request (so that each gunicorn worker
+    may take some), its answer read and dropped."""
+    host, port = base_url.removeprefix("http://").rsplit(":", 1)
+    for _ in range(passes):
+        for path in paths:
+            connection = http.client.HTTPConnection(host, int(port), timeout=300)
+            try:
+                connection.request("GET", path, headers={"Connection": "close"})
+                connection.getresponse().read()
+            finally:
+                connection.close()
 
 
 def gunicorn_setting(name, env):

@@ -408,3 +408,39 @@ def test_bench_profile_runs_no_server_and_prints_every_chosen_scenario(small_reg
     assert "--- api-list: /api/v1/agreements/?vendor=" in printed
     assert printed.index("--- api-list") < printed.index("--- agreements")  # the mix's order
     assert "--- changes" not in printed
+
+
+# --- the cached run starts warm ------------------------------------------------------------------------
+
+class Counting(http.server.BaseHTTPRequestHandler):
+    seen = []
+
+    def do_GET(self):
+        Counting.seen.append((self.path, self.headers.get("Connection")))
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_priming_requests_every_url_each_pass_on_a_new_connection():
+    from registry.benchmark import server
+
+    Counting.seen = []
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), Counting) as counting:
+        threading.Thread(target=counting.serve_forever, daemon=True).start()
+        server.prime(f"http://127.0.0.1:{counting.server_address[1]}", ["/a/", "/b/?q=1"], passes=3)
+        counting.shutdown()
+    assert [path for path, _ in Counting.seen] == ["/a/", "/b/?q=1"] * 3
+    assert {connection for _, connection in Counting.seen} == {"close"}
+
+
+def test_a_shared_cache_is_primed_once_and_each_workers_own_three_times_per_worker():
+    from registry.benchmark.runner import priming_passes
+
+    assert priming_passes({"REDIS_URL": "redis://127.0.0.1:6379/15", "GUNICORN_WORKERS": "4"}) == 1
+    assert priming_passes({"GUNICORN_WORKERS": "2"}) == 6
+    assert priming_passes({"GUNICORN_WORKERS": "5"}) == 15

@@ -32,6 +32,11 @@ class Command(BaseCommand):
                             help="gunicorn workers (default: gunicorn.conf.py's, GUNICORN_WORKERS or 2 x cores + 1).")
         parser.add_argument("--cache", choices=["off", "on", "both"], default="both",
                             help="Run with the response cache off, on, or off and then on (default both).")
+        parser.add_argument("--cache-redis", metavar="URL", default="",
+                            help="With the response cache on, keep it and the throttle's counts in this Redis "
+                                 "(REDIS_URL of the server), as a deployment with more than one worker does; "
+                                 "its database is emptied first, so give one only the bench uses "
+                                 "(make bench: redis://127.0.0.1:6379/15). Default: each worker's memory.")
         parser.add_argument("--json", metavar="FILE", help="Write the result as JSON, to compare runs.")
         parser.add_argument("--prepare", action="store_true",
                             help="First create (PostgreSQL) and migrate the database, and fill it when it holds no "
@@ -64,7 +69,7 @@ class Command(BaseCommand):
         benchmark = Benchmark(Options(
             duration_s=options["duration"], connections=options["connections"], runs=options["runs"],
             warmup_s=options["warmup"], seed=options["seed"], scenario_names=options["scenarios"],
-            workers=options["workers"], cache_modes=modes), say=say)
+            workers=options["workers"], cache_modes=modes, cache_redis_url=options["cache_redis"]), say=say)
         if benchmark.missing_tools():
             raise CommandError(f"Not installed: {'; '.join(benchmark.missing_tools())}.")
         result = benchmark.run()
