@@ -143,6 +143,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         },
         "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
     }
+    # A web request's queries read a page of rows: starting parallel workers for one costs more than it saves
+    # (5–10 ms each at 100,000 agreements) and takes cores from the other requests (docs/performance-misses.md).
+    # Commands (exports, loads) keep the server's own setting unless this is set.
+    PARALLEL_WORKERS = os.environ.get("DB_PARALLEL_WORKERS", "" if RUNNING_COMMAND else "0")
+    if PARALLEL_WORKERS != "":
+        DATABASES["default"]["OPTIONS"]["options"] += f" -c max_parallel_workers_per_gather={int(PARALLEL_WORKERS)}"
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # Writers wait for each other instead of failing; IMMEDIATE takes the write lock at BEGIN

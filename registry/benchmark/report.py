@@ -140,7 +140,9 @@ def render(result):
              f"{meta['workers']} gunicorn workers, {meta['connections']} connections, {meta['duration_s']} s x "
              f"{meta['runs']} runs per scenario (medians), seed {meta['seed']}; load average at start "
              f"{meta['load_at_start']:.2f}; the response cache, when on, primed and kept in "
-             f"{meta.get('cached_in', 'worker memory')}.", ""]
+             f"{meta.get('cached_in', 'worker memory')}"
+             + (f"; CPU calibration {meta['cpu_calibration_ms']} ms (a fixed Python loop: lower is faster)"
+                if meta.get("cpu_calibration_ms") else "") + ".", ""]
     if busy(meta):
         lines[-1:-1] = [f"WARNING: the machine was busy (load {meta['load_at_start']:.1f} on {meta['cpus']} cores): other "
                         "work shared the cores, so these figures are not comparable with a quiet run."]

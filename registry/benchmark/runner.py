@@ -35,6 +35,19 @@ class Options:
     floor_statements: int = 4  # distinct API list URLs whose page query the floor runs
 
 
+def cpu_calibration_ms():
+    """Milliseconds this machine takes for a fixed piece of pure Python (the median of three): a shared or
+    throttled machine shows here, so that two runs' figures can be compared knowing how fast the cores were."""
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for number in range(2_000_000):
+            total += number
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times))
+
+
 def describe_database():
     params = connection.settings_dict
     if connection.vendor == "sqlite":
@@ -83,6 +96,7 @@ class Benchmark:
                 "workers": server.gunicorn_setting("workers", {**base_env, **self.worker_env()}),
                 "cache_modes": list(options.cache_modes), "cached_in": "redis" if options.cache_redis_url else "worker memory",
                 "load_at_start": os.getloadavg()[0], "cpus": os.cpu_count(),
+                "cpu_calibration_ms": cpu_calibration_ms(),
                 "started_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
                 "commit": git_commit(),
             },
