@@ -205,17 +205,18 @@ def record_label(values):
 def groups(declared, filterset, text_errors=None, *, counted=True, total=None):
     """The template's groups, one per declared facet, in the form's field order. ``counted``: the
     FilterSet is valid, so counts can be computed (otherwise the values are listed without counts).
-    ``total``: how many results the page has (a registry.pages.Total, or a number), so that a group whose own
-    filter is not in use knows its base without counting it again."""
+    ``total``: how many results the page has (a registry.pages.Total, or a number), so that the groups whose
+    own filter is not in use know their base is too large to count without reading it."""
     text_errors = text_errors or {}
     data = filterset.data if filterset.data is not None else {}
+    bases = Bases(filterset, total) if counted else None
     result = {}
     for facet in map(as_facet, declared):
         field_ = filterset.form.fields[facet.name]
         selected = [value for value in data.getlist(facet.name) if value] if hasattr(data, "getlist") else []
-        exact = counted and small_base(filterset, facet, total)
+        ids, exact = bases.ids(facet) if counted else ([], False)
         if exact or (counted and facet.model is not None):
-            options = options_of(facet, filterset, selected, exact=exact)
+            options = options_of(facet, filterset, selected, ids, exact=exact)
         else:
             options = uncounted_options(facet, field_, selected, chosen_records(filterset, facet.name))
         for number, option in enumerate(options):
@@ -229,30 +230,53 @@ def groups(declared, filterset, text_errors=None, *, counted=True, total=None):
     return result
 
 
-def small_base(filterset, facet, total):
-    """Whether the results a group counts over (every filter but its own) are at most SCAN: the page's own
-    total when its filter is not in use, else a count of at most SCAN + 1 ids."""
-    if total is not None and not filterset.form.cleaned_data.get(facet.name):
-        return not getattr(total, "more", False) and total <= SCAN
-    return without(filterset, facet.name).order_by().values("pk")[: SCAN + 1].count() <= SCAN
+class Bases:
+    """The ids each group counts over (the results of every filter but its own), read once per base as a list:
+    one query of at most SCAN + 1 ids in the page's order says both whether the base is small enough to count
+    exactly and, when it is not, which first SCAN results a model facet samples. The groups whose own filter is
+    not in use share one base, the page's results. A list of ids rather than a subquery: for
+    ``IN (SELECT … LIMIT 1000)`` PostgreSQL hashed the whole link table (agreement parties: a cost that grew
+    with the registry), for a list it reads the link table's index (the vendor facet at 100,000 agreements:
+    28 → 11 ms)."""
+
+    def __init__(self, filterset, total):
+        self.filterset, self.total, self.read = filterset, total, {}
+
+    def ids(self, facet):
+        """(ids, exact): every id of the base when it holds at most SCAN, else its first SCAN in the page's
+        order; ([], False) without a query when a choice facet's base is known to be larger (nothing to sample)."""
+        in_use = bool(self.filterset.form.cleaned_data.get(facet.name))
+        if not in_use and facet.model is None and self.too_many():
+            return [], False
+        key = facet.name if in_use else None
+        if key not in self.read:
+            base = without(self.filterset, facet.name)  # its own filter, when not in use, filters nothing
+            ordering = self.filterset.keyset_ordering
+            ids = list(base.order_by(*ordering.order_by()).values_list("pk", flat=True)[: SCAN + 1])
+            self.read[key] = (ids[:SCAN], len(ids) <= SCAN)
+        return self.read[key]
+
+    def too_many(self):
+        total = self.total
+        return total is not None and (getattr(total, "more", False) or total > SCAN)
 
 
-def options_of(facet, filterset, selected, *, exact=True):
-    """The group's values with their counts; not ``exact``: a model facet's most frequent values among the
-    first SCAN results in the page's order, listed without counts."""
-    base = without(filterset, facet.name)
-    ids = base.order_by().values("pk") if exact else base.order_by(*filterset.keyset_ordering.order_by()).values("pk")[:SCAN]
+def options_of(facet, filterset, selected, ids, *, exact=True):
+    """The group's values with their counts among ``ids``; not ``exact`` (``ids`` are then the first SCAN
+    results in the page's order): a model facet's most frequent values among them, listed without counts."""
     field_ = filterset.form.fields[facet.name]
     if facet.model is not None:
         chosen = {record.slug: str(record) for record in filterset.form.cleaned_data.get(facet.name) or ()}
-        rows = linked_counts(facet, ids, list(chosen), filterset.queryset.db)
+        rows = linked_counts(facet, ids, list(chosen), filterset.queryset.db) if ids else []
         options = [Option(slug, label, count if exact else None, slug in chosen) for slug, label, count in rows]
         listed = {option.value for option in options}
         # A chosen value with no result under the other filters is still listed, to be unticked.
         options += [Option(slug, label, 0 if exact else None, True) for slug, label in chosen.items()
                     if slug not in listed]
         return options
-    if facet.links is None:
+    if not ids:
+        counts = {}
+    elif facet.links is None:
         counts = column_counts(filterset, facet, ids)
     else:
         counts = {value: count for value, _, count in linked_counts(facet, ids, [], filterset.queryset.db)}

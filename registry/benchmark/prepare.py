@@ -69,7 +69,7 @@ def prepare(agreements=None, say=print):
                            "give --agreements N.")
     say(f"Filling it: generate_synthetic --agreements {count} --seed {SYNTHETIC_SEED}…")
     call_command("generate_synthetic", agreements=count, seed=SYNTHETIC_SEED)
-    if connection.vendor == "postgresql":  # fresh tables: plan with their statistics, not the empty ones'
-        say("ANALYZE…")
+    if connection.vendor == "postgresql":  # as after any bulk load: statistics for the planner, the visibility map
+        say("VACUUM ANALYZE…")
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")

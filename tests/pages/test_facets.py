@@ -128,7 +128,12 @@ def test_a_list_runs_one_group_by_per_facet_group(client, world):
 
         # (the agreements page's own term counts are a GROUP BY too, over its rows: not a facet's)
         facet_queries = [query for query in sql if "GROUP BY" in query and "facet_" in query]
-        assert len(facet_queries) == len(view.facets), record_type.path
+        if record_type.model.objects.public().exists():
+            assert len(facet_queries) == len(view.facets), record_type.path
+        else:  # nothing to count: no group runs a query
+            assert facet_queries == [], record_type.path
+        # the groups' bases are read as lists of ids, once per base: never a subquery in a facet's GROUP BY
+        assert not [query for query in facet_queries if "LIMIT" in query.split("GROUP BY")[0]], record_type.path
 
 
 def test_no_list_renders_a_multiple_select(client, world):
