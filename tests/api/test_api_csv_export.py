@@ -5,6 +5,7 @@ import csv
 import http.client
 import io
 import os
+import runpy
 import sqlite3
 import subprocess
 import sys
@@ -75,3 +76,27 @@ def test_a_csv_export_longer_than_the_worker_timeout_completes_or_fails_visibly(
         assert len(rows) == public + 1 and rows[0][0] == "slug"
     else:  # sync: killed at the timeout, and the client knows the body is incomplete
         assert error is not None, f"a clean 200 with {len(body.splitlines())} of {public + 1} lines"
+
+
+def gunicorn_config(**env):
+    saved = dict(os.environ)
+    try:
+        os.environ.clear()
+        os.environ.update({key: value for key, value in saved.items() if not key.startswith("GUNICORN_")}, **env)
+        return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def test_a_busy_worker_leaves_new_connections_to_an_idle_one():
+    """Measured: with gthread's defaults (1,000 connections per worker, keep-alive) four keep-alive clients all
+    sat on one worker, which served them in turn while the other was idle (2 workers gave the rate of 1). A
+    worker holding no more connections than it has threads stops accepting while they are busy, and closing
+    each connection after its response lets the next request go to whichever worker is free."""
+    default = gunicorn_config()
+    assert default["worker_class"] == "gthread"
+    assert default["worker_connections"] == default["threads"] == 1 and default["keepalive"] == 0
+    threaded = gunicorn_config(GUNICORN_THREADS="4")
+    assert threaded["worker_connections"] == 4
+    assert gunicorn_config(GUNICORN_KEEPALIVE="2", GUNICORN_WORKER_CONNECTIONS="50")["worker_connections"] == 50
