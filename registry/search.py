@@ -95,12 +95,21 @@ def search(queryset, text):
     return _search_with_fts(queryset, groups)
 
 
-def with_total(queryset, name="total"):
-    """``queryset`` with each row carrying how many rows it holds, counted once by a scalar subquery. Cheaper
-    than ``Window(Count("pk"))``, which keeps every matching row, whole, before the first ten are taken: 2–3×
-    on a common word on both databases (docs/search.md)."""
-    count = Subquery(queryset.order_by().values(n=Func("pk", function="COUNT")), output_field=IntegerField())
-    return queryset.annotate(**{name: count})
+def with_total(queryset, name="total", limit=None):
+    """``queryset`` with each row carrying how many rows it holds (``total_of``)."""
+    return queryset.annotate(**{name: total_of(queryset, limit)})
+
+
+def total_of(queryset, limit=None):
+    """How many rows ``queryset`` holds, as a scalar subquery counted once. Cheaper than ``Window(Count("pk"))``,
+    which keeps every matching row, whole, before the first ten are taken: 2–3× on a common word on both
+    databases (docs/search.md). With ``limit``: counting at most ``limit`` + 1 of them (a word in every public
+    term matched 490,000 rows at 100,000 agreements: their count alone took 0.6 s)."""
+    counted = queryset.order_by().values("pk")
+    if limit is None:
+        return Subquery(counted.values(n=Func("pk", function="COUNT")), output_field=IntegerField())
+    sql, params = counted[: limit + 1].query.get_compiler(using=queryset.db).as_sql()
+    return RawSQL(f"SELECT COUNT(*) FROM ({sql}) capped_count", params, output_field=IntegerField())
 
 
 def search_query(groups):

@@ -117,6 +117,39 @@ def test_the_page_shows_ten_per_type_and_links_to_the_list_for_the_rest(client):
     assert 'href="/events/?q=wombat">All 12 events matching' in page
 
 
+def test_past_its_count_limit_a_type_says_so_and_links_to_the_list_that_counts_further(client, monkeypatch):
+    monkeypatch.setattr("registry.views.search.SEARCH_COUNT_LIMIT", 3)
+    for number in range(5):
+        make_event(title=f"Wombat hearing {number}")
+    make_agreement(title="Wombat survey")
+
+    page = client.get("/search/", {"q": "wombat"}).content.decode()
+
+    assert '<h2 id="events-heading">Events <span class="muted">(3+)</span></h2>' in page
+    assert '<span class="muted">(1)</span>' in page  # the agreements: under the limit, exact
+    assert "<strong>4+</strong> records match" in page
+    assert page.count('<li><a href="/events/event-') == 5  # every match is still listed (ten per type)
+    assert 'href="/events/?q=wombat">All 3+ events matching' in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking is PostgreSQL's (SQLite lists the latest)")
+def test_the_ten_shown_are_the_best_ranked_of_the_latest_matches(client, monkeypatch):
+    best = make_agreement(title="Numbat numbat numbat", summary="Numbat numbat numbat numbat.")
+    for number in range(3):
+        make_agreement(title=f"Numbat study {number}")
+
+    ranked_all = client.get("/search/", {"q": "numbat"}).content.decode()
+    monkeypatch.setattr("registry.views.search.RANKED_CANDIDATES", 2)
+    ranked_latest = client.get("/search/", {"q": "numbat"}).content.decode()
+
+    first_link = '<li><a href="/agreements/'
+    ranked_all, ranked_latest = (page.split('id="agreements-heading"')[1] for page in (ranked_all, ranked_latest))
+    assert ranked_all.split(first_link)[1].startswith(f"{best.slug}/")  # the best ranked, though the oldest
+    assert f'href="{best.get_absolute_url()}"' not in ranked_latest  # not among the 2 latest matches
+    assert ranked_latest.count(first_link) == 2
+    assert '<span class="muted">(4)</span>' in ranked_latest  # the count is still of every match
+
+
 def test_highlights_are_escaped_before_matches_are_marked(client):
     make_agreement(title="<script>alert(1)</script> Wallaby deal", summary="The <b>wallaby</b> clause & more.")
 
