@@ -61,15 +61,15 @@ class AgreementViewSet(RecordViewSet):
     )
     @action(detail=True, methods=["get"], url_path="ocds")
     def ocds(self, request, *args, **kwargs):
-        if not_modified(request, self._etag, self._last_modified):
-            return Response(status=status.HTTP_304_NOT_MODIFIED)
         slug = kwargs["slug"]
         stated = ocds.publishable(slug)
-        if stated is None:
+        if stated is None:  # a 404 first: preconditions apply only to what would be a 200 (RFC 9110 §13.2.1)
             if Agreement.objects.public().filter(slug=slug).exists():
                 raise Http404(f"The agreement '{slug}' has no government party: OCDS describes public contracting "
                               "processes, so it has no OCDS release.")
             raise Http404(f"No agreement has the slug '{slug}'.")
+        if not_modified(request, self._etag, self._last_modified):
+            return Response(status=status.HTTP_304_NOT_MODIFIED)
         uri = request.build_absolute_uri()
         if self.parameters["package"] == "record":
             return Response(ocds.record_package(stated, uri=uri))

@@ -84,7 +84,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         response = super().finalize_response(request, response, *args, **kwargs)
         for header, value in (getattr(request, "rate_limit", None) or {}).items():
             response[header] = value
-        if getattr(self, "_etag", None) and response.status_code == 200:
+        if getattr(self, "_etag", None) and response.status_code in (200, 304):  # a 304 restates its validators
             with_validators(response, self._etag, self._last_modified)
         response["Vary"] = "Accept, Authorization"
         return response
@@ -104,12 +104,17 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
             request, self._etag, self.get_paginated_response(self.get_serializer(page, many=True).data))
 
     def retrieve(self, request, *args, **kwargs):
-        if not_modified(request, self._etag, self._last_modified):
-            return Response(status=status.HTTP_304_NOT_MODIFIED)
-        if (cached := response_cache.cached_api_response(request, self._etag)) is not None:
-            return cached
         as_of = self.parameters["as_of"]
         slug = kwargs["slug"]
+        if not_modified(request, self._etag, self._last_modified):
+            # Preconditions apply only to what would be a 200 (RFC 9110 §13.2.1): one query says the record is
+            # there (as it stood then, with as_of); else the 404 below, never a 304 for a record that is not.
+            there = (self.record_as_of(slug, as_of) is not None if as_of
+                     else self.get_queryset().filter(slug=slug).exists())
+            if there:
+                return Response(status=status.HTTP_304_NOT_MODIFIED)
+        if (cached := response_cache.cached_api_response(request, self._etag)) is not None:
+            return cached
         record = self.record_as_of(slug, as_of) if as_of else self.get_queryset().filter(slug=slug).first()
         if record is None:
             if as_of and self.get_queryset().filter(slug=slug).exists():
@@ -174,7 +179,7 @@ class ChangeFeed(RegistryAPIView):
         change_id, last_modified = latest_change()
         etag = etag_for(request, change_id)
         if not_modified(request, etag, last_modified):
-            return Response(status=status.HTTP_304_NOT_MODIFIED)
+            return with_validators(Response(status=status.HTTP_304_NOT_MODIFIED), etag, last_modified)
         if (cached := response_cache.cached_api_response(request, etag)) is not None:
             return with_validators(cached, etag, last_modified)
         changes = ChangeLog.objects.public().filter(public_id__gt=after).order_by("public_id")

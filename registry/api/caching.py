@@ -29,12 +29,21 @@ def settled(last_modified):
 
 
 def not_modified(request, etag, last_modified):
-    """True when the client's copy is current (If-None-Match wins over If-Modified-Since)."""
+    """True when the client's copy is current (If-None-Match wins over If-Modified-Since). If-None-Match
+    compares weakly (RFC 9110 §13.1.2): ``W/"x"`` matches ``"x"``. Only ever asked for an answer that would be
+    a 200 (§13.2.1): the parameters were read and, for a record, its existence checked first."""
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match:
-        return etag in {tag.strip() for tag in if_none_match.split(",")} or if_none_match.strip() == "*"
+        if if_none_match.strip() == "*":
+            return True
+        return strong_form(etag) in {strong_form(tag) for tag in if_none_match.split(",")}
     since = parse_http_date_safe(request.headers.get("If-Modified-Since") or "")
     return bool(since and settled(last_modified) and math.floor(last_modified.timestamp()) <= since)
+
+
+def strong_form(tag):
+    tag = tag.strip()
+    return tag[2:] if tag.startswith("W/") else tag
 
 
 def with_validators(response, etag, last_modified):

@@ -249,13 +249,49 @@ def test_etags_give_304_until_something_changes(client):
     assert client.get("/api/v1/agreements/deal/", HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
-def test_the_etag_is_checked_before_any_other_query(client, django_assert_max_num_queries):
+def test_a_304_costs_one_query_saying_the_record_is_there(client):
     make_agreement(slug="deal")
     etag = client.get("/api/v1/agreements/deal/")["ETag"]
 
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/api/v1/agreements/deal/", HTTP_IF_NONE_MATCH=etag).status_code == 304
-    assert not any('"contracts_agreement"' in q["sql"] for q in queries)
+    assert len([q for q in queries if '"contracts_agreement"' in q["sql"]]) == 1
+
+
+@pytest.mark.parametrize("path", ["/api/v1/agreements/no-such-deal/", "/api/v1/agreements/no-such-deal/ocds/",
+                                  "/api/v1/agreements/deal/?as_of=2001-01-01"])
+def test_a_precondition_never_turns_a_404_into_a_304(client, path):
+    make_agreement(slug="deal")
+
+    etag = client.get("/api/v1/agreements/deal/")["ETag"]
+    for header in ("*", etag, f"W/{etag}"):
+        response = client.get(path, HTTP_IF_NONE_MATCH=header)
+        assert response.status_code == 404, (path, header)
+        assert response.json()["error"]["status"] == 404
+
+
+@pytest.mark.parametrize("path", ["/api/v1/agreements/?nope=1", "/api/v1/agreements/deal/?nope=1",
+                                  "/api/v1/changes/?after=x"])
+def test_a_precondition_never_turns_a_400_into_a_304(client, path):
+    make_agreement(slug="deal")
+
+    assert client.get(path, HTTP_IF_NONE_MATCH="*").status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/api/v1/agreements/deal/", "/api/v1/agreements/", "/api/v1/changes/"])
+def test_a_304_restates_its_validators_and_a_weak_tag_matches(client, path):
+    import time
+
+    make_agreement(slug="deal")
+    time.sleep(1.1)  # Last-Modified is stated once the latest change is a second old
+    first = client.get(path)
+
+    for header in (first["ETag"], f'W/{first["ETag"]}', f'"other", W/{first["ETag"]}'):
+        again = client.get(path, HTTP_IF_NONE_MATCH=header)
+        assert again.status_code == 304, header
+        assert (again["ETag"], again["Last-Modified"]) == (first["ETag"], first["Last-Modified"])
+        assert again["Cache-Control"] == first["Cache-Control"]
+    assert client.get(path, HTTP_IF_NONE_MATCH='"other"').status_code == 200
 
 
 def test_updated_after_returns_only_records_changed_since(client):
