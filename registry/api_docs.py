@@ -6,7 +6,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers
 
-from registry.api.parameters import FILTERSET_SHARED, ListParameters, RecordParameters, openapi_parameters
+from registry.api.parameters import (
+    ALWAYS_RETURNED,
+    FILTERSET_SHARED,
+    ListParameters,
+    RecordParameters,
+    openapi_parameters,
+)
 
 ERROR = inline_serializer("Error", {
     "error": inline_serializer("ErrorBody", {
@@ -79,3 +85,16 @@ class TokenScheme(OpenApiAuthenticationExtension):
         return {"type": "apiKey", "in": "header", "name": "Authorization",
                 "description": "`Token <key>`: reading needs no key (a key raises your rate limit); "
                                "submissions need one."}
+
+
+
+
+def require_slug_and_url(result, generator, request, public):
+    """drf-spectacular postprocessing hook: a record's response schema requires its ``slug`` and ``url`` and
+    nothing else, since ``fields=`` and ``omit=`` may leave out any other field but never those two
+    (registry/api/parameters.RecordShaping): a strict generated client accepts every shaped answer."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        properties = component.get("properties", {})
+        if not name.endswith("Request") and all(field in properties for field in ALWAYS_RETURNED):
+            component["required"] = list(ALWAYS_RETURNED)
+    return result

@@ -355,8 +355,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    # fields= and omit= can leave out any field, so no response field is "required".
+    # fields= and omit= can leave out any field but a record's slug and url: only those two are "required".
     "COMPONENT_NO_READ_ONLY_REQUIRED": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "registry.api_docs.require_slug_and_url"],
     "ENUM_NAME_OVERRIDES": {},
     "LICENSE": {"name": "Data: CC BY 4.0; code: Apache-2.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
 }

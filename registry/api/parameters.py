@@ -139,14 +139,17 @@ def parse_moment(text, *, end_of_day):
 
 # --- the three kinds of endpoint ----------------------------------------------------------------
 
+ALWAYS_RETURNED = ("slug", "url")
+
+
 class RecordShaping(forms.Form):
     """fields= / omit= / include=, applied to the serializer's default fields: ``chosen_fields``."""
 
     in_lists = False  # lists leave the serializer's optional_in_lists out unless included
 
     fields = Names("Comma-separated fields to return (others are not read from the database), e.g. "
-                   "`slug,title,ceiling`.")
-    omit = Names("Comma-separated fields to leave out.")
+                   "`title,ceiling`; `slug` and `url` are always returned.")
+    omit = Names("Comma-separated fields to leave out (`slug` and `url` are always returned).")
     include = Names("Optional parts to add: `citations` (always on details).",
                     schema={"type": "string", "enum": ["citations"]})
 
@@ -168,12 +171,14 @@ class RecordShaping(forms.Form):
             unknown = [n for n in names or [] if n not in every]
             if unknown:
                 self.add_error(name, f"Unknown field(s): {', '.join(unknown)}.")
-        if data.get("fields") == []:  # only commas or spaces: an empty record is never what a client means
-            self.add_error("fields", "Name at least one field.")
-        if data.get("fields") is not None:
-            chosen = [f for f in every if f in data["fields"]]
-        if data.get("omit") is not None:
-            chosen = [f for f in chosen if f not in data["omit"]]
+        for name in ("fields", "omit", "include"):  # only commas or spaces: never what a client means
+            if name in self.data and not data.get(name) and name not in self.errors:
+                self.add_error(name, "Name at least one field." if name != "include" else "Name a part to include.")
+        # A record always keeps its slug and url (all its response schema requires: registry/api_docs.py).
+        if data.get("fields"):
+            chosen = [f for f in every if f in data["fields"] or f in ALWAYS_RETURNED]
+        if data.get("omit"):
+            chosen = [f for f in chosen if f not in data["omit"] or f in ALWAYS_RETURNED]
         data["chosen_fields"] = chosen
         return data
 
