@@ -3,7 +3,9 @@
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+# Loopback unless told otherwise: a reverse proxy on the same machine reaches it, the network does not
+# (GUNICORN_BIND=0.0.0.0:8000 in a container whose port is published).
+bind = os.environ.get("GUNICORN_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 # gthread, not sync: its main loop tells the arbiter it is alive while a thread streams a response, so a
 # full CSV export longer than `timeout` completes instead of being killed halfway (docs/api-performance.md).
@@ -26,4 +28,9 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", max_requests))
 accesslog = "-"
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# X-Forwarded-Proto (and the rest) are believed only behind a TLS proxy, as the Django settings say
+# (BEHIND_TLS_PROXY): else any client on the allowed addresses could make a plain request look secure.
+BEHIND_TLS_PROXY = os.environ.get("BEHIND_TLS_PROXY", "").strip().lower() in {"1", "true", "yes", "on"}
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1" if BEHIND_TLS_PROXY else "")
+if not BEHIND_TLS_PROXY:
+    secure_scheme_headers = {}

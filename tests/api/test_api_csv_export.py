@@ -4,6 +4,7 @@ stream that cannot finish fails visibly (an incomplete chunked body), never a cl
 import csv
 import http.client
 import io
+import json
 import os
 import runpy
 import sqlite3
@@ -100,3 +101,37 @@ def test_a_busy_worker_leaves_new_connections_to_an_idle_one():
     threaded = gunicorn_config(GUNICORN_THREADS="4")
     assert threaded["worker_connections"] == 4
     assert gunicorn_config(GUNICORN_KEEPALIVE="2", GUNICORN_WORKER_CONNECTIONS="50")["worker_connections"] == 50
+
+
+def test_gunicorn_listens_on_loopback_unless_told_otherwise():
+    assert gunicorn_config(PORT="8123")["bind"] == "127.0.0.1:8123"
+    assert gunicorn_config(GUNICORN_BIND="0.0.0.0:8000")["bind"] == "0.0.0.0:8000"
+
+
+@pytest.mark.parametrize(("behind_tls_proxy", "scheme"), [("false", "http"), ("true", "https")])
+def test_x_forwarded_proto_is_believed_only_behind_a_tls_proxy(seeded_file, behind_tls_proxy, scheme):
+    """gunicorn read X-Forwarded-Proto from 127.0.0.1 whatever BEHIND_TLS_PROXY said: a plain request then
+    looked secure to the app. The answer's absolute addresses show which scheme the app believed."""
+    path, env, public = seeded_file
+    port = free_port()
+    env = {**env, "GUNICORN_WORKERS": "1", "GUNICORN_BIND": f"127.0.0.1:{port}", "BEHIND_TLS_PROXY": behind_tls_proxy,
+           "SECURE_SSL_REDIRECT": "false", "API_RATE_ANONYMOUS": "1000/min"}
+    env.pop("FORWARDED_ALLOW_IPS", None)
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "registry.wsgi"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while fetch(f"http://127.0.0.1:{port}/healthz")[0] != 200:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.3)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("GET", "/api/v1/agreements/?page_size=1", headers={"X-Forwarded-Proto": "https"})
+        response = connection.getresponse()
+        body = json.loads(response.read())
+        connection.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    assert response.status == 200
+    assert body["results"][0]["url"].startswith(f"{scheme}://127.0.0.1:{port}/api/v1/agreements/")
