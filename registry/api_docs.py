@@ -34,7 +34,7 @@ ERRORS = {
     304: OpenApiResponse(description="Not modified: your copy (If-None-Match / If-Modified-Since) is current."),
     400: OpenApiResponse(ERROR, description="Unknown, empty or malformed parameters, each named in `fields`."),
     401: OpenApiResponse(ERROR, description="The token sent is not valid or was revoked."),
-    406: OpenApiResponse(ERROR, description="The Accept header asks for something other than JSON."),
+    406: OpenApiResponse(ERROR, description="The Accept header asks for something other than JSON (or, for a list, CSV)."),
     429: OpenApiResponse(ERROR, description="Rate limit reached: see Retry-After and the RateLimit-* headers."),
 }
 NOT_FOUND = {404: OpenApiResponse(ERROR, description="No such record (or it did not exist yet at as_of).")}

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, JsonResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
@@ -31,6 +32,18 @@ from registry.models import ChangeLog
 from registry.pagination import DEFAULT_PAGE_SIZE
 
 
+class CsvListRenderer(BaseRenderer):
+    """Lets content negotiation accept ``Accept: text/csv`` for a list; the list view then streams the CSV
+    itself (registry/exports.py), so this renderer never renders anything."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data)  # never reached: finalize_response answers errors as JSON
+
+
 class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     """A public record type, read by anyone: lists with the pages' FilterSet, details with as_of.
 
@@ -43,6 +56,17 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
     filter_backends = [ValidatedFilterBackend]
     pagination_class = KeysetPagination
+
+    def get_renderers(self):
+        # A list is also CSV: asked for with ?format=csv or with Accept: text/csv (a record is JSON only).
+        renderers = super().get_renderers()
+        if getattr(self, "swagger_fake_view", False):  # the schema documents the CSV itself (format=csv)
+            return renderers
+        return [*renderers, CsvListRenderer()] if getattr(self, "action", None) == "list" else renderers
+
+    def wants_csv(self):
+        renderer = getattr(self.request, "accepted_renderer", None)
+        return self.parameters["format"] == "csv" or isinstance(renderer, CsvListRenderer)
 
     def parse_parameters(self, request):
         """The request's parameters; on a list also its validated FilterSet and keyset ordering."""
@@ -81,6 +105,9 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         self._etag = etag_for(request, change_id)
 
     def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response) and isinstance(getattr(request, "accepted_renderer", None), CsvListRenderer):
+            # Asked for CSV but answered an error (or a 304): the one error shape, as JSON.
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
         response = super().finalize_response(request, response, *args, **kwargs)
         for header, value in (getattr(request, "rate_limit", None) or {}).items():
             response[header] = value
@@ -93,7 +120,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         if not_modified(request, self._etag, self._last_modified):
             return Response(status=status.HTTP_304_NOT_MODIFIED)
         queryset = self.filter_queryset(self.get_queryset())
-        if self.parameters["format"] == "csv":
+        if self.wants_csv():
             model = queryset.model
             rows = model.objects.filter(pk__in=queryset.values("pk")).order_by(*self.keyset_ordering.order_by())
             return csv_response(self.record_type, rows, f"{self.record_type}s.csv", request)
