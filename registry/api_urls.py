@@ -1,7 +1,6 @@
 """/api/v1/: one router, kebab-case plural paths, URL path versioning."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from contracts.api_views import (
@@ -13,7 +12,7 @@ from contracts.api_views import (
     ocds_extension_file,
 )
 from disclosures.api_views import DesignationViewSet, EventViewSet, TestingDisclosureViewSet
-from registry.api_doc_pages import RedocView, SwaggerView
+from registry.api_doc_pages import RedocView, SchemaView, SwaggerView
 from registry.api_views import ApiRoot, ChangeFeed, SourceViewSet, api_not_found
 from registry.interchange import by_name
 from submissions.api_views import SubmissionDetail, SubmissionList
@@ -31,7 +30,7 @@ urlpatterns = [
     path("submissions/", SubmissionList.as_view(), name="submission-list"),
     path("submissions/<int:pk>/", SubmissionDetail.as_view(), name="submission-detail"),
     path("ocds/extension/<str:name>", ocds_extension_file, name="ocds-extension"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("redoc/", RedocView.as_view(url_name="api:schema"), name="redoc"),
     *router.urls,
