@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,23 @@ def read_all(port, path):
         return response.status, b"", error
     finally:
         connection.close()
+
+
+@contextmanager
+def gunicorn_serving(app, env, port):
+    """gunicorn (gunicorn.conf.py) serving ``app`` on ``port``, up (its /healthz answers) before the block runs
+    and stopped after it."""
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", app],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while fetch(f"http://127.0.0.1:{port}/healthz")[0] != 200:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.3)
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -56,19 +74,10 @@ def test_a_csv_export_longer_than_the_worker_timeout_completes_or_fails_visibly(
            "CSV_ROW_DELAY": str(delay), "API_RATE_ANONYMOUS": "1000/min"}
     if worker_class != "default":
         env["GUNICORN_WORKER_CLASS"] = worker_class
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "tests.api.slow_csv_wsgi"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while fetch(f"http://127.0.0.1:{port}/healthz")[0] != 200:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.3)
+    with gunicorn_serving("tests.api.slow_csv_wsgi", env, port):
         started = time.monotonic()
         status, body, error = read_all(port, "/api/v1/agreements/?format=csv")
         took = time.monotonic() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     assert status == 200 and took > 2
     if worker_class == "default":  # gthread: the worker heartbeats while it streams, the export completes
@@ -117,21 +126,12 @@ def test_x_forwarded_proto_is_believed_only_behind_a_tls_proxy(seeded_file, behi
     env = {**env, "GUNICORN_WORKERS": "1", "GUNICORN_BIND": f"127.0.0.1:{port}", "BEHIND_TLS_PROXY": behind_tls_proxy,
            "SECURE_SSL_REDIRECT": "false", "API_RATE_ANONYMOUS": "1000/min"}
     env.pop("FORWARDED_ALLOW_IPS", None)
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "registry.wsgi"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while fetch(f"http://127.0.0.1:{port}/healthz")[0] != 200:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.3)
+    with gunicorn_serving("registry.wsgi", env, port):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         connection.request("GET", "/api/v1/agreements/?page_size=1", headers={"X-Forwarded-Proto": "https"})
         response = connection.getresponse()
         body = json.loads(response.read())
         connection.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     assert response.status == 200
     assert body["results"][0]["url"].startswith(f"{scheme}://127.0.0.1:{port}/api/v1/agreements/")
