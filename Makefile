@@ -9,7 +9,7 @@ TEST_ENV := SECRET_KEY=test-only-secret-key DEBUG=false
 PYTEST_ARGS ?= -n auto
 RUN_ENV  := DEBUG=true
 
-.PHONY: help install install-dev browser screenshots run serve migrate seed superuser moderator test lint openapi openapi-check api-conformance research-check replica-test bench ci clean
+.PHONY: help install install-dev browser screenshots run serve migrate seed superuser moderator test lint openapi openapi-check api-conformance research-check replica-test faults bench ci clean
 
 help:
 	@echo "make run        install, migrate, load the seed data if the database is empty, serve on :$(PORT)"
@@ -94,6 +94,12 @@ replica-test: install-dev
 	scripts/replica-cluster run -- env $(TEST_ENV) sh -c '$(BIN)/python manage.py migrate --noinput -v0 \
 	  && $(BIN)/python manage.py createcachetable \
 	  && $(BIN)/python -m pytest -p no:xdist -q tests/replica'
+
+# The fault tests (docs/reliability.md): real gunicorn processes against PostgreSQL (and a SQLite file), with the
+# database cut through a proxy, locked, killed mid-write or slowed past the statement timeout; backups restored.
+# PostgreSQL on 127.0.0.1:5432 (user postgres) as in CI; each test works on its own copy of a seeded database.
+faults: install-dev
+	$(TEST_ENV) $(BIN)/python -m pytest -p no:xdist -q -o addopts="--import-mode=importlib -p no:cacheprovider --strict-markers" tests/faults $(FAULTS_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

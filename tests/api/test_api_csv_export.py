@@ -11,12 +11,11 @@ import sqlite3
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.api.test_api_throttle import fetch, free_port
+from tests.serving import free_port, gunicorn_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,23 +31,6 @@ def read_all(port, path):
         return response.status, b"", error
     finally:
         connection.close()
-
-
-@contextmanager
-def gunicorn_serving(app, env, port):
-    """gunicorn (gunicorn.conf.py) serving ``app`` on ``port``, up (its /healthz answers) before the block runs
-    and stopped after it."""
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", app],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while fetch(f"http://127.0.0.1:{port}/healthz")[0] != 200:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.3)
-        yield
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,10 @@
 Retry-After and RateLimit-* headers; one atomic counter write per API request, exact under concurrency."""
 
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from registry.api import throttling
 from registry.models import RateCounter
+from tests.serving import fetch, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITES = ("INSERT", "UPDATE", "DELETE", "SAVEPOINT", "BEGIN", "COMMIT", "RELEASE")
@@ -45,22 +43,6 @@ def test_clients_are_counted_apart_by_ip(client, settings):
     assert client.get("/api/v1/agencies/", REMOTE_ADDR="10.0.0.1").status_code == 200
     assert client.get("/api/v1/agencies/", REMOTE_ADDR="10.0.0.2").status_code == 200
     assert client.get("/api/v1/agencies/", REMOTE_ADDR="10.0.0.1").status_code == 429
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(url):
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers)
-    except urllib.error.URLError:
-        return None, {}  # not listening yet
 
 
 def test_two_server_processes_share_one_limit(tmp_path):
