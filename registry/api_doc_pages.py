@@ -39,6 +39,7 @@ class SchemaView(SpectacularAPIView):
     FORMATS = {"json": OpenApiJsonRenderer, "yaml": OpenApiYamlRenderer}
 
     def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authenticated and counted like any API request
         unknown = {name: ["Unknown parameter: the schema takes only format (json or yaml)."]
                    for name in request.query_params if name not in ("format", "lang")}
         chosen = request.query_params.get("format")
@@ -46,7 +47,6 @@ class SchemaView(SpectacularAPIView):
             unknown["format"] = ["Use json or yaml."]
         if unknown:
             raise ParameterError(unknown)
-        super().initial(request, *args, **kwargs)
 
     def perform_content_negotiation(self, request, force=False):
         chosen = request.query_params.get("format")

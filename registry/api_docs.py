@@ -21,7 +21,7 @@ ERROR = inline_serializer("Error", {
                                                  "permission_denied", "not_found", "method_not_allowed",
                                                  "not_acceptable", "throttled", "invalid_submission",
                                                  "payload_too_large", "idempotency_key_reused", "quota_exceeded",
-                                                 "error"],
+                                                 "unavailable", "timeout", "server_error", "error"],
                                         help_text="A stable machine-readable code."),
         "message": serializers.CharField(help_text="What went wrong, for people."),
         "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False,
@@ -35,7 +35,11 @@ ERRORS = {
     400: OpenApiResponse(ERROR, description="Unknown, empty or malformed parameters, each named in `fields`."),
     401: OpenApiResponse(ERROR, description="The token sent is not valid or was revoked."),
     406: OpenApiResponse(ERROR, description="The Accept header asks for something other than JSON (or, for a list, CSV)."),
-    429: OpenApiResponse(ERROR, description="Rate limit reached: see Retry-After and the RateLimit-* headers."),
+    429: OpenApiResponse(ERROR, description="Rate limit reached (or too many wrong tokens from your address): see "
+                                            "Retry-After and the RateLimit-* headers."),
+    503: OpenApiResponse(ERROR, description="The database did not answer in time (`unavailable`) or the request ran "
+                                            "past the statement timeout (`timeout`); nothing was changed. Retry after "
+                                            "Retry-After seconds."),
 }
 NOT_FOUND = {404: OpenApiResponse(ERROR, description="No such record (or it did not exist yet at as_of).")}
 

@@ -3,7 +3,7 @@ feed, and the API root."""
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -96,9 +96,9 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
 
     # --- protocol ---
     def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication, then throttles: a 405 counts too
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             raise exceptions.MethodNotAllowed(request.method)  # before reading any parameter
-        super().initial(request, *args, **kwargs)  # authentication, then throttles
         change_id, self._last_modified = latest_change()
         if request.method != "OPTIONS":  # OPTIONS says what the resource allows, whatever the query
             self.parse_parameters(request)  # a 400 is never a 304
@@ -109,8 +109,6 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
             # Asked for CSV but answered an error (or a 304): the one error shape, as JSON.
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
         response = super().finalize_response(request, response, *args, **kwargs)
-        for header, value in (getattr(request, "rate_limit", None) or {}).items():
-            response[header] = value
         if getattr(self, "_etag", None) and response.status_code in (200, 304):  # a 304 restates its validators
             with_validators(response, self._etag, self._last_modified)
         response["Vary"] = "Accept, Authorization"
@@ -176,13 +174,7 @@ class ChangeSerializer(serializers.ModelSerializer):
 
 
 class RegistryAPIView(APIView):
-    """An API view outside the record resources: it still reports the caller's rate limit."""
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        for header, value in (getattr(request, "rate_limit", None) or {}).items():
-            response[header] = value
-        return response
+    """An API view outside the record resources (authenticated and throttled like them)."""
 
 
 class ChangeFeed(RegistryAPIView):
@@ -244,7 +236,15 @@ class ApiRoot(RegistryAPIView):
         })
 
 
-def api_not_found(request, *args, **kwargs):
-    """Any other path under /api/v1/: a 404 in the API's error shape, never an HTML page."""
-    return JsonResponse({"error": {"status": 404, "code": "not_found",
-                                   "message": "No such API resource: see /api/v1/ for the list."}}, status=404)
+class ApiNotFound(RegistryAPIView):
+    """Any other path under /api/v1/, whatever the method: a 404 in the API's error shape, never an HTML page;
+    authenticated and counted like any API request."""
+
+    schema = None  # not an operation of the API
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound("No such API resource: see /api/v1/ for the list.")
+
+
+api_not_found = ApiNotFound.as_view()

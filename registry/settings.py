@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "registry.api.cors.ApiCorsMiddleware",
+    # Every /api/ response says where the caller stands in its rate limit (registry/api/throttling.py).
+    "registry.api.throttling.RateLimitHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "registry.page_parameters.PageParametersMiddleware",  # pages read no control characters from the query
@@ -139,9 +141,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "pool": {
             "min_size": env_int("DB_POOL_MIN_SIZE", 1),
             "max_size": env_int("DB_POOL_MAX_SIZE", 10),
-            "timeout": env_int("DB_POOL_TIMEOUT_S", 10),
+            # How long a request waits for a connection before its 503 (docs/reliability.md).
+            "timeout": env_float("DB_POOL_TIMEOUT_S", 1.0),
         },
         "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+        "connect_timeout": env_int("DB_CONNECT_TIMEOUT_S", 3),  # a blackholed server does not hang the pool
     }
     # A web request's queries read a page of rows: starting parallel workers for one costs more than it saves
     # (5–10 ms each at 100,000 agreements) and takes cores from the other requests (docs/performance-misses.md).
@@ -157,6 +161,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+
+# The pool retries a lost database every DB_RECONNECT_DELAY_S (psycopg_pool's default doubles from 1 s, so service
+# came back up to 19 s after the database did); registry/apps.py applies it. Requests answer 503 with this
+# Retry-After meanwhile (registry/views/errors.py).
+DB_RECONNECT_DELAY_S = env_float("DB_RECONNECT_DELAY_S", 0.5)
+RETRY_AFTER_UNAVAILABLE_S = env_int("RETRY_AFTER_UNAVAILABLE_S", 5)
 
 # Streaming read replicas (docs/scaling.md): each URL becomes replica_1, replica_2… with the primary's pool and
 # statement timeout; registry/db_router.py sends reads there and writes (and a request's reads after its own
@@ -322,7 +332,11 @@ API_RATES = {
     "anonymous": os.environ.get("API_RATE_ANONYMOUS", "60/min"),
     "standard": os.environ.get("API_RATE_STANDARD", "600/min"),
     "partner": os.environ.get("API_RATE_PARTNER", "3000/min"),
+    # Wrong tokens per client address (then 429 instead of 401 until the window ends).
+    "failed_token": os.environ.get("API_RATE_FAILED_TOKEN", "10/min"),
 }
+# How long a rate counter may wait for SQLite's write lock (or Redis) before the request is served uncounted.
+THROTTLE_LOCK_TIMEOUT_MS = env_int("THROTTLE_LOCK_TIMEOUT_MS", 200)
 REST_FRAMEWORK = {
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.URLPathVersioning",
     "ALLOWED_VERSIONS": ["v1"],

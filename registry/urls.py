@@ -46,3 +46,6 @@ urlpatterns = [
     re_path(r"^api/(?P<version>v1)/", include("registry.api_urls", namespace="api")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that does not answer is a 503 with Retry-After (JSON under /api/); anything else a 500.
+handler500 = "registry.views.errors.server_error"

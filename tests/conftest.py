@@ -115,7 +115,8 @@ def seeded(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def generous_api_rates(settings):
     """Tests make many requests from one address; the throttle tests set their own limits."""
-    settings.API_RATES = {"anonymous": "100000/min", "standard": "100000/min", "partner": "100000/min"}
+    settings.API_RATES = {"anonymous": "100000/min", "standard": "100000/min", "partner": "100000/min",
+                         "failed_token": "100000/min"}
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 
 import math
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 
 ERROR_CODES = {400: "invalid_request", 401: "not_authenticated", 403: "permission_denied", 404: "not_found",
@@ -30,6 +30,8 @@ def exception_handler(exc, context):
     """DRF's handler, with the registry's error shape and the caller's rate limit headers."""
     from rest_framework.views import exception_handler as drf_exception_handler  # not at import: DRF settings load us
 
+    from registry.api.throttling import TooManyFailedTokens
+
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or "Not found.")
     response = drf_exception_handler(exc, context)
@@ -46,9 +48,11 @@ def exception_handler(exc, context):
         message = " ".join(str(m) for m in exc.detail) if isinstance(exc.detail, list) else str(exc.detail)
     else:
         message = str(exc.detail) if hasattr(exc, "detail") else str(exc)
-    if isinstance(exc, exceptions.Throttled):
-        message = (f"Too many requests: try again in {exc.wait or 1} seconds. For a higher limit, ask the "
-                   "registry's editors for an API token and send it as: Authorization: Token <key>.")
+    if isinstance(exc, TooManyFailedTokens):
+        message = str(exc.detail).strip()
+        response["Retry-After"] = str(int(math.ceil(exc.wait or 1)))
+    elif isinstance(exc, exceptions.Throttled):
+        message = throttled_message(exc.wait)
         response["Retry-After"] = str(int(math.ceil(exc.wait or 1)))
     if isinstance(exc, ApiError):
         code = exc.code
@@ -60,7 +64,17 @@ def exception_handler(exc, context):
     if fields:
         error["fields"] = fields
     response.data = {"error": error}
-    request = context.get("request")
-    for header, value in (getattr(request, "rate_limit", None) or {}).items():
-        response[header] = value
+    return response  # the RateLimit-* headers: registry.api.throttling.RateLimitHeadersMiddleware
+
+
+def throttled_message(wait):
+    return (f"Too many requests: try again in {math.ceil(wait or 1)} seconds. For a higher limit, ask the registry's "
+            "editors for an API token and send it as: Authorization: Token <key>.")
+
+
+def throttled_response(wait):
+    """The 429 for a request counted outside DRF (RateLimitHeadersMiddleware)."""
+    response = JsonResponse({"error": {"status": 429, "code": "throttled", "message": throttled_message(wait)}},
+                            status=429)
+    response["Retry-After"] = str(math.ceil(wait or 1))
     return response

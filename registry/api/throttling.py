@@ -4,17 +4,28 @@ One atomic step per request, exact under concurrency: with REDIS_URL, INCR and E
 (no database write at all); otherwise one ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` on the
 RateCounter table (PostgreSQL, and SQLite ≥ 3.35), outside any transaction of the request. A trigger on that
 table deletes old windows whenever a new one is inserted (registry/migrations/0014_rate_counter.py): still one
-statement per request, so query counts never depend on when the last pruning was."""
+statement per request, so query counts never depend on when the last pruning was.
 
+A counter that cannot be written in time never stalls the API: on SQLite the upsert waits at most
+``THROTTLE_LOCK_TIMEOUT_MS`` (0.2 s) for another writer's lock, on Redis the client gives up after as long; the
+request is then served, a warning is logged and ``RateLimit-Remaining`` says ``unknown``.
+
+Failed token attempts are counted too, per client address (``API_RATES["failed_token"]``): past the limit a wrong
+token gets 429 instead of 401 until the window ends (registry.api.authentication)."""
+
+import logging
 import math
 import time
 from functools import cache
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
+from rest_framework import exceptions
 from rest_framework.throttling import BaseThrottle
 
 from registry.models import RateCounter
+
+logger = logging.getLogger(__name__)
 
 TABLE = RateCounter._meta.db_table
 UPSERT = (f'INSERT INTO "{TABLE}" ("key", "window_start", "count") VALUES (%s, %s, 1) '
@@ -36,13 +47,70 @@ class RegistryRateThrottle(BaseThrottle):
         window_start = int(now // window) * window
         self.reset = max(1, math.ceil(window_start + window - now))
         used = count_request(f"{scope}:{ident}", window_start, window)
-        self.remaining = max(0, self.limit - used)
-        request.rate_limit = {"RateLimit-Limit": str(self.limit), "RateLimit-Remaining": str(self.remaining),
-                              "RateLimit-Reset": str(self.reset)}
-        return used <= self.limit
+        self.remaining = "unknown" if used is None else max(0, self.limit - used)
+        # On the Django request, so that error responses made outside DRF (a 503) can restate them too.
+        request._request.rate_limit = {"RateLimit-Limit": str(self.limit), "RateLimit-Remaining": str(self.remaining),
+                                       "RateLimit-Reset": str(self.reset)}
+        return used is None or used <= self.limit
 
     def wait(self):
         return self.reset
+
+
+class RateLimitHeadersMiddleware:
+    """Every response under /api/ says where the caller stands, as the API guide promises: the throttle's reading
+    when the view was throttled (the one place these headers are written). A request no throttle saw (a 401 for a
+    bad token, which DRF answers before throttling) is counted here as its address's, and past the limit answered
+    429. A 5xx is not counted: the database that keeps the counters may be what failed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith("/api/"):
+            return response
+        headers = getattr(request, "rate_limit", None)
+        if headers is None:
+            response, headers = self.counted_here(request, response)
+        for header, value in headers.items():
+            response[header] = value
+        return response
+
+    def counted_here(self, request, response):
+        limit, window = parse_rate(settings.API_RATES["anonymous"])
+        now = time.time()
+        window_start = int(now // window) * window
+        reset = max(1, math.ceil(window_start + window - now))
+        used = None
+        if response.status_code < 500:
+            used = count_request(f"anonymous:{BaseThrottle().get_ident(request)}", window_start, window)
+        remaining = "unknown" if used is None else max(0, limit - used)
+        if used is not None and used > limit and response.status_code != 429:
+            from registry.api.errors import throttled_response
+
+            response = throttled_response(reset)
+        return response, {"RateLimit-Limit": str(limit), "RateLimit-Remaining": str(remaining),
+                          "RateLimit-Reset": str(reset)}
+
+
+class TooManyFailedTokens(exceptions.Throttled):
+    """429 for a client that sent too many wrong tokens in the current window (the message says when)."""
+
+    extra_detail_singular = extra_detail_plural = ""
+
+
+def check_failed_token(request):
+    """Count a wrong token against the client's address; past ``API_RATES["failed_token"]`` raise a 429."""
+    limit, window = parse_rate(settings.API_RATES["failed_token"])
+    now = time.time()
+    window_start = int(now // window) * window
+    used = count_request(f"failed-token:{BaseThrottle().get_ident(request)}", window_start, window)
+    if used is not None and used > limit:
+        wait = max(1, math.ceil(window_start + window - now))
+        raise TooManyFailedTokens(wait=wait, detail=(
+            f"Too many requests with a token that is not valid from your address: try again in {wait} seconds. "
+            "Check the key you send (Authorization: Token <key>); a lost key can be replaced from your account page."))
 
 
 def parse_rate(rate):
@@ -51,18 +119,31 @@ def parse_rate(rate):
 
 
 def count_request(key, window_start, window):
-    """This request's number in the client's window (1 for the first)."""
+    """This request's number in the client's window (1 for the first), or None when the counter could not be
+    written within the lock timeout (the request is then served and the warning logged)."""
     if settings.REDIS_URL:
         return count_on_redis(key, window_start, window)
-    return count_in_database(key, window_start)
+    try:
+        return count_in_database(key, window_start)
+    except DatabaseError as error:
+        if not is_lock_timeout(error):
+            raise  # the database is down or broken: the request cannot be served either (a 503)
+        logger.warning("rate counter %s not written (%s): request served uncounted", key, error)
+        return None
 
 
 def count_on_redis(key, window_start, window):
+    import redis  # only where REDIS_URL is set
+
     name = f"rate:{key}:{window_start}"
     pipeline = redis_client(settings.REDIS_URL).pipeline(transaction=False)
     pipeline.incr(name)
     pipeline.expire(name, window + 5, nx=True)  # the first request of a window sets when it goes
-    used, _ = pipeline.execute()
+    try:
+        used, _ = pipeline.execute()
+    except redis.RedisError as error:  # Redis slow or away: the API keeps answering
+        logger.warning("rate counter %s not written (%s): request served uncounted", key, error)
+        return None
     return used
 
 
@@ -70,11 +151,36 @@ def count_on_redis(key, window_start, window):
 def redis_client(url):
     import redis  # only where REDIS_URL is set
 
-    return redis.Redis.from_url(url)
+    timeout = settings.THROTTLE_LOCK_TIMEOUT_MS / 1000
+    return redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
 
 
 def count_in_database(key, window_start):
+    if connection.vendor == "sqlite":
+        return count_in_sqlite(key, window_start)
     with connection.cursor() as cursor:
         cursor.execute(UPSERT, [key, window_start])
         (used,) = cursor.fetchone()
     return used
+
+
+def count_in_sqlite(key, window_start):
+    """The upsert waits at most THROTTLE_LOCK_TIMEOUT_MS for another writer (the connection's own timeout, for
+    the request's real writes, is 20 s). The busy timeout is set on the driver's connection, not through a
+    cursor: it is not one of the request's queries."""
+    connection.ensure_connection()
+    raw = connection.connection
+    raw.execute(f"PRAGMA busy_timeout = {int(settings.THROTTLE_LOCK_TIMEOUT_MS)}")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(UPSERT, [key, window_start])
+            (used,) = cursor.fetchone()
+        return used
+    finally:
+        usual = settings.DATABASES[connection.alias].get("OPTIONS", {}).get("timeout", 5)
+        raw.execute(f"PRAGMA busy_timeout = {int(usual * 1000)}")
+
+
+def is_lock_timeout(error):
+    """SQLite's "database is locked" (another writer held the lock past the busy timeout)."""
+    return "database is locked" in str(error)

@@ -14,7 +14,7 @@ import pytest
 from tests.serving import manage
 
 POSTGRES = os.environ.get("FAULTS_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-TEMPLATE = "registry_faults_template"
+TEMPLATE = f"registry_faults_template_{os.getpid()}"  # one per run: runs may overlap on one cluster
 BASE_ENV = {"SECRET_KEY": "faults-only-secret-key", "DEBUG": "false", "REDIS_URL": "", "GUNICORN_WORKERS": "2",
             "API_RATE_ANONYMOUS": "100000/min", "DATABASE_REPLICA_URLS": ""}
 
@@ -29,6 +29,12 @@ def admin_sql(*statements):
 def drop(name):
     admin_sql(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' "
               "AND pid <> pg_backend_pid()", f'DROP DATABASE IF EXISTS "{name}"')
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static():
+    """The pages need the static files' manifest, as under `make serve`."""
+    manage({**BASE_ENV, "DATABASE_URL": "sqlite:///:memory:"}, "collectstatic", "--noinput", "-v0")
 
 
 @pytest.fixture(scope="session")

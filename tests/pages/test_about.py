@@ -93,7 +93,7 @@ def test_the_about_page_runs_a_fixed_number_of_queries(client, django_assert_num
 
 
 def test_the_api_page_explains_filtering_paging_syncing_as_of_limits_and_the_license(client, settings):
-    settings.API_RATES = {"anonymous": "60/min", "standard": "600/min", "partner": "3000/min"}
+    settings.API_RATES = {"anonymous": "60/min", "standard": "600/min", "partner": "3000/min", "failed_token": "10/min"}
     page = client.get("/about/api/").content.decode()
 
     for anchor in ("filters", "paging", "sync", "as-of", "limits", "license"):
