@@ -4,12 +4,13 @@ documents them (/about/submissions/)."""
 import datetime
 
 import pytest
+from django.db import OperationalError
 from django.utils import timezone
 
 from contracts.models import Agreement
 from registry.models import ChangeLog, Notice, Submission
 from registry.services import apply_change
-from submissions import services
+from submissions import emails, services
 from submissions.models import OutgoingEmail
 from tests.builders import (
     make_agency,
@@ -175,6 +176,24 @@ def test_it_reads_the_queue_in_a_fixed_number_of_queries(client, mod, alice, org
     # status counts, facets (type, ages, kind, organisation), the footer's latest change, the
     # organisation filter's choices, failed emails (with submission)
     assert len(queries) == 15, "\n".join(queries)
+
+
+def test_an_email_that_cannot_even_be_recorded_never_turns_a_done_approval_into_an_error(
+        client, mod, alice, org_a, django_capture_on_commit_callbacks, monkeypatch):
+    submission = new_agreement(alice, org_a)
+    client.force_login(mod)
+
+    def database_gone(email_id):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(emails, "send", database_gone)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = approve_post(client, submission)
+
+    assert response.status_code == 302
+    submission.refresh_from_db()
+    assert submission.status == "approved"
+    assert OutgoingEmail.objects.get(submission=submission).status == OutgoingEmail.Status.PENDING
 
 
 def test_it_lists_failed_emails_on_the_queue_and_their_page(client, mod, alice, org_a):
