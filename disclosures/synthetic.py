@@ -191,7 +191,7 @@ class Generator:
     def __init__(self, agreements, seed, *, validate=True, progress=None):
         self.plan = Plan.for_agreements(agreements)
         self.seed = seed
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 - seeded on purpose: reproducible synthetic data, not a secret
         self.validate = validate
         self.progress = progress or Progress(False)
         self.reason = REASON.format(seed=seed)

@@ -53,7 +53,7 @@ def take_ids(model, count):
             return sorted(row[0] for row in cursor.fetchall())
         # AUTOINCREMENT never gives an id again, even one whose row was deleted: above both the largest id and
         # the table's counter (Django's tables are AUTOINCREMENT, so sqlite_sequence exists).
-        cursor.execute(f"SELECT max(coalesce((SELECT max({connection.ops.quote_name(column)}) "
+        cursor.execute(f"SELECT max(coalesce((SELECT max({connection.ops.quote_name(column)}) "  # noqa: S608 - quoted names from _meta; the table name is a parameter
                        f"FROM {connection.ops.quote_name(table)}), 0), "
                        "coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))", [table])
         largest = cursor.fetchone()[0]
@@ -184,7 +184,7 @@ def update(model, objs, field_names):
         return []
     fields = [model._meta.get_field(name) for name in field_names]
     quote = connection.ops.quote_name
-    sql = (f"UPDATE {quote(model._meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
+    sql = (f"UPDATE {quote(model._meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "  # noqa: S608 - quoted names from _meta; every value is a parameter
            f"WHERE {quote(model._meta.pk.column)} = %s")
     rows = _prepared_rows(objs, fields, connection, add=False, operation_name="bulk_update")
     with connection.cursor() as cursor:
@@ -213,7 +213,7 @@ def _insert_rows(model, fields, rows, *, returning=None):
             # placeholders again for every statement, which was a third of a load's time.
             types = [f.db_type(connection) for f in fields]
             unnest = not any(t is None or t.endswith("]") for t in types)
-            sql = (head + f"SELECT * FROM unnest({', '.join(f'%s::{t}[]' for t in types)})" + tail) if unnest else None
+            sql = (head + f"SELECT * FROM unnest({', '.join(f'%s::{t}[]' for t in types)})" + tail) if unnest else None  # noqa: S608 - types from the fields; values in params
             per_statement = UNNEST_ROWS if unnest else max(1, POSTGRES_VALUES // max(1, len(fields)))
             for start in range(0, len(rows), per_statement):
                 batch = rows[start:start + per_statement]

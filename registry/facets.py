@@ -155,7 +155,7 @@ def linked_counts(facet, ids, selected, using):
     branches, params = [], []
     for number, branch in enumerate(facet.links(ids)):
         sql, branch_params = compiled(branch)
-        branches.append(f"SELECT facet_record, facet_value FROM ({sql}) branch_{number}")
+        branches.append(f"SELECT facet_record, facet_value FROM ({sql}) branch_{number}")  # noqa: S608 - compiled queryset SQL, its values in params
         params.extend(branch_params)
     source = f"({' UNION ALL '.join(branches)}) facet_pairs"
     value = "facet_pairs.facet_value"
@@ -163,16 +163,16 @@ def linked_counts(facet, ids, selected, using):
     if facet.tree:
         table, parent = quote(facet.model._meta.db_table), quote(facet.model._meta.get_field("parent").column)
         pk = quote(facet.model._meta.pk.column)
-        seed = (f"SELECT {pk}, {pk} FROM {table}" if facet.tree == "and_below"
-                else f"SELECT {pk}, {parent} FROM {table} WHERE {parent} IS NOT NULL")
-        prefix = (f"WITH RECURSIVE facet_up(descendant, ancestor) AS ({seed} UNION SELECT facet_up.descendant, "
+        seed = (f"SELECT {pk}, {pk} FROM {table}" if facet.tree == "and_below"  # noqa: S608 - quoted names from _meta
+                else f"SELECT {pk}, {parent} FROM {table} WHERE {parent} IS NOT NULL")  # noqa: S608 - quoted names from _meta
+        prefix = (f"WITH RECURSIVE facet_up(descendant, ancestor) AS ({seed} UNION SELECT facet_up.descendant, "  # noqa: S608 - quoted names from _meta
                   f"t.{parent} FROM facet_up JOIN {table} t ON t.{pk} = facet_up.ancestor "
                   f"WHERE t.{parent} IS NOT NULL) ")
         source += " JOIN facet_up ON facet_up.descendant = facet_pairs.facet_value"
         value = "facet_up.ancestor"
     count = "COUNT(DISTINCT facet_pairs.facet_record)"
     if facet.model is None:
-        sql = f"{prefix}SELECT {value}, {count} FROM {source} GROUP BY {value}"
+        sql = f"{prefix}SELECT {value}, {count} FROM {source} GROUP BY {value}"  # noqa: S608 - SQL pieces built above from code; values in params
     else:
         fields = ("slug", *facet.label_fields)
         records_sql, records_params = compiled(facet.model.objects.public().order_by().values("pk", *fields))
@@ -183,7 +183,7 @@ def linked_counts(facet, ids, selected, using):
         if selected:
             order = f"CASE WHEN v.{quote('slug')} IN ({', '.join(['%s'] * len(selected))}) THEN 0 ELSE 1 END, "
             params.extend(selected)
-        sql = (f"{prefix}SELECT {named}, {count} FROM {source} JOIN ({records_sql}) v ON v.{pk} = {value} "
+        sql = (f"{prefix}SELECT {named}, {count} FROM {source} JOIN ({records_sql}) v ON v.{pk} = {value} "  # noqa: S608 - names from code; values in params
                f"GROUP BY v.{pk}, {named} ORDER BY {order}{count} DESC, v.{quote(facet.label_fields[0])}, v.{pk} "
                f"LIMIT {int(facet.top) + len(selected)}")
     with connections[using].cursor() as cursor:

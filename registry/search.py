@@ -109,7 +109,7 @@ def total_of(queryset, limit=None):
     if limit is None:
         return Subquery(counted.values(n=Func("pk", function="COUNT")), output_field=IntegerField())
     sql, params = counted[: limit + 1].query.get_compiler(using=queryset.db).as_sql()
-    return RawSQL(f"SELECT COUNT(*) FROM ({sql}) capped_count", params, output_field=IntegerField())
+    return RawSQL(f"SELECT COUNT(*) FROM ({sql}) capped_count", params, output_field=IntegerField())  # noqa: S608, S611 - compiled queryset SQL, its values in params
 
 
 def search_query(groups):
@@ -199,7 +199,7 @@ def _fts_phrase(term):
 
 def _fts_matching(queryset, expression):
     table = fts_table(queryset.model)
-    return Q(pk__in=RawSQL(f'SELECT rowid FROM "{table}" WHERE "{table}" MATCH %s', [expression]))
+    return Q(pk__in=RawSQL(f'SELECT rowid FROM "{table}" WHERE "{table}" MATCH %s', [expression]))  # noqa: S608, S611 - table name from _meta; the search text is a parameter
 
 
 def fts_expression(groups):
@@ -234,7 +234,7 @@ def _fts_value(model, field_name, row):
     column = f'{row}."{field.column}"'
     if field.get_internal_type() != "JSONField":
         return column
-    return (f"(SELECT group_concat(value, ' ') FROM json_each(CASE WHEN json_valid({column}) THEN {column} "
+    return (f"(SELECT group_concat(value, ' ') FROM json_each(CASE WHEN json_valid({column}) THEN {column} "  # noqa: S608 - column name from _meta
             f"ELSE json_array({column}) END))")
 
 
@@ -247,8 +247,8 @@ def fts_statements(model, fields):
     def values(row):
         return ", ".join(_fts_value(model, f, row) for f in fields)
 
-    insert = f'INSERT INTO "{fts}"(rowid, {columns}) VALUES (new."{pk}", {values("new")});'
-    delete = f'INSERT INTO "{fts}"("{fts}", rowid, {columns}) VALUES (\'delete\', old."{pk}", {values("old")});'
+    insert = f'INSERT INTO "{fts}"(rowid, {columns}) VALUES (new."{pk}", {values("new")});'  # noqa: S608 - names from _meta
+    delete = f'INSERT INTO "{fts}"("{fts}", rowid, {columns}) VALUES (\'delete\', old."{pk}", {values("old")});'  # noqa: S608 - names from _meta
     return {
         fts: f'CREATE VIRTUAL TABLE "{fts}" USING fts5({columns}, content="{table}", content_rowid="{pk}", '
              f"tokenize='{FTS_TOKENIZER}')",
@@ -268,7 +268,7 @@ def install_fts(connection, model, fields):
         uninstall_fts(connection, model, cursor=cursor)
         for sql in statements.values():
             cursor.execute(sql)
-        cursor.execute(f'INSERT INTO "{fts}"(rowid, {columns}) '
+        cursor.execute(f'INSERT INTO "{fts}"(rowid, {columns}) '  # noqa: S608 - names from _meta
                        f'SELECT "{pk}", {values} FROM "{model._meta.db_table}"')
 
 
@@ -286,7 +286,7 @@ def fts_in_step(connection, model, fields):
     """True when ``model``'s FTS5 table and triggers are exactly the ones ``fields`` need."""
     statements = fts_statements(model, fields)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT name, sql FROM sqlite_master WHERE name IN ({', '.join(['%s'] * len(statements))})",
+        cursor.execute(f"SELECT name, sql FROM sqlite_master WHERE name IN ({', '.join(['%s'] * len(statements))})",  # noqa: S608 - %s marks only; the names are parameters
                        list(statements))
         existing = dict(cursor.fetchall())
     return existing == statements
@@ -402,4 +402,4 @@ def highlight(text, query, *, width=240):
     pieces.append(escape(text[last:end]))
     prefix = "…" if start else ""
     suffix = "…" if end < len(text) else ""
-    return mark_safe(prefix + "".join(pieces) + suffix)  # every piece escaped above
+    return mark_safe(prefix + "".join(pieces) + suffix)  # noqa: S308 - every piece escaped above

@@ -538,7 +538,7 @@ def _take_change_ids(count, public):
     write lock (PostgreSQL) or the database's (SQLite) at once, so no other change set can read the same
     counter in between. Returns the last ids reserved."""
     table = connection.ops.quote_name(ChangeCounter._meta.db_table)
-    sql = (f"UPDATE {table} SET last_id = last_id + %s, last_public_id = last_public_id + %s WHERE id = 1 "
+    sql = (f"UPDATE {table} SET last_id = last_id + %s, last_public_id = last_public_id + %s WHERE id = 1 "  # noqa: S608 - table name from _meta; the counts are parameters
            "RETURNING last_id, last_public_id")
     with connection.cursor() as cursor:
         cursor.execute(sql, [count, public])

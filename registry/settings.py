@@ -49,7 +49,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Set SECRET_KEY in the environment, or DEBUG=true for local development."
         )
-    SECRET_KEY = "insecure-local-development-key-only-used-with-DEBUG"
+    SECRET_KEY = "insecure-local-development-key-only-used-with-DEBUG"  # noqa: S105 - DEBUG-only fallback; production must set it
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -47,7 +47,7 @@ from submissions import services
 from submissions.api_serializers import NewSubmissionSerializer, SubmissionSerializer
 from submissions.validation import QuotaExceeded, SubmissionInvalid, validate_submission
 
-TOKEN_MESSAGE = ("Submitting and reading submissions needs an API token: send it as Authorization: Token <key>. "
+TOKEN_MESSAGE = ("Submitting and reading submissions needs an API token: send it as Authorization: Token <key>. "  # noqa: S105 - an error message, not a password
                  "Create one on your account page (/account/).")
 IDEMPOTENCY_WINDOW = datetime.timedelta(hours=24)
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e][\x20-\x7e]{0,198}[\x21-\x7e]$|^[\x21-\x7e]$")

@@ -28,7 +28,7 @@ from registry.models import RateCounter
 logger = logging.getLogger(__name__)
 
 TABLE = RateCounter._meta.db_table
-UPSERT = (f'INSERT INTO "{TABLE}" ("key", "window_start", "count") VALUES (%s, %s, 1) '
+UPSERT = (f'INSERT INTO "{TABLE}" ("key", "window_start", "count") VALUES (%s, %s, 1) '  # noqa: S608 - table name from _meta; key and window are parameters
           f'ON CONFLICT ("key", "window_start") DO UPDATE SET "count" = "{TABLE}"."count" + 1 RETURNING "count"')
 
 

@@ -75,7 +75,7 @@ def chosen(names):
 
 def rng_for(seed, scenario_name):
     """Each scenario its own generator, so that choosing a subset of scenarios changes no scenario's URLs."""
-    return random.Random(f"{seed}:{scenario_name}")
+    return random.Random(f"{seed}:{scenario_name}")  # noqa: S311 - seeded on purpose: reproducible bench URLs, not a secret
 
 
 def draw(values, rng, count=URLS_PER_SCENARIO):

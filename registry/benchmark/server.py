@@ -116,7 +116,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited ({self.process.returncode}); see {self.log_path}")
             try:
-                with urllib.request.urlopen(f"{self.base_url}/readyz", timeout=5) as response:
+                with urllib.request.urlopen(f"{self.base_url}/readyz", timeout=5) as response:  # noqa: S310 - http://127.0.0.1 URL built in code
                     if response.status == 200 and len(self.worker_pids()) >= self.expected_workers():
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
