@@ -9,7 +9,7 @@ TEST_ENV := SECRET_KEY=test-only-secret-key DEBUG=false
 PYTEST_ARGS ?= -n auto
 RUN_ENV  := DEBUG=true
 
-.PHONY: help install install-dev browser screenshots run serve migrate seed superuser moderator test lint openapi openapi-check api-conformance research-check replica-test faults bench ci clean
+.PHONY: help install install-dev browser screenshots run serve migrate seed superuser moderator test lint openapi openapi-check api-conformance research-check replica-test faults deploy-check audit bench backup restore ci clean
 
 help:
 	@echo "make run        install, migrate, load the seed data if the database is empty, serve on :$(PORT)"
@@ -17,9 +17,14 @@ help:
 	@echo "make serve      gunicorn + whitenoise with DEBUG off (set SECRET_KEY first)"
 	@echo "make superuser  create an editor account for /admin/"
 	@echo "make moderator  create a moderator: reviews submissions, verifies organisations (not staff)"
-	@echo "make lint       ruff check"
+	@echo "make lint       ruff check (with its security rules)"
+	@echo "make faults     the fault tests: outages, locks, kills, SIGTERM, backups (PostgreSQL; docs/reliability.md)"
+	@echo "make deploy-check  manage.py check --deploy with the production settings; any warning fails"
+	@echo "make audit      pip-audit of the pinned requirements (printed, never fails)"
 	@echo "make research-check  the shipped research files are the shared ones (../shared/data)"
 	@echo "make bench      benchmark 10k and 100k synthetic agreements on PostgreSQL (docs/benchmark.md)"
+	@echo "make backup     a consistent copy of the database, while it serves (BACKUP=path, default backups/)"
+	@echo "make restore    BACKUP=path: replace everything the database holds with that backup (asks first)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +71,17 @@ superuser: migrate
 moderator: migrate
 	$(RUN_ENV) $(BIN)/python manage.py create_moderator $(MODERATOR_ARGS)
 
+# Backups (docs/reliability.md), of the database DATABASE_URL names: pg_dump's custom format on PostgreSQL, SQLite's
+# online backup on SQLite, safe while the site serves; the path written is printed. `make restore BACKUP=path` puts
+# one back in place of everything the database holds (asks first; restart the app servers afterwards).
+BACKUP ?=
+backup: install
+	$(RUN_ENV) $(BIN)/python manage.py backup_database $(if $(BACKUP),"$(BACKUP)")
+
+restore: install
+	@test -n "$(BACKUP)" || (echo "make restore needs BACKUP=path, a file written by make backup" && exit 1)
+	$(RUN_ENV) $(BIN)/python manage.py restore_database "$(BACKUP)"
+
 # Debian's Chromium for the @pytest.mark.browser tests (Playwright's own browser download does not
 # work offline), and axe-core (npm, pinned in package-lock.json) for the accessibility scan; without
 # them those tests skip locally. CI runs this first and requires both.
@@ -103,6 +119,25 @@ faults: install-dev
 
 lint: install-dev
 	$(BIN)/ruff check .
+
+# Django's deployment checks with the production settings the README gives ("Serving in production"): any
+# warning fails. The secret is made up for the check; nothing is served.
+DEPLOY_ENV := DEBUG=false ALLOWED_HOSTS=registry.example.org SECURE_SSL_REDIRECT=true BEHIND_TLS_PROXY=true \
+  SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=true SECURE_HSTS_PRELOAD=true
+deploy-check: install
+	$(DEPLOY_ENV) SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# Known vulnerabilities in the pinned requirements (pip-audit, its own virtualenv, PyPI's advisory data). The
+# result is printed and never fails the run: the service may be out of reach, and a finding needs a person.
+audit: $(VENV)/audit/bin/pip-audit
+	-timeout 300 $(VENV)/audit/bin/pip-audit --progress-spinner off -r requirements.txt \
+	  || echo "pip-audit: findings above, or its service could not be reached (this never fails the run)"
+
+$(VENV)/audit/bin/pip-audit: requirements-audit.txt
+	$(PYTHON) -m venv $(VENV)/audit
+	$(VENV)/audit/bin/pip install --quiet -r requirements-audit.txt
+	touch $@
 
 # The committed OpenAPI document: regenerate after changing the API; CI fails if it is stale.
 openapi: install-dev
