@@ -6,6 +6,7 @@ A template database is migrated and seeded once per session; each test that chan
 (``CREATE DATABASE … TEMPLATE``, a file copy: about a second)."""
 
 import os
+import sqlite3
 import uuid
 
 import psycopg
@@ -64,3 +65,27 @@ def database_copy(seeded_template):
     yield copy
     for name in made:
         drop(name)
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite_template(tmp_path_factory):
+    """A migrated, seeded SQLite file, made once per session."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "registry.sqlite3"
+    env = {**BASE_ENV, "DATABASE_URL": f"sqlite:///{path}"}
+    for command in (["migrate", "--noinput", "-v0"], ["createcachetable"], ["load_seed"]):
+        manage(env, *command)
+    return path
+
+
+@pytest.fixture
+def sqlite_copy(seeded_sqlite_template, tmp_path):
+    """A fresh copy of the seeded SQLite file (SQLite's backup API), as an environment; its path is in
+    DATABASE_URL."""
+    def copy(name="registry.sqlite3"):
+        path = tmp_path / name
+        with sqlite3.connect(seeded_sqlite_template) as source, sqlite3.connect(path) as target:
+            source.backup(target)
+        return {**BASE_ENV, "DATABASE_URL": f"sqlite:///{path}"}
+
+    return copy
+

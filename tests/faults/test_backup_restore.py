@@ -12,7 +12,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
-from tests.faults.conftest import BASE_ENV, POSTGRES, admin_sql, drop
+from tests.faults.conftest import POSTGRES, admin_sql, drop
 from tests.serving import fetch_body, free_port, gunicorn_serving, manage
 
 # Both servers are asked as the same host, so the absolute URLs in their answers are the same bytes.
@@ -105,10 +105,8 @@ def test_a_postgresql_backup_restored_into_an_empty_database_serves_the_same_byt
         drop(name)
 
 
-def test_a_sqlite_backup_taken_while_serving_restores_the_same_lists_and_change_feed(tmp_path):
-    env = {**os.environ, **BASE_ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'registry.sqlite3'}"}
-    for command in (["migrate", "--noinput", "-v0"], ["createcachetable"], ["load_seed"]):
-        manage(env, *command)
+def test_a_sqlite_backup_taken_while_serving_restores_the_same_lists_and_change_feed(sqlite_copy, tmp_path):
+    env = {**os.environ, **sqlite_copy()}
     backup = tmp_path / "registry-backup.sqlite3"
     port = free_port()
     base = f"http://127.0.0.1:{port}"

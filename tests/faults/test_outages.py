@@ -10,9 +10,8 @@ import time
 import psycopg
 import pytest
 
-from tests.faults.conftest import BASE_ENV
 from tests.faults.proxy import CuttableProxy
-from tests.serving import fetch_body, free_port, gunicorn_serving, manage
+from tests.serving import fetch_body, free_port, gunicorn_serving
 
 
 def timed(url, timeout=15, headers=None):
@@ -86,17 +85,9 @@ def test_a_query_past_the_statement_timeout_is_a_503_and_the_worker_serves_the_n
     assert next_api[0] == 200 and next_page[0] == 200
 
 
-@pytest.fixture(scope="module")
-def seeded_sqlite(tmp_path_factory):
-    path = tmp_path_factory.mktemp("sqlite") / "site.sqlite3"
-    env = {**os.environ, **BASE_ENV, "DATABASE_URL": f"sqlite:///{path}"}
-    for command in (["migrate", "--noinput", "-v0"], ["createcachetable"], ["load_seed"]):
-        manage(env, *command)
-    return path, env
-
-
-def test_a_sqlite_write_lock_does_not_stall_the_api(seeded_sqlite):
-    path, env = seeded_sqlite
+def test_a_sqlite_write_lock_does_not_stall_the_api(sqlite_copy):
+    env = {**os.environ, **sqlite_copy()}
+    path = env["DATABASE_URL"].removeprefix("sqlite:///")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with gunicorn_serving("registry.wsgi", {**env, "GUNICORN_WORKERS": "1"}, port):
