@@ -2,11 +2,16 @@
 request in flight finish (gunicorn's graceful timeout) while nothing is half-written."""
 
 import http.client
+import http.cookiejar
 import json
 import os
+import re
 import signal
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 import uuid
 from collections import Counter
 
@@ -45,6 +50,51 @@ def test_concurrent_clients_of_a_multi_process_server_get_exactly_the_limit(data
     assert len(statuses) == clients * each
     assert statuses.count(200) == 25 and statuses.count(429) == clients * each - 25, (Counter(statuses),
                                                                                           errors_in(log))
+
+
+def test_the_login_lockout_holds_against_concurrent_guesses(database_copy):
+    """django-axes under a multi-process server: a burst of wrong passwords from many connections at once locks
+    the username and address out, and the right password is refused afterwards."""
+    env = {**os.environ, **database_copy(), "GUNICORN_WORKERS": "3", "GUNICORN_THREADS": "2", "AXES_FAILURE_LIMIT": "5",
+           "SECURE_COOKIES": "false"}  # plain HTTP here: the cookie jar sends no Secure cookie
+    manage(env, "shell", "-c", "from django.contrib.auth import get_user_model; "
+                               "get_user_model().objects.create_user('guarded', 'g@example.org', 'Right-Password-42')")
+    port = free_port()
+    clients, each, start, answers = 8, 3, threading.Barrier(8), []
+
+    def guesser(n):
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        form = opener.open(f"http://127.0.0.1:{port}/account/login/", timeout=30).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        start.wait()
+        for guess in range(each):
+            answers.append(post_form(opener, port, token, "guarded", f"wrong-{n}-{guess}"))
+
+    with gunicorn_serving("registry.wsgi", env, port):
+        threads = [threading.Thread(target=guesser, args=(n,)) for n in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        form = opener.open(f"http://127.0.0.1:{port}/account/login/", timeout=30).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        right = post_form(opener, port, token, "guarded", "Right-Password-42")
+
+    assert len(answers) == clients * each and set(answers) <= {200, 429}, Counter(answers)
+    assert 5 <= answers.count(200) <= 5 + clients, Counter(answers)  # at most one racing guess per connection
+    assert right == 429, "the right password got in after the burst of guesses"
+
+
+def post_form(opener, port, token, username, password):
+    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password}).encode()
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/account/login/", data=data,
+                                     headers={"Referer": f"http://127.0.0.1:{port}/account/login/"})
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def submission_body(tag, agency, vendor):
