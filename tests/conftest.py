@@ -2,6 +2,10 @@
 
 import gc
 import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group, Permission
@@ -9,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser, Group, Permission
 from tests.builders import make_member, make_organization, make_user
 
 REGISTRY_APPS = ("registry", "contracts", "disclosures")
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -91,13 +96,45 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup):
-    """pytest-django's test database (migrated); then the objects alive now (Django, the project, the test
-    modules) are moved out of the cycle collector's reach (gc.freeze): each collection then looks only at what
-    the tests made. export_bulk collects after each chunk (registry.bulk.records.streamed), which took ~0.2 s a
-    call over the whole test process's objects."""
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """pytest-django's test database (migrated), then two things for the rest of the session:
+
+    - the objects alive now (Django, the project, the test modules) are moved out of the cycle collector's reach
+      (gc.freeze): each collection then looks only at what the tests made. export_bulk collects after each chunk
+      (registry.bulk.records.streamed), which took ~0.2 s a call over the whole test process's objects.
+    - on SQLite, a file copy of the freshly migrated database (``migrated_sqlite_file``), for the tests that need
+      a second, empty registry: migrating one from scratch takes ~25 s.
+    """
+    from django.db import connection
+
+    copy = None
+    if connection.vendor == "sqlite":
+        copy = tmp_path_factory.mktemp("migrated") / "migrated.sqlite3"
+        with django_db_blocker.unblock():
+            connection.ensure_connection()
+            target = sqlite3.connect(copy)
+            try:
+                connection.connection.backup(target)
+            finally:
+                target.close()
     gc.collect()
     gc.freeze()
+    return copy
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(django_db_setup, tmp_path_factory):
+    """A SQLite file of an empty, migrated registry, made once per test process: on SQLite a copy of the test
+    database as its migrations left it, on PostgreSQL migrated by ``manage.py migrate``. Copy it (never write
+    to it) for a second registry: a real server, an import; ``migrate`` on the copy then has nothing to do."""
+    if django_db_setup is not None:
+        return django_db_setup
+    path = tmp_path_factory.mktemp("migrated") / "migrated.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test-only-migrate", "DEBUG": "false",
+           "REDIS_URL": ""}
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True,
+                   timeout=600, stdout=subprocess.DEVNULL)
+    return path
 
 
 @pytest.fixture(scope="session")
