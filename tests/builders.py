@@ -5,6 +5,7 @@ import itertools
 from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from contracts.models import (
     Agency,
@@ -36,9 +37,35 @@ def unique(prefix):
     return f"{prefix}-{next(_numbers)}"
 
 
+_builder = None  # (the user, the transaction it was read in): see builder_user
+
+
+def _open_transaction():
+    """The atomic blocks open on the connection and their savepoints (each savepoint's name is new)."""
+    return list(connection.atomic_blocks), list(connection.savepoint_ids)
+
+
+def _still_open(transaction):
+    blocks, savepoints = transaction
+    now_blocks, now_savepoints = _open_transaction()
+    return (len(blocks) <= len(now_blocks) and all(a is b for a, b in zip(blocks, now_blocks, strict=False))
+            and savepoints == now_savepoints[:len(savepoints)])
+
+
 def builder_user():
+    """The user every builder writes as, made on first use. Read once per test (tests/conftest.py forgets it
+    around each test), and again when the transaction or savepoint it was read in has been left (rolled back)."""
+    global _builder
+    if _builder is not None and _still_open(_builder[1]):
+        return _builder[0]
     user, _ = get_user_model().objects.get_or_create(username="builder", defaults={"is_staff": True})
+    _builder = (user, _open_transaction())
     return user
+
+
+def forget_builder_user():
+    global _builder
+    _builder = None
 
 
 def _save(record, *, cite=True, retracted=False, quote=None, reason="test data", user=None):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 
-from tests.builders import make_member, make_organization, make_user
+from tests.builders import forget_builder_user, make_member, make_organization, make_user
 
 REGISTRY_APPS = ("registry", "contracts", "disclosures")
 ROOT = Path(__file__).resolve().parents[1]
@@ -165,6 +165,14 @@ def generous_api_rates(settings):
     """Tests make many requests from one address; the throttle tests set their own limits."""
     settings.API_RATES = {"anonymous": "100000/min", "standard": "100000/min", "partner": "100000/min",
                          "failed_token": "100000/min"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_builder_user():
+    """tests.builders reads its user once per test: forgotten before and after each (the database is rolled back)."""
+    forget_builder_user()
+    yield
+    forget_builder_user()
 
 
 @pytest.fixture(autouse=True)
