@@ -82,7 +82,9 @@ def test_the_login_lockout_holds_against_concurrent_guesses(database_copy):
         right = post_form(opener, port, token, "guarded", "Right-Password-42")
 
     assert len(answers) == clients * each and set(answers) <= {200, 429}, Counter(answers)
-    assert 5 <= answers.count(200) <= 5 + clients, Counter(answers)  # at most one racing guess per connection
+    # The fifth wrong password is answered with the lockout (429), as one at a time; at most one racing guess more
+    # per connection gets a password check.
+    assert 4 <= answers.count(200) <= 4 + clients, Counter(answers)
     assert right == 429, "the right password got in after the burst of guesses"
 
 
