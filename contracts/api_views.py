@@ -4,12 +4,13 @@ import json
 from pathlib import Path
 
 from django import forms
-from django.http import Http404, HttpResponse, JsonResponse
-from django.views.decorators.http import require_safe
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from contracts import api_serializers, filters
@@ -18,7 +19,7 @@ from contracts.ocds import packages as ocds
 from registry.api.caching import not_modified
 from registry.api.parameters import Choice, openapi_parameters, presence_errors, raise_if
 from registry.api_docs import ERROR, ERRORS, document_resource
-from registry.api_views import RecordViewSet
+from registry.api_views import RecordViewSet, RegistryAPIView
 
 OCDS_EXTENSION_DIR = Path(__file__).resolve().parent / "ocds" / "extension"
 
@@ -108,16 +109,25 @@ OCDS_EXTENSION_FILES = {"extension.json": "application/json", "release-schema.js
                         "README.md": "text/markdown; charset=utf-8"}
 
 
-@require_safe
-def ocds_extension_file(request, name, version=None):
-    """The registry's OCDS extension (contracts/ocds/extension/), at the address its packages name."""
-    if name not in OCDS_EXTENSION_FILES:
-        return JsonResponse({"error": {"status": 404, "code": "not_found",
-                                       "message": f"No such file: use one of {', '.join(OCDS_EXTENSION_FILES)}."}},
-                            status=404)
-    content = (OCDS_EXTENSION_DIR / name).read_text(encoding="utf-8")
-    if name == "extension.json":  # its documentation is served beside it, wherever the site is
-        metadata = json.loads(content)
-        metadata["documentationUrl"] = {"en": request.build_absolute_uri("README.md")}
-        content = json.dumps(metadata, indent=2, ensure_ascii=False) + "\n"
-    return HttpResponse(content, content_type=OCDS_EXTENSION_FILES[name])
+class OcdsExtensionFile(RegistryAPIView):
+    """The registry's OCDS extension (contracts/ocds/extension/), at the address its packages name: authenticated
+    and counted like any API request; the file is sent as it is, an error in the API's error shape."""
+
+    schema = None  # files, not an operation of the API
+    http_method_names = ["get", "head", "options"]
+
+    def perform_content_negotiation(self, request, force=False):
+        return JSONRenderer(), JSONRenderer.media_type  # for errors: the files themselves are sent as they are
+
+    def get(self, request, name, version=None):
+        if name not in OCDS_EXTENSION_FILES:
+            raise NotFound(f"No such file: use one of {', '.join(OCDS_EXTENSION_FILES)}.")
+        content = (OCDS_EXTENSION_DIR / name).read_text(encoding="utf-8")
+        if name == "extension.json":  # its documentation is served beside it, wherever the site is
+            metadata = json.loads(content)
+            metadata["documentationUrl"] = {"en": request.build_absolute_uri("README.md")}
+            content = json.dumps(metadata, indent=2, ensure_ascii=False) + "\n"
+        return HttpResponse(content, content_type=OCDS_EXTENSION_FILES[name])
+
+
+ocds_extension_file = OcdsExtensionFile.as_view()

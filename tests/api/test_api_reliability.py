@@ -67,6 +67,9 @@ def test_wrong_tokens_are_counted_per_address_and_a_valid_token_still_works(clie
     ("get", "/api/v1/agreements/no-such-slug/", {}, 404),
     ("get", "/api/v1/changes/?after=x", {}, 400),
     ("get", "/api/v1/", {}, 200),
+    ("get", "/api/v1/ocds/extension/README.md", {}, 200),
+    ("get", "/api/v1/ocds/extension/secrets.py", {}, 404),
+    ("get", "/api/v1/docs/", {}, 200),
 ])
 def test_every_api_response_says_where_the_caller_stands(client, method, path, headers, status):
     response = getattr(client, method)(path, **headers)

@@ -164,6 +164,7 @@ def test_the_validation_catches_a_bad_date_time_and_a_closed_codelist_violation(
     assert codelist_violations(bad_code) == ["x-1: 'paused' is not in releaseTag.csv"]
 
 
+@pytest.mark.django_db  # counted against the caller's rate limit like any API request
 def test_the_extension_files_are_committed_and_served(client):
     extension = client.get("/api/v1/ocds/extension/extension.json")
     schema = client.get("/api/v1/ocds/extension/release-schema.json")
