@@ -7,6 +7,7 @@ import io
 import json
 import os
 import runpy
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -34,8 +35,9 @@ def read_all(port, path):
 
 
 @pytest.fixture(scope="module")
-def seeded_file(tmp_path_factory):
+def seeded_file(tmp_path_factory, migrated_sqlite_file):
     path = tmp_path_factory.mktemp("csv") / "site.sqlite3"
+    shutil.copyfile(migrated_sqlite_file, path)  # migrate below then has nothing to do
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "csv-test", "DEBUG": "false",
            "REDIS_URL": ""}
     for command in (["migrate", "--noinput", "-v0"], ["load_seed"]):

@@ -2,6 +2,7 @@
 Retry-After and RateLimit-* headers; one atomic counter write per API request, exact under concurrency."""
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -45,7 +46,8 @@ def test_clients_are_counted_apart_by_ip(client, settings):
     assert client.get("/api/v1/agencies/", REMOTE_ADDR="10.0.0.1").status_code == 429
 
 
-def test_two_server_processes_share_one_limit(tmp_path):
+def test_two_server_processes_share_one_limit(tmp_path, migrated_sqlite_file):
+    shutil.copyfile(migrated_sqlite_file, tmp_path / "shared.sqlite3")  # migrate below then has nothing to do
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}", "SECRET_KEY": "throttle-test",
            "DEBUG": "false", "API_RATE_ANONYMOUS": "4/hour", "GUNICORN_WORKERS": "1", "REDIS_URL": ""}
     for command in (["migrate", "--noinput", "-v0"], ["createcachetable"]):
