@@ -80,12 +80,25 @@ def uses_real_commits(item):
     return item.get_closest_marker("live") is not None or "live_server" in getattr(item, "fixturenames", ())
 
 
+def deselect_other_databases(config, items):
+    """A test marked ``database("postgresql")`` tests what only that database has (a stored column, a session
+    setting, writers running side by side): on the other it is deselected, not skipped. CI runs both."""
+    from django.db import connection
+
+    other = [item for item in items
+             if (marker := item.get_closest_marker("database")) and connection.vendor not in marker.args]
+    if other:
+        config.hook.pytest_deselected(items=other)
+        items[:] = [item for item in items if item not in other]
+
+
 def pytest_collection_modifyitems(config, items):
     """Run order: ordinary tests, then tests with real commits, then the tests that read the seed,
     so that the seed is loaded once per session (the ``seeded`` fixture) and no other test sees it."""
     for item in items:
         if "live_server" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.live)
+    deselect_other_databases(config, items)
 
     def group(item):
         if "seeded" in getattr(item, "fixturenames", ()):

@@ -132,7 +132,7 @@ def test_past_its_count_limit_a_type_says_so_and_links_to_the_list_that_counts_f
     assert 'href="/events/?q=wombat">All 3+ events matching' in page
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking is PostgreSQL's (SQLite lists the latest)")
+@pytest.mark.database("postgresql")  # ranking is PostgreSQL's (SQLite lists the latest)
 def test_the_ten_shown_are_the_best_ranked_of_the_latest_matches(client, monkeypatch):
     best = make_agreement(title="Numbat numbat numbat", summary="Numbat numbat numbat numbat.")
     for number in range(3):

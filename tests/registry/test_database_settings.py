@@ -3,8 +3,7 @@
 import pytest
 from django.db import connection
 
-pytestmark = [pytest.mark.django_db,
-              pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL session settings")]
+pytestmark = [pytest.mark.django_db, pytest.mark.database("postgresql")]
 
 
 def show(name):

@@ -23,7 +23,7 @@ from tests.builders import (
 from tests.queries import queries_of, two_world_sizes
 
 pytestmark = pytest.mark.django_db
-postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="the stored column is PostgreSQL's")
+postgresql_only = pytest.mark.database("postgresql")  # the stored column is PostgreSQL's
 
 
 def stored_words(record):
@@ -111,9 +111,8 @@ def test_each_type_has_a_gin_index_over_its_stored_column_that_its_search_uses()
             assert "to_tsvector" not in plan, plan  # the column is read, not recomputed
 
 
+@pytest.mark.database("sqlite")  # PostgreSQL's stored column is tested above
 def test_sqlite_has_no_stored_column():
-    if connection.vendor == "postgresql":
-        pytest.skip("SQLite searches its FTS5 tables")
     with connection.cursor() as cursor:
         for record_type in record_types():
             table = record_type.model._meta.db_table
