@@ -44,7 +44,24 @@ class CsvListRenderer(BaseRenderer):
         return JSONRenderer().render(data)  # never reached: finalize_response answers errors as JSON
 
 
-class RecordViewSet(viewsets.ReadOnlyModelViewSet):
+class CountedBeforeRefused:
+    """DRF chooses the response's format before it authenticates and throttles, so a 406 would be counted as the
+    address's request rather than the token's: the refusal waits until the throttle has run."""
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force=force)
+        except exceptions.NotAcceptable as refused:
+            self._not_acceptable = refused
+            return JSONRenderer(), JSONRenderer.media_type  # the 406 itself is the JSON error shape
+
+    def check_throttles(self, request):
+        super().check_throttles(request)
+        if getattr(self, "_not_acceptable", None) is not None:
+            raise self._not_acceptable
+
+
+class RecordViewSet(CountedBeforeRefused, viewsets.ReadOnlyModelViewSet):
     """A public record type, read by anyone: lists with the pages' FilterSet, details with as_of.
 
     Every parameter is read once, in ``initial`` (registry.api.parameters): a request with any bad
@@ -173,7 +190,7 @@ class ChangeSerializer(serializers.ModelSerializer):
         return api_url_of(change.record_type, change.slug, self.context.get("request"))
 
 
-class RegistryAPIView(APIView):
+class RegistryAPIView(CountedBeforeRefused, APIView):
     """An API view outside the record resources (authenticated and throttled like them)."""
 
 

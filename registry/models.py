@@ -3,13 +3,14 @@ Organization + Membership, Submission, the ChangeLog and API tokens."""
 
 import datetime
 import hashlib
+import logging
 import secrets
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import OperationalError, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,9 @@ from registry.fields import (
     validate_partial_date,
 )
 from registry.normalize import normalize_url
+from registry.sqlite_locks import brief_lock_wait, is_lock_timeout
+
+logger = logging.getLogger(__name__)
 
 
 class Confidence(models.TextChoices):
@@ -809,8 +813,15 @@ class ApiTokenManager(models.Manager):
                                                     user__is_active=True).first())
         if token is not None and (token.last_used_at is None
                                   or timezone.now() - token.last_used_at > datetime.timedelta(minutes=5)):
-            # Recorded at most every five minutes, so reading never turns into a write per request.
-            self.filter(pk=token.pk).update(last_used_at=timezone.now())
+            # Recorded at most every five minutes, so reading never turns into a write per request; best effort:
+            # another writer's SQLite lock (an import) must not stall the request (registry/sqlite_locks.py).
+            try:
+                with brief_lock_wait():
+                    self.filter(pk=token.pk).update(last_used_at=timezone.now())
+            except OperationalError as error:
+                if not is_lock_timeout(error):
+                    raise
+                logger.warning("token %s: last use not recorded (%s)", token.prefix, error)
         return token
 
 

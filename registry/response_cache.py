@@ -74,7 +74,8 @@ def api_key(request, etag):
 
 def cached_api_response(request, etag):
     """The kept response for this anonymous API request, or None (the view then builds it and calls
-    ``kept_api_response``). The view's finalize_response adds the ETag, Vary and RateLimit-* headers."""
+    ``kept_api_response``). The view's finalize_response adds the ETag and Vary headers, RateLimitHeadersMiddleware
+    the RateLimit-* ones."""
     if not anonymous_api_request(request):
         return None
     return fetch(api_key(request, etag))

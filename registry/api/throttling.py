@@ -24,6 +24,7 @@ from rest_framework import exceptions
 from rest_framework.throttling import BaseThrottle
 
 from registry.models import RateCounter
+from registry.sqlite_locks import brief_lock_wait, is_lock_timeout
 
 logger = logging.getLogger(__name__)
 
@@ -78,13 +79,21 @@ class RateLimitHeadersMiddleware:
         return response
 
     def counted_here(self, request, response):
-        limit, window = parse_rate(settings.API_RATES["anonymous"])
+        token = getattr(request, "auth", None)  # DRF sets it on the Django request once it has authenticated
+        if token is not None and hasattr(token, "tier"):  # a 406 or 403 answered before the throttle ran
+            scope, ident = token.tier, f"token-{token.pk}"
+        else:
+            scope, ident = "anonymous", BaseThrottle().get_ident(request)
+        limit, window = parse_rate(settings.API_RATES[scope])
         now = time.time()
         window_start = int(now // window) * window
         reset = max(1, math.ceil(window_start + window - now))
         used = None
         if response.status_code < 500:
-            used = count_request(f"anonymous:{BaseThrottle().get_ident(request)}", window_start, window)
+            try:
+                used = count_request(f"{scope}:{ident}", window_start, window)
+            except DatabaseError:  # the database failed after the view answered: the answer stands, uncounted
+                logger.warning("rate counter for %s not written: the database failed", ident)
         remaining = "unknown" if used is None else max(0, limit - used)
         if used is not None and used > limit and response.status_code != 429:
             from registry.api.errors import throttled_response
@@ -141,7 +150,8 @@ def count_on_redis(key, window_start, window):
     pipeline.expire(name, window + 5, nx=True)  # the first request of a window sets when it goes
     try:
         used, _ = pipeline.execute()
-    except redis.RedisError as error:  # Redis slow or away: the API keeps answering
+    except (redis.ConnectionError, redis.TimeoutError) as error:  # Redis slow or away: the API keeps answering
+        # (a command error, e.g. EXPIRE NX on a Redis older than 7, still fails loudly: the limit would be gone)
         logger.warning("rate counter %s not written (%s): request served uncounted", key, error)
         return None
     return used
@@ -156,31 +166,8 @@ def redis_client(url):
 
 
 def count_in_database(key, window_start):
-    if connection.vendor == "sqlite":
-        return count_in_sqlite(key, window_start)
-    with connection.cursor() as cursor:
+    """On SQLite the upsert waits at most THROTTLE_LOCK_TIMEOUT_MS for another writer (registry/sqlite_locks.py)."""
+    with brief_lock_wait(), connection.cursor() as cursor:
         cursor.execute(UPSERT, [key, window_start])
         (used,) = cursor.fetchone()
     return used
-
-
-def count_in_sqlite(key, window_start):
-    """The upsert waits at most THROTTLE_LOCK_TIMEOUT_MS for another writer (the connection's own timeout, for
-    the request's real writes, is 20 s). The busy timeout is set on the driver's connection, not through a
-    cursor: it is not one of the request's queries."""
-    connection.ensure_connection()
-    raw = connection.connection
-    raw.execute(f"PRAGMA busy_timeout = {int(settings.THROTTLE_LOCK_TIMEOUT_MS)}")
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(UPSERT, [key, window_start])
-            (used,) = cursor.fetchone()
-        return used
-    finally:
-        usual = settings.DATABASES[connection.alias].get("OPTIONS", {}).get("timeout", 5)
-        raw.execute(f"PRAGMA busy_timeout = {int(usual * 1000)}")
-
-
-def is_lock_timeout(error):
-    """SQLite's "database is locked" (another writer held the lock past the busy timeout)."""
-    return "database is locked" in str(error)

@@ -12,6 +12,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 
+from registry.sqlite_locks import is_lock_timeout
+
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = "The registry's database is not answering just now. Nothing was changed; try again in {s} seconds."
@@ -19,16 +21,27 @@ TOO_SLOW = ("This request took longer than the registry allows ({ms} ms) and was
             "try again in {s} seconds, or ask for less (a smaller page_size, fewer filters).")
 
 
+# SQLSTATEs of a database that is not answering (rather than of a bad query): connection exceptions (class 08),
+# too many connections, the server shutting down or starting, and transaction conflicts worth retrying.
+UNAVAILABLE_STATES = {"53300", "57P01", "57P02", "57P03", "40001", "40P01"}
+
+
 def database_failure(error):
-    """'timeout', 'unavailable', or None when ``error`` is not the database failing to answer."""
+    """'timeout', 'unavailable', or None when ``error`` is not the database failing to answer (a programming or
+    limit error stays a 500: retrying it would fail the same way)."""
     if not isinstance(error, OperationalError | InterfaceError):
         return None
+    if isinstance(error, InterfaceError):
+        return "unavailable"  # the connection is already closed
     cause = error.__cause__
-    if isinstance(cause, psycopg.errors.QueryCanceled):
-        return "timeout"
-    if isinstance(error, InterfaceError) or isinstance(cause, psycopg.Error):
-        return "unavailable"  # refused, cut, shut down, pool exhausted (PoolTimeout is an OperationalError)
-    if "locked" in str(error) or "unable to open" in str(error):
+    if isinstance(cause, psycopg.Error):
+        state = cause.sqlstate
+        if state == "57014":  # query_canceled: the statement timeout
+            return "timeout"
+        if state is None or state.startswith("08") or state in UNAVAILABLE_STATES:
+            return "unavailable"  # refused, cut, shut down, pool exhausted (PoolTimeout has no SQLSTATE)
+        return None
+    if is_lock_timeout(error) or "unable to open" in str(error):
         return "unavailable"  # SQLite: another writer held the lock past the timeout, or the file is gone
     return None
 

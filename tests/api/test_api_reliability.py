@@ -109,6 +109,39 @@ def test_an_unknown_path_is_counted_in_the_tokens_tier(client, settings, alice):
     assert response["RateLimit-Limit"] == "700"
 
 
+def test_a_token_holders_406_is_counted_in_the_tokens_tier(client, settings, alice):
+    settings.API_RATES = {**settings.API_RATES, "anonymous": "5/min", "standard": "700/min"}
+    _, key = ApiToken.objects.issue(alice, name="sync")
+
+    response = client.get("/api/v1/agreements/", HTTP_AUTHORIZATION=f"Token {key}", HTTP_ACCEPT="image/png")
+
+    assert response.status_code == 406 and response["RateLimit-Limit"] == "700"
+
+
+def test_a_count_that_fails_after_the_view_answered_leaves_the_answer_standing(client, monkeypatch):
+    def database_gone(*args):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(throttling, "count_request", database_gone)
+
+    response = client.get("/api/v2/agreements/")  # no API version 2: Django's 404, which no throttle saw
+
+    assert response.status_code == 404 and response["RateLimit-Remaining"] == "unknown"
+
+
+def test_a_tokens_last_use_blocked_by_a_lock_is_skipped_not_waited_for(client, alice, monkeypatch, caplog):
+    _, key = ApiToken.objects.issue(alice, name="sync")
+
+    def locked(self, **fields):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("django.db.models.query.QuerySet.update", locked)
+    with caplog.at_level(logging.WARNING, logger="registry.models"):
+        response = client.get("/api/v1/agencies/", HTTP_AUTHORIZATION=f"Token {key}")
+
+    assert response.status_code == 200 and "last use not recorded" in caplog.text
+
+
 def test_pages_carry_no_rate_limit_headers(client):
     assert not client.get("/agreements/").has_header("RateLimit-Limit")
 
@@ -203,8 +236,13 @@ def test_a_database_that_does_not_answer_is_a_503_with_retry_after(failing_views
     assert api["Cache-Control"] == page["Cache-Control"] == "no-store"
 
 
-def test_any_other_failure_is_a_500_in_the_api_error_shape(failing_views):
-    failing_views(ValueError("a bug"))
+@pytest.mark.parametrize("error", [
+    ValueError("a bug"),
+    database_error(OperationalError, psycopg.errors.ProgramLimitExceeded()),  # retrying would fail the same way
+    OperationalError("no such column: contracts_agreement.nonsense"),  # SQLite's word for a programming error
+])
+def test_any_other_failure_is_a_500_in_the_api_error_shape(failing_views, error):
+    failing_views(error)
     client = Client(raise_request_exception=False)
 
     api = client.get("/api/v1/agreements/")

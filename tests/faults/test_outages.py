@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from tests.faults.proxy import CuttableProxy
-from tests.serving import fetch_body, free_port, gunicorn_serving
+from tests.serving import fetch_body, free_port, gunicorn_serving, manage
 
 
 def timed(url, timeout=15, headers=None):
@@ -85,9 +85,17 @@ def test_a_query_past_the_statement_timeout_is_a_503_and_the_worker_serves_the_n
     assert next_api[0] == 200 and next_page[0] == 200
 
 
+TOKEN = """
+from django.contrib.auth import get_user_model
+from registry.models import ApiToken
+print(ApiToken.objects.issue(get_user_model().objects.create_user("reader", "r@example.org", "x-Reader-1"), name="r")[1])
+"""
+
+
 def test_a_sqlite_write_lock_does_not_stall_the_api(sqlite_copy):
     env = {**os.environ, **sqlite_copy()}
     path = env["DATABASE_URL"].removeprefix("sqlite:///")
+    key = manage(env, "shell", "-c", TOKEN).stdout.split()[-1]  # never used yet: its first use is a write
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with gunicorn_serving("registry.wsgi", {**env, "GUNICORN_WORKERS": "1"}, port):
@@ -96,12 +104,13 @@ def test_a_sqlite_write_lock_does_not_stall_the_api(sqlite_copy):
         writer.execute("BEGIN IMMEDIATE")  # another process holds the write lock (an import, a long save)
         try:
             locked = [timed(base + path) for path in ("/api/v1/agencies/", "/api/v1/agreements/", "/agreements/")]
+            locked.append(timed(base + "/api/v1/vendors/", headers={"Authorization": f"Token {key}"}))
         finally:
             writer.execute("ROLLBACK")
             writer.close()
         unlocked = timed(base + "/api/v1/agencies/")
 
-    assert [status for status, *_ in locked] == [200, 200, 200]
+    assert [status for status, *_ in locked] == [200, 200, 200, 200]
     assert all(took < 2 for *_, took in locked), [round(took, 2) for *_, took in locked]  # was about 20 s
     assert locked[0][1]["RateLimit-Remaining"] == locked[1][1]["RateLimit-Remaining"] == "unknown"
     assert unlocked[0] == 200 and unlocked[1]["RateLimit-Remaining"].isdigit()
