@@ -110,7 +110,9 @@ def submission_body(tag, agency, vendor):
 
 
 def test_sigterm_under_load_cuts_no_response_and_half_writes_nothing(database_copy):
-    env = {**os.environ, **database_copy(), "GUNICORN_WORKERS": "2", "GUNICORN_THREADS": "2"}
+    # The writer sends as many submissions as it can: no daily quota or token rate may answer for the shutdown.
+    env = {**os.environ, **database_copy(), "GUNICORN_WORKERS": "2", "GUNICORN_THREADS": "2",
+           "SUBMISSION_DAILY_QUOTA": "100000", "API_RATE_STANDARD": "100000/min"}
     key, agency, vendor = manage(env, "shell", "-c", SUBMITTER).stdout.strip().splitlines()[-1].split()
     port = free_port()
     outcomes, acknowledged, stop = [], [], threading.Event()
