@@ -38,21 +38,12 @@ class RegistryRateThrottle(BaseThrottle):
     comes from settings (``API_RATES``) and the token's tier. Sends RateLimit-* headers."""
 
     def allow_request(self, request, view):
-        token = getattr(request, "auth", None)
-        if token is not None and hasattr(token, "tier"):
-            scope, ident = token.tier, f"token-{token.pk}"
-        else:
-            scope, ident = "anonymous", self.get_ident(request)
-        self.limit, window = parse_rate(settings.API_RATES[scope])
-        now = time.time()
-        window_start = int(now // window) * window
-        self.reset = max(1, math.ceil(window_start + window - now))
+        scope, ident = client_of(request)
+        limit, window, window_start, self.reset = current_window(settings.API_RATES[scope])
         used = count_request(f"{scope}:{ident}", window_start, window)
-        self.remaining = "unknown" if used is None else max(0, self.limit - used)
         # On the Django request, so that error responses made outside DRF (a 503) can restate them too.
-        request._request.rate_limit = {"RateLimit-Limit": str(self.limit), "RateLimit-Remaining": str(self.remaining),
-                                       "RateLimit-Reset": str(self.reset)}
-        return used is None or used <= self.limit
+        request._request.rate_limit = rate_headers(limit, used, self.reset)
+        return used is None or used <= limit
 
     def wait(self):
         return self.reset
@@ -79,28 +70,41 @@ class RateLimitHeadersMiddleware:
         return response
 
     def counted_here(self, request, response):
-        token = getattr(request, "auth", None)  # DRF sets it on the Django request once it has authenticated
-        if token is not None and hasattr(token, "tier"):  # a 406 or 403 answered before the throttle ran
-            scope, ident = token.tier, f"token-{token.pk}"
-        else:
-            scope, ident = "anonymous", BaseThrottle().get_ident(request)
-        limit, window = parse_rate(settings.API_RATES[scope])
-        now = time.time()
-        window_start = int(now // window) * window
-        reset = max(1, math.ceil(window_start + window - now))
+        scope, ident = client_of(request)  # DRF sets ``auth`` on the Django request once it has authenticated
+        limit, window, window_start, reset = current_window(settings.API_RATES[scope])
         used = None
         if response.status_code < 500:
             try:
                 used = count_request(f"{scope}:{ident}", window_start, window)
             except DatabaseError:  # the database failed after the view answered: the answer stands, uncounted
                 logger.warning("rate counter for %s not written: the database failed", ident)
-        remaining = "unknown" if used is None else max(0, limit - used)
         if used is not None and used > limit and response.status_code != 429:
             from registry.api.errors import throttled_response
 
             response = throttled_response(reset)
-        return response, {"RateLimit-Limit": str(limit), "RateLimit-Remaining": str(remaining),
-                          "RateLimit-Reset": str(reset)}
+        return response, rate_headers(limit, used, reset)
+
+
+def client_of(request):
+    """(scope, ident): a token holder is counted by token in its tier, anyone else by address (NUM_PROXIES)."""
+    token = getattr(request, "auth", None)
+    if token is not None and hasattr(token, "tier"):
+        return token.tier, f"token-{token.pk}"
+    return "anonymous", BaseThrottle().get_ident(request)
+
+
+def current_window(rate):
+    """(limit, window seconds, the window's start, seconds until it ends) of ``rate`` at this moment."""
+    limit, window = parse_rate(rate)
+    now = time.time()
+    window_start = int(now // window) * window
+    return limit, window, window_start, max(1, math.ceil(window_start + window - now))
+
+
+def rate_headers(limit, used, reset):
+    """The RateLimit-* headers; ``used`` None when the counter could not be written (Remaining: unknown)."""
+    remaining = "unknown" if used is None else max(0, limit - used)
+    return {"RateLimit-Limit": str(limit), "RateLimit-Remaining": str(remaining), "RateLimit-Reset": str(reset)}
 
 
 class TooManyFailedTokens(exceptions.Throttled):
@@ -111,12 +115,9 @@ class TooManyFailedTokens(exceptions.Throttled):
 
 def check_failed_token(request):
     """Count a wrong token against the client's address; past ``API_RATES["failed_token"]`` raise a 429."""
-    limit, window = parse_rate(settings.API_RATES["failed_token"])
-    now = time.time()
-    window_start = int(now // window) * window
+    limit, window, window_start, wait = current_window(settings.API_RATES["failed_token"])
     used = count_request(f"failed-token:{BaseThrottle().get_ident(request)}", window_start, window)
     if used is not None and used > limit:
-        wait = max(1, math.ceil(window_start + window - now))
         raise TooManyFailedTokens(wait=wait, detail=(
             f"Too many requests with a token that is not valid from your address: try again in {wait} seconds. "
             "Check the key you send (Authorization: Token <key>); a lost key can be replaced from your account page."))
