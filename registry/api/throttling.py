@@ -15,8 +15,8 @@ token gets 429 instead of 401 until the window ends (registry.api.authentication
 
 import logging
 import math
+import threading
 import time
-from functools import cache
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -158,12 +158,20 @@ def count_on_redis(key, window_start, window):
     return used
 
 
-@cache
+REDIS_CLIENTS, REDIS_CLIENTS_LOCK = {}, threading.Lock()
+
+
 def redis_client(url):
+    """One client (one connection pool) per process, made under a lock: two threads racing on a first request
+    (a gthread worker) would otherwise both make one, and the loser's client, dropped, closes its pool on garbage
+    collection, cutting the connection its thread is still using (a 500 the throttle race test caught)."""
     import redis  # only where REDIS_URL is set
 
-    timeout = settings.THROTTLE_LOCK_TIMEOUT_MS / 1000
-    return redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+    with REDIS_CLIENTS_LOCK:
+        if url not in REDIS_CLIENTS:
+            timeout = settings.THROTTLE_LOCK_TIMEOUT_MS / 1000
+            REDIS_CLIENTS[url] = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+        return REDIS_CLIENTS[url]
 
 
 def count_in_database(key, window_start):

@@ -4,6 +4,9 @@ answer is a 503 with Retry-After (JSON under /api/, a page elsewhere). The real 
 in tests/faults (`make faults`)."""
 
 import logging
+import threading
+import time
+import uuid
 
 import psycopg
 import pytest
@@ -182,13 +185,37 @@ def test_on_sqlite_the_counter_waits_briefly_and_the_connection_keeps_its_own_ti
 
 def test_a_redis_counter_that_does_not_answer_serves_the_request_uncounted(client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
-    throttling.redis_client.cache_clear()
-    try:
-        response = client.get("/api/v1/agencies/")
-    finally:
-        throttling.redis_client.cache_clear()
+
+    response = client.get("/api/v1/agencies/")
 
     assert response.status_code == 200 and response["RateLimit-Remaining"] == "unknown"
+
+
+def test_threads_racing_on_a_first_request_share_one_redis_client(monkeypatch):
+    """A second client made in the race would be dropped and, collected, close the pool its thread still uses."""
+    import redis
+
+    made, start = [], threading.Barrier(8)
+
+    def slow_from_url(url, **options):
+        time.sleep(0.05)  # long enough for every thread to arrive while the first is still making its client
+        made.append(object())
+        return made[-1]
+
+    monkeypatch.setattr(redis.Redis, "from_url", slow_from_url)
+    url, got = f"redis://127.0.0.1:6379/0?race={uuid.uuid4().hex}", []  # a URL no other test made a client for
+
+    def first_request():
+        start.wait()
+        got.append(throttling.redis_client(url))
+
+    threads = [threading.Thread(target=first_request) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(made) == 1 and got == made * 8
 
 
 def database_error(django_class, cause):

@@ -47,6 +47,7 @@ def test_concurrent_clients_of_a_multi_process_server_get_exactly_the_limit(data
         for thread in threads:
             thread.join(timeout=120)
 
+    print(log.read_text())  # the whole server log, shown by pytest when the test fails
     assert len(statuses) == clients * each
     assert statuses.count(200) == 25 and statuses.count(429) == clients * each - 25, (Counter(statuses),
                                                                                           errors_in(log))
