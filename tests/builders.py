@@ -1,7 +1,9 @@
 """Builders for every model. Each public record is written through the one write path, with a
 citation when published, so tests see exactly what the site sees."""
 
+import functools
 import itertools
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
@@ -66,6 +68,26 @@ def builder_user():
 def forget_builder_user():
     global _builder
     _builder = None
+
+
+@contextmanager
+def one_change(reason="test data"):
+    """Build a whole world in one change set: every builder inside joins it (a nested change set joins its outer
+    one), so the change is closed and the timeline refreshed once, not once per record: a fixture of a hundred
+    records builds ~5 times faster. For worlds whose tests do not look at how the records were changed; a test of
+    the change feed or of history builds record by record."""
+    with change_set(user=builder_user(), reason=reason):
+        yield
+
+
+def in_one_change(build):
+    """``build`` (a fixture or a helper that builds a world and returns it) runs in one change set: see one_change."""
+    @functools.wraps(build)
+    def built_in_one_change(*args, **kwargs):
+        with one_change():
+            return build(*args, **kwargs)
+
+    return built_in_one_change
 
 
 def _save(record, *, cite=True, retracted=False, quote=None, reason="test data", user=None):

@@ -9,6 +9,7 @@ import pytest
 
 from contracts.models import PublicTerm
 from tests.builders import (
+    in_one_change,
     make_agency,
     make_agreement,
     make_amount,
@@ -49,6 +50,7 @@ def row(html, label):
 
 
 @pytest.fixture
+@in_one_change
 def deals():
     lab = make_vendor(name="Lab")
     agency = make_agency(name="Office of AI")
@@ -192,6 +194,7 @@ def test_each_agreement_page_has_a_compare_with_form(client, deals):
 
 
 @pytest.fixture
+@in_one_change
 def compared(rows):
     """Four agreements, each with ``rows`` terms (quoted, with sources), amounts, parties and markers."""
     slugs = []

@@ -31,6 +31,7 @@ from tests.builders import (
     make_party,
     make_term,
     make_vendor,
+    one_change,
     unique,
 )
 
@@ -126,7 +127,9 @@ def build_vendors():
 @pytest.fixture(scope="class")
 def deals(django_db_setup, django_db_blocker):
     with built_once(django_db_blocker):
-        yield build_deals()
+        with one_change():
+            built = build_deals()
+        yield built
 
 
 def build_deals():
@@ -375,7 +378,9 @@ class TestMalformedValuesAndUnknownParameters:
 @pytest.fixture(scope="class")
 def terms(django_db_setup, django_db_blocker):
     with built_once(django_db_blocker):
-        yield build_terms()
+        with one_change():
+            built = build_terms()
+        yield built
 
 
 def build_terms():
@@ -462,7 +467,9 @@ class TestTermFilters:
 @pytest.fixture(scope="class")
 def markers(django_db_setup, django_db_blocker):
     with built_once(django_db_blocker):
-        yield build_markers()
+        with one_change():
+            built = build_markers()
+        yield built
 
 
 def build_markers():
@@ -528,7 +535,9 @@ class TestMarkerFilters:
 @pytest.fixture(scope="class")
 def vendor_world(django_db_setup, django_db_blocker):
     with built_once(django_db_blocker):
-        yield build_vendor_world()
+        with one_change():
+            built = build_vendor_world()
+        yield built
 
 
 def build_vendor_world():
@@ -583,7 +592,9 @@ class TestVendorFilters:
 @pytest.fixture(scope="class")
 def agency_world(django_db_setup, django_db_blocker):
     with built_once(django_db_blocker):
-        yield build_agency_world()
+        with one_change():
+            built = build_agency_world()
+        yield built
 
 
 def build_agency_world():

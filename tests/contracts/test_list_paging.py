@@ -27,6 +27,7 @@ from tests.builders import (
     make_term,
     make_testing_disclosure,
     make_vendor,
+    one_change,
     unique,
 )
 from tests.queries import LARGE, SMALL
@@ -84,44 +85,45 @@ def rows(django_db_setup, django_db_blocker):
     """Rows of every type with equal sort values (ties) and empty ones (NULLs), plus a retracted and a
     draft row of each type that paging must never show."""
     with built_once(django_db_blocker):
-        agency = make_agency(slug="agency-top", name="Delta")
-        for name in ("Alpha", "Alpha", "Bravo", "Charlie", "Bravo", "Echo"):
-            make_agency(name=name, parent=agency)
-        make_agency(name="Alpha", retracted=True)
-        make_agency(name="Alpha", published=False)
+        with one_change():
+            agency = make_agency(slug="agency-top", name="Delta")
+            for name in ("Alpha", "Alpha", "Bravo", "Charlie", "Bravo", "Echo"):
+                make_agency(name=name, parent=agency)
+            make_agency(name="Alpha", retracted=True)
+            make_agency(name="Alpha", published=False)
 
-        for name in ("Alpha", "Bravo", "Alpha", "Charlie", "Delta", "Bravo"):
-            make_vendor(name=name)
-        make_vendor(name="Alpha", retracted=True)
-        make_vendor(name="Alpha", published=False)
+            for name in ("Alpha", "Bravo", "Alpha", "Charlie", "Delta", "Bravo"):
+                make_vendor(name=name)
+            make_vendor(name="Alpha", retracted=True)
+            make_vendor(name="Alpha", published=False)
 
-        agreements = []
-        for title, announced, ceiling in (
-            ("Alpha", "2025-07-14", "200000000"), ("Bravo", "2025-07", None), ("Alpha", None, "200000000"),
-            ("Charlie", "2025-07-14", "1000"), ("Delta", None, None), ("Echo", "2024", "5000000"),
-            ("Bravo", "2025-07-14", None),
-        ):
-            agreements.append(make_agreement(
-                title=title, awarding_agency=agency, **dated("announced_on", announced),
-                ceiling_amount=Decimal(ceiling) if ceiling else None))
-        make_agreement(title="Alpha", awarding_agency=agency, retracted=True)
-        make_agreement(title="Alpha", awarding_agency=agency, published=False)
+            agreements = []
+            for title, announced, ceiling in (
+                ("Alpha", "2025-07-14", "200000000"), ("Bravo", "2025-07", None), ("Alpha", None, "200000000"),
+                ("Charlie", "2025-07-14", "1000"), ("Delta", None, None), ("Echo", "2024", "5000000"),
+                ("Bravo", "2025-07-14", None),
+            ):
+                agreements.append(make_agreement(
+                    title=title, awarding_agency=agency, **dated("announced_on", announced),
+                    ceiling_amount=Decimal(ceiling) if ceiling else None))
+            make_agreement(title="Alpha", awarding_agency=agency, retracted=True)
+            make_agreement(title="Alpha", awarding_agency=agency, published=False)
 
-        for i, (title, category, effective) in enumerate((
-            ("Alpha", "domestic_surveillance", "2025-07"), ("Alpha", "autonomous_weapons", None),
-            ("Bravo", "domestic_surveillance", "2025-07-01"), ("Charlie", "other", None),
-            ("Bravo", "autonomous_weapons", "2026"), ("Delta", "domestic_surveillance", "2025-07"),
-        )):
-            make_term(title=title, category=category, agreement=agreements[i % 3], **dated("effective_on", effective))
-        make_term(title="Alpha", agreement=agreements[0], retracted=True)
-        make_term(title="Alpha", agreement=agreements[0], published=False)
-        make_term(title="Alpha", agreement=make_agreement(awarding_agency=agency, retracted=True))
+            for i, (title, category, effective) in enumerate((
+                ("Alpha", "domestic_surveillance", "2025-07"), ("Alpha", "autonomous_weapons", None),
+                ("Bravo", "domestic_surveillance", "2025-07-01"), ("Charlie", "other", None),
+                ("Bravo", "autonomous_weapons", "2026"), ("Delta", "domestic_surveillance", "2025-07"),
+            )):
+                make_term(title=title, category=category, agreement=agreements[i % 3], **dated("effective_on", effective))
+            make_term(title="Alpha", agreement=agreements[0], retracted=True)
+            make_term(title="Alpha", agreement=agreements[0], published=False)
+            make_term(title="Alpha", agreement=make_agreement(awarding_agency=agency, retracted=True))
 
-        for i, (title, known) in enumerate((("Alpha", "2025-07"), ("Alpha", None), ("Bravo", "2025-07-01"),
-                                            ("Charlie", None), ("Bravo", "2024"))):
-            make_marker(title=title, agreement=agreements[i % 4], **dated("known_since", known))
-        make_marker(title="Alpha", agreement=agreements[0], retracted=True)
-        make_marker(title="Alpha", agreement=agreements[0], published=False)
+            for i, (title, known) in enumerate((("Alpha", "2025-07"), ("Alpha", None), ("Bravo", "2025-07-01"),
+                                                ("Charlie", None), ("Bravo", "2024"))):
+                make_marker(title=title, agreement=agreements[i % 4], **dated("known_since", known))
+            make_marker(title="Alpha", agreement=agreements[0], retracted=True)
+            make_marker(title="Alpha", agreement=agreements[0], published=False)
         yield
 
 
@@ -214,33 +216,34 @@ def hub(request, django_db_setup, django_db_blocker):
     """A vendor, an agency and an agreement with ``n`` of everything hanging off them."""
     n = request.param
     with built_once(django_db_blocker):
-        department = make_agency(slug="department", name="Department", kind="department")
-        office = make_agency(slug="office", name="Office", parent=department)
-        vendor = make_vendor(slug="hub-vendor", name="Hub vendor")
-        agreement = make_agreement(slug="hub", title="Hub agreement", awarding_agency=office, vendors=[vendor],
-                                   participating=[department])
-        first_term = make_term(slug="hub-term", agreement=agreement)
-        first_marker = make_marker(slug="hub-marker", agreement=agreement)
-        for _ in range(n):
-            partner, sub = make_vendor(), make_agency(parent=department)
-            make_party(agreement, partner, role="partner")
-            child = make_agreement(awarding_agency=sub, parent=agreement, vendors=[vendor, partner],
-                                   participating=[office])
-            make_amount(child, "ceiling_increase", "1000000.00")
-            make_amount(agreement, "reported_award_value", "2000000.00")
-            term = make_term(agreement=agreement, category="autonomous_weapons", supersedes=first_term)
-            make_term(vendor=vendor, category="acceptable_use_policy")
-            make_term(agency=office, category="lawful_use_scope")
-            marker = make_marker(agreement=agreement)
-            make_designation(vendor=vendor, issuing_agency=office, affected=[agreement])
-            make_testing_disclosure(agency=office, vendors=[vendor], agreements=[agreement])
-            make_event(links=[(EventLink.Role.ACTOR, "vendor", vendor), (EventLink.Role.SUBJECT, "agreement", agreement),
-                              (EventLink.Role.SUBJECT, "agency", office), (EventLink.Role.SUBJECT, "agency", department),
-                              (EventLink.Role.SUBJECT, "term", first_term),
-                              (EventLink.Role.SUBJECT, "addendum_marker", first_marker),
-                              (EventLink.Role.SUBJECT, "term", term), (EventLink.Role.SUBJECT, "addendum_marker", marker)])
-            for record in (agreement, vendor, office, first_term, first_marker):
-                make_citation(record, quote="a quote")
+        with one_change():
+            department = make_agency(slug="department", name="Department", kind="department")
+            office = make_agency(slug="office", name="Office", parent=department)
+            vendor = make_vendor(slug="hub-vendor", name="Hub vendor")
+            agreement = make_agreement(slug="hub", title="Hub agreement", awarding_agency=office, vendors=[vendor],
+                                       participating=[department])
+            first_term = make_term(slug="hub-term", agreement=agreement)
+            first_marker = make_marker(slug="hub-marker", agreement=agreement)
+            for _ in range(n):
+                partner, sub = make_vendor(), make_agency(parent=department)
+                make_party(agreement, partner, role="partner")
+                child = make_agreement(awarding_agency=sub, parent=agreement, vendors=[vendor, partner],
+                                       participating=[office])
+                make_amount(child, "ceiling_increase", "1000000.00")
+                make_amount(agreement, "reported_award_value", "2000000.00")
+                term = make_term(agreement=agreement, category="autonomous_weapons", supersedes=first_term)
+                make_term(vendor=vendor, category="acceptable_use_policy")
+                make_term(agency=office, category="lawful_use_scope")
+                marker = make_marker(agreement=agreement)
+                make_designation(vendor=vendor, issuing_agency=office, affected=[agreement])
+                make_testing_disclosure(agency=office, vendors=[vendor], agreements=[agreement])
+                make_event(links=[(EventLink.Role.ACTOR, "vendor", vendor), (EventLink.Role.SUBJECT, "agreement", agreement),
+                                  (EventLink.Role.SUBJECT, "agency", office), (EventLink.Role.SUBJECT, "agency", department),
+                                  (EventLink.Role.SUBJECT, "term", first_term),
+                                  (EventLink.Role.SUBJECT, "addendum_marker", first_marker),
+                                  (EventLink.Role.SUBJECT, "term", term), (EventLink.Role.SUBJECT, "addendum_marker", marker)])
+                for record in (agreement, vendor, office, first_term, first_marker):
+                    make_citation(record, quote="a quote")
         yield n
 
 

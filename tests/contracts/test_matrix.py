@@ -11,7 +11,7 @@ import pytest
 
 from contracts import filters, matrix
 from contracts.models import PublicTerm
-from tests.builders import make_agency, make_agreement, make_term, make_vendor
+from tests.builders import in_one_change, make_agency, make_agreement, make_term, make_vendor
 from tests.queries import two_world_sizes
 
 pytestmark = pytest.mark.django_db
@@ -155,6 +155,7 @@ def test_the_policy_band_follows_the_vendor_and_agency_filters(client):
 # --- filters and headline -----------------------------------------------------------------------
 
 @pytest.fixture
+@in_one_change
 def world():
     lab, other_lab = make_vendor(slug="lab", name="Lab"), make_vendor(slug="other-lab", name="Other lab")
     department = make_agency(slug="dept", name="Department")
@@ -320,6 +321,7 @@ def test_the_terms_and_agreements_lists_and_the_navigation_link_the_matrix(clien
 # --- queries -----------------------------------------------------------------------------------
 
 @pytest.fixture
+@in_one_change
 def rows_of_terms(rows):
     """``rows`` agreements with several terms each, an own policy per vendor, and a modification."""
     lab = make_vendor(slug="q-lab")

@@ -9,6 +9,7 @@ import feedparser
 import pytest
 
 from tests.builders import (
+    in_one_change,
     make_agency,
     make_agreement,
     make_designation,
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+@in_one_change
 def world():
     department = make_agency(slug="department")
     office = make_agency(slug="office", parent=department)

@@ -17,6 +17,7 @@ from registry.models import Source
 from registry.services import apply_change
 from tests.builders import (
     builder_user,
+    in_one_change,
     make_agency,
     make_agreement,
     make_citation,
@@ -36,6 +37,7 @@ DAYS = [datetime.date(2025, 7, 1), None, datetime.date(2024, 1, 1), datetime.dat
 TITLES = ["Beta", "Alpha", "Beta", "Gamma", "Alpha", "Delta", "Beta"]  # ties, broken by id
 
 
+@in_one_change
 def build_designations():
     vendor = make_vendor()
     for n in range(len(DAYS)):
@@ -46,6 +48,7 @@ def build_designations():
     make_designation(vendor=vendor, published=False, title="Alpha")
 
 
+@in_one_change
 def build_testing_disclosures():
     agency = make_agency()
     for n in range(len(DAYS)):
@@ -57,6 +60,7 @@ def build_testing_disclosures():
     make_testing_disclosure(agency=agency, retracted=True)
 
 
+@in_one_change
 def build_events():
     for n in range(len(DAYS)):
         occurred = DAYS[n] or datetime.date(2025, 7, 1)  # an event always has a date: ties instead of NULLs
@@ -64,6 +68,7 @@ def build_events():
     make_event(retracted=True)
 
 
+@in_one_change
 def build_sources():
     for n in range(len(DAYS)):
         make_source(title=TITLES[n], published_on=DAYS[n], published_on_precision="day" if DAYS[n] else "")
@@ -133,6 +138,7 @@ def count_queries(client, django_assert_num_queries, url, expected):
     assert response.status_code == 200
 
 
+@in_one_change
 def designation_with(size):
     vendor = make_vendor()
     designation = make_designation(vendor=vendor, affected=[make_agreement() for _ in range(size)])
@@ -146,6 +152,7 @@ def designation_with(size):
     return designation
 
 
+@in_one_change
 def disclosure_with(size):
     disclosure = make_testing_disclosure(vendors=[make_vendor() for _ in range(size)],
                                          agreements=[make_agreement() for _ in range(size)])
@@ -155,6 +162,7 @@ def disclosure_with(size):
     return disclosure
 
 
+@in_one_change
 def event_with(size):
     event = make_event()
     for _ in range(size):
@@ -166,6 +174,7 @@ def event_with(size):
     return event
 
 
+@in_one_change
 def source_with(size):
     source = make_source()
     for _ in range(size):
@@ -249,6 +258,7 @@ def test_a_filtered_sorted_second_page_runs_no_more_queries_than_the_first(clien
     count_queries(client, django_assert_num_queries, url + links["next"], expected + 1)
 
 
+@in_one_change
 def vendor_with_linked_records(size):
     """A vendor whose agreements, designations and testing disclosures each have an event that does not
     link the vendor itself; and an agency that issued the designations."""

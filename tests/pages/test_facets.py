@@ -14,6 +14,7 @@ from registry import facets
 from registry.facets import count_label
 from registry.interchange import record_types
 from tests.builders import (
+    in_one_change,
     make_agency,
     make_agreement,
     make_amount,
@@ -50,6 +51,7 @@ def result_count(client, url):
 
 
 @pytest.fixture
+@in_one_change
 def world():
     """Agreements of two vendors under a department and its office, in several statuses."""
     department = make_agency(slug="department", name="Department of Examples", acronym="DOE", kind="department")
@@ -146,6 +148,7 @@ def test_no_list_renders_a_multiple_select(client, world):
 # --- vendors and agencies: the top 10 and a text field -------------------------------------------
 
 @pytest.fixture
+@in_one_change
 def twelve_vendors():
     """Twelve vendors: vendor-01 with 12 agreements … vendor-12 with 1 (one agreement per vendor per round)."""
     vendors = [make_vendor(slug=f"vendor-{n:02}", name=f"Vendor number {n}") for n in range(1, 13)]

@@ -14,6 +14,7 @@ from registry.models import TimelineEntry
 from registry.services import apply_change
 from tests.builders import (
     builder_user,
+    in_one_change,
     make_agency,
     make_agreement,
     make_designation,
@@ -52,6 +53,7 @@ def announced(title, date, precision, **fields):
 
 
 @pytest.fixture
+@in_one_change
 def mixed():
     """Facts of 2025 at every precision: days and a month-only date in July, a month-only date in December, a
     year-only date; and one of 2024."""
@@ -118,6 +120,7 @@ def test_drafts_and_retracted_records_are_not_listed(client):
 # --- filters ---------------------------------------------------------------------------------
 
 @pytest.fixture
+@in_one_change
 def world():
     dod = make_agency(slug="dod", name="Department of Defense")
     army = make_agency(slug="army", name="Army", parent=dod)
