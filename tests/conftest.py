@@ -82,11 +82,20 @@ def uses_real_commits(item):
 
 def deselect_other_databases(config, items):
     """A test marked ``database("postgresql")`` tests what only that database has (a stored column, a session
-    setting, writers running side by side): on the other it is deselected, not skipped. CI runs both."""
+    setting, writers running side by side): on the other it is deselected, not skipped. CI runs both.
+
+    Browser tests (Chromium through Playwright) run with the SQLite suite only: they test what a browser does with
+    the pages (scripts, layout, accessibility, the CSP), and the pages are the same HTML on either database; what
+    the database changes in a page (its rows, counts, search) is tested on both by the ordinary page tests. Run
+    once, they take ~2 minutes off the PostgreSQL suite."""
     from django.db import connection
 
-    other = [item for item in items
-             if (marker := item.get_closest_marker("database")) and connection.vendor not in marker.args]
+    def databases(item):
+        if marker := item.get_closest_marker("database"):
+            return marker.args
+        return ("sqlite",) if item.get_closest_marker("browser") else None
+
+    other = [item for item in items if (vendors := databases(item)) and connection.vendor not in vendors]
     if other:
         config.hook.pytest_deselected(items=other)
         items[:] = [item for item in items if item not in other]
@@ -98,6 +107,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "live_server" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.live)
+        if "chromium" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
     deselect_other_databases(config, items)
 
     def group(item):
