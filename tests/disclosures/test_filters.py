@@ -13,6 +13,7 @@ from registry.fields import PartialDate
 from registry.filters import SourceFilterSet
 from registry.models import Source
 from tests.builders import (
+    in_one_change,
     make_agency,
     make_agreement,
     make_designation,
@@ -50,6 +51,7 @@ def slugs(*records):
 # --- designations --------------------------------------------------------------------------
 
 @pytest.fixture
+@in_one_change
 def designations():
     anthropic, other = make_vendor(slug="anthropic"), make_vendor(slug="other-lab")
     dod = make_agency(slug="dod")
@@ -149,6 +151,7 @@ def test_designation_filters_combine(designations):
 # --- testing disclosures -------------------------------------------------------------------
 
 @pytest.fixture
+@in_one_change
 def testing():
     openai, scale = make_vendor(slug="openai"), make_vendor(slug="scale-ai")
     dod = make_agency(slug="dod")
@@ -266,6 +269,7 @@ def test_testing_disclosure_filters_combine(testing):
 # --- events --------------------------------------------------------------------------------
 
 @pytest.fixture
+@in_one_change
 def events():
     anthropic, palantir = make_vendor(slug="anthropic"), make_vendor(slug="palantir")
     dod = make_agency(slug="dod")
@@ -333,6 +337,7 @@ def test_event_filters_combine(events):
 # --- sources -------------------------------------------------------------------------------
 
 @pytest.fixture
+@in_one_change
 def sources():
     s = {
         "filing": make_source(kind=Source.Kind.COURT_FILING, publisher="U.S. District Court", verified=False,

@@ -20,6 +20,7 @@ from registry.page_parameters import NOT_HTML
 from registry.services import apply_change, change_set, give_notice
 from tests.builders import (
     builder_user,
+    in_one_change,
     make_agency,
     make_agreement,
     make_amount,
@@ -130,6 +131,7 @@ def failures_of(client, url, query_strings, check):
 
 
 @pytest.fixture
+@in_one_change
 def world():
     """One record of every type, linked as they are in the registry, with amounts, notices and a retraction."""
     agency = make_agency(slug="dod")

@@ -13,7 +13,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import override_settings
 
-from tests.builders import make_agreement, make_vendor
+from tests.builders import in_one_change, make_agreement, make_vendor
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,6 +87,7 @@ def assert_scripts_allowed(response):
 
 
 @pytest.fixture
+@in_one_change
 def pages(db):
     vendor = make_vendor(slug="acme", name="Acme AI")
     agreement = make_agreement(slug="acme-deal", title="Acme deal", vendors=[vendor])

@@ -13,6 +13,7 @@ from registry.admin_base import RecordAdmin
 from registry.models import ChangeLog, Citation, Membership, Organization
 from registry.services import apply_change
 from tests.builders import (
+    in_one_change,
     make_agency,
     make_agreement,
     make_citation,
@@ -106,6 +107,7 @@ def editor(client, staff):
 
 
 @pytest.fixture
+@in_one_change
 def one_of_everything(alice):
     """At least one row of every registered model, so every list filter has choices."""
     vendor, agency = make_vendor(aliases=["Frontier Public Sector LLC"]), make_agency(acronym="CDAO")
