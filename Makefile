@@ -100,7 +100,10 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 screenshots: install-dev browser
 	$(BIN)/python scripts/screenshots
 
-test: install-dev
+# The browser tests run wherever Chromium is installed (`make browser` installs it; without it they skip, except in
+# CI): there they also need axe-core, installed here from package-lock.json with npm.
+CHROMIUM := $(shell command -v chromium || command -v chromium-browser)
+test: install-dev $(if $(CHROMIUM),node_modules/axe-core/axe.min.js)
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The read-replica router against a real streaming replica: a throwaway primary (5433) and replica (5434) in a
